@@ -1,0 +1,28 @@
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Visits;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace MedicalPortal.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers Core's services. Stores come from the data layer (<c>AddMedicalPortalData</c>).</summary>
+    public static IHostApplicationBuilder AddMedicalPortalCore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddMedicalPortalCore();
+        return builder;
+    }
+
+    public static IServiceCollection AddMedicalPortalCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AccessControl>();
+        services.AddSingleton<PatientService>();
+        services.AddSingleton<VisitService>();
+        return services;
+    }
+}

@@ -1,0 +1,81 @@
+using MedicalPortal.Core.Paging;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Validation;
+
+namespace MedicalPortal.Core.Patients;
+
+/// <summary>Registering, finding, correcting and removing patients. Every operation authorizes first.</summary>
+public sealed class PatientService(IPatientStore store, AccessControl access, TimeProvider clock)
+{
+    private const int MrnAttempts = 5;
+
+    public async Task<PatientDto> RegisterAsync(ICurrentUser user, PatientInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await access.DemandAsync(user, Resource.Patient, Operations.Create, cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var cleaned = input.Cleaned();
+        if (cleaned.Mrn is { } chosen)
+        {
+            try
+            {
+                return await store.AddAsync(Patient.Register(Guid.CreateVersion7(now), chosen, cleaned, now), cancellationToken);
+            }
+            catch (MrnTakenException e)
+            {
+                throw new ValidationFailedException("mrn", e.Message);
+            }
+        }
+
+        // A server-assigned MRN is random; a collision with an existing one is rare and simply retried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var patient = Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), cleaned, now);
+                return await store.AddAsync(patient, cancellationToken);
+            }
+            catch (MrnTakenException) when (attempt < MrnAttempts)
+            {
+            }
+        }
+    }
+
+    public async Task<PatientDto> GetAsync(ICurrentUser user, Guid id, CancellationToken cancellationToken)
+    {
+        await access.DemandForPatientAsync(user, Resource.Patient, Operations.Retrieve, id, cancellationToken);
+        return await store.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Patient);
+    }
+
+    public async Task<Page<PatientDto>> SearchAsync(ICurrentUser user, PatientSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        var scope = await access.DemandAsync(user, Resource.Patient, Operations.Retrieve, cancellationToken);
+        if (scope == AccessScope.OwnPatientRecord)
+        {
+            search = search with { OnlyPatientId = user.PatientId };
+        }
+
+        return await store.SearchAsync(search, cancellationToken);
+    }
+
+    public async Task<PatientDto> UpdateAsync(
+        ICurrentUser user, Guid id, PatientInput input, int version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await access.DemandForPatientAsync(user, Resource.Patient, Operations.Update, id, cancellationToken);
+
+        // Checked before the store is touched; the entity checks again when it applies the change.
+        var now = clock.GetUtcNow();
+        PatientRules.Validate(input.Cleaned(), DateOnly.FromDateTime(now.UtcDateTime)).ThrowIfInvalid();
+        return await store.UpdateAsync(id, version, input, now, cancellationToken);
+    }
+
+    public async Task DeleteAsync(ICurrentUser user, Guid id, int? version, CancellationToken cancellationToken)
+    {
+        await access.DemandForPatientAsync(user, Resource.Patient, Operations.Delete, id, cancellationToken);
+        await store.DeleteAsync(id, version, cancellationToken);
+    }
+}

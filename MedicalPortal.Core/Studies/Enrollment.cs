@@ -1,0 +1,69 @@
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Core.Validation;
+
+namespace MedicalPortal.Core.Studies;
+
+/// <summary>
+/// A patient's consent to take part in a study. Lives on the patient's shard (its id carries the bucket).
+/// Withdrawal is recorded, never erased, so every later extraction can leave the patient out.
+/// </summary>
+public sealed class Enrollment
+{
+    private Enrollment()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid StudyId { get; private set; }
+
+    public Guid PatientId { get; private set; }
+
+    public DateTimeOffset ConsentedAt { get; private set; }
+
+    public DateTimeOffset? WithdrawnAt { get; private set; }
+
+    public int Version { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public bool IsActive => WithdrawnAt is null;
+
+    public static Enrollment Consent(Guid studyId, Guid patientId, DateTimeOffset? consentedAt, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        if (consentedAt is null)
+        {
+            errors.Add("consentedAt", "The date of consent is required.");
+        }
+        else if (consentedAt > now + TimeSpan.FromMinutes(5))
+        {
+            errors.Add("consentedAt", "Consent cannot be dated in the future.");
+        }
+
+        errors.ThrowIfInvalid();
+        return new Enrollment
+        {
+            Id = Buckets.NewRecordId(Buckets.ForPatient(patientId), now),
+            StudyId = studyId,
+            PatientId = patientId,
+            ConsentedAt = consentedAt!.Value.ToUniversalTime(),
+            Version = 1,
+            UpdatedAt = now,
+        };
+    }
+
+    public void Withdraw(DateTimeOffset now)
+    {
+        if (WithdrawnAt is not null)
+        {
+            return;
+        }
+
+        WithdrawnAt = now;
+        UpdatedAt = now;
+        Version++;
+    }
+
+    public EnrollmentDto ToDto() => new(Id, StudyId, PatientId, ConsentedAt, WithdrawnAt);
+}

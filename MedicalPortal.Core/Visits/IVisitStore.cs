@@ -1,0 +1,22 @@
+using MedicalPortal.Core.Paging;
+
+namespace MedicalPortal.Core.Visits;
+
+/// <summary>Visits, on their patient's shard. Callers have already authorized.</summary>
+public interface IVisitStore
+{
+    Task<VisitDto?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>A patient's visits, newest first; null when the patient does not exist.</summary>
+    Task<Page<VisitDto>?> ListForPatientAsync(
+        Guid patientId, string? cursor, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new visit; throws <see cref="Records.RecordNotFoundException"/> if its patient is gone.</summary>
+    Task<VisitDto> AddAsync(Visit visit, CancellationToken cancellationToken);
+
+    Task<VisitDto> UpdateAsync(
+        Guid id, int expectedVersion, DateOnly patientBirthDate, VisitInput input, DateTimeOffset now,
+        CancellationToken cancellationToken);
+
+    Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken);
+}

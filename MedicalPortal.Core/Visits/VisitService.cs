@@ -1,0 +1,61 @@
+using MedicalPortal.Core.Paging;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+
+namespace MedicalPortal.Core.Visits;
+
+/// <summary>Recording and correcting visits. Every operation authorizes first.</summary>
+public sealed class VisitService(IVisitStore visits, IPatientStore patients, AccessControl access, TimeProvider clock)
+{
+    public async Task<Page<VisitDto>> ListForPatientAsync(
+        ICurrentUser user, Guid patientId, string? cursor, int? limit, CancellationToken cancellationToken)
+    {
+        await access.DemandForPatientAsync(user, Resource.Visit, Operations.Retrieve, patientId, cancellationToken);
+        return await visits.ListForPatientAsync(patientId, cursor, PageLimits.Resolve(limit), cancellationToken)
+            ?? throw new RecordNotFoundException(Resource.Patient);
+    }
+
+    public async Task<VisitDto> GetAsync(ICurrentUser user, Guid id, CancellationToken cancellationToken)
+    {
+        var scope = await access.DemandAsync(user, Resource.Visit, Operations.Retrieve, cancellationToken);
+        var visit = await visits.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Visit);
+        AccessControl.EnsureWithinScope(user, scope, Resource.Visit, visit.PatientId);
+        return visit;
+    }
+
+    public async Task<VisitDto> RecordAsync(
+        ICurrentUser user, Guid patientId, VisitInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        await access.DemandForPatientAsync(user, Resource.Visit, Operations.Create, patientId, cancellationToken);
+        var patient = await patients.FindAsync(patientId, cancellationToken)
+            ?? throw new RecordNotFoundException(Resource.Patient);
+
+        var visit = Visit.Record(patientId, patient.BirthDate, input, clock.GetUtcNow());
+        return await visits.AddAsync(visit, cancellationToken);
+    }
+
+    public async Task<VisitDto> UpdateAsync(
+        ICurrentUser user, Guid id, VisitInput input, int version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var scope = await access.DemandAsync(user, Resource.Visit, Operations.Update, cancellationToken);
+        var visit = await visits.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Visit);
+        AccessControl.EnsureWithinScope(user, scope, Resource.Visit, visit.PatientId);
+
+        var patient = await patients.FindAsync(visit.PatientId, cancellationToken)
+            ?? throw new RecordNotFoundException(Resource.Visit);
+        var now = clock.GetUtcNow();
+        VisitRules.Validate(input.Cleaned(), now, patient.BirthDate).ThrowIfInvalid();
+        return await visits.UpdateAsync(id, version, patient.BirthDate, input, now, cancellationToken);
+    }
+
+    public async Task DeleteAsync(ICurrentUser user, Guid id, int? version, CancellationToken cancellationToken)
+    {
+        var scope = await access.DemandAsync(user, Resource.Visit, Operations.Delete, cancellationToken);
+        var visit = await visits.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Visit);
+        AccessControl.EnsureWithinScope(user, scope, Resource.Visit, visit.PatientId);
+        await visits.DeleteAsync(id, version, cancellationToken);
+    }
+}
