@@ -1,0 +1,70 @@
+using MedicalPortal.Core.Studies;
+using MedicalPortal.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Catalog;
+
+/// <summary>
+/// The one catalog database: accounts and roles, the permission matrix, studies, the shard map and the MRN registry.
+/// Each provider has a subclass with its own migrations (<c>Migrations/&lt;Provider&gt;/Catalog</c>).
+/// </summary>
+public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, IdentityRole, string>
+{
+    protected CatalogDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    internal DbSet<ShardRangeRow> ShardRanges => Set<ShardRangeRow>();
+
+    internal DbSet<MrnReservation> MrnReservations => Set<MrnReservation>();
+
+    internal DbSet<RolePermission> RolePermissions => Set<RolePermission>();
+
+    internal DbSet<MedicalStudy> Studies => Set<MedicalStudy>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+
+        builder.Entity<ApplicationUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(100);
+            user.HasIndex(u => u.PatientId).IsUnique();
+        });
+
+        builder.Entity<ShardRangeRow>(range =>
+        {
+            range.ToTable("ShardMap");
+            range.HasKey(r => r.FirstBucket);
+            range.Property(r => r.Shard).HasMaxLength(100);
+        });
+
+        builder.Entity<MrnReservation>(mrn =>
+        {
+            mrn.HasKey(m => m.Mrn);
+            mrn.Property(m => m.Mrn).HasMaxLength(20);
+        });
+
+        builder.Entity<RolePermission>(permission =>
+        {
+            permission.HasKey(p => new { p.Role, p.Resource });
+            permission.Property(p => p.Role).HasMaxLength(256);
+            permission.Property(p => p.Resource).HasConversion<string>().HasMaxLength(32);
+        });
+
+        builder.Entity<MedicalStudy>(study =>
+        {
+            study.ToTable("Studies");
+            study.HasKey(s => s.Id);
+            study.Property(s => s.Title).HasMaxLength(StudyRules.TitleMaxLength);
+            study.Property(s => s.Description).HasMaxLength(StudyRules.DescriptionMaxLength);
+            study.Property(s => s.PrincipalInvestigator).HasMaxLength(100);
+            study.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            study.Property(s => s.Version).IsConcurrencyToken();
+        });
+    }
+}

@@ -1,0 +1,85 @@
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Core.Visits;
+using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.Patients;
+using MedicalPortal.Data.Permissions;
+using MedicalPortal.Data.Providers;
+using MedicalPortal.Data.Providers.Sqlite;
+using MedicalPortal.Data.Seeding;
+using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
+using MedicalPortal.Data.Visits;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MedicalPortal.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers the catalog, the shards, the stores behind Core's interfaces, and seeding.</summary>
+    public static IHostApplicationBuilder AddMedicalPortalData(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DatabaseProviderServices>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return options.Provider switch
+            {
+                DatabaseProvider.Sqlite => new SqliteProviderServices(sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+                _ => throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
+                    [$"{DatabaseOptions.SectionName}:Provider {options.Provider} is not available in this build yet; use Sqlite."]),
+            };
+        });
+        services.AddSingleton<IDbContextFactory<CatalogDbContext>>(sp => new CatalogContextFactory(
+            sp.GetRequiredService<DatabaseProviderServices>(),
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Catalog));
+
+        // Identity's stores take a scoped context; everything else asks the factory for one per operation.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>().CreateDbContext());
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var shards = options.Shards.Count > 0 ? options.Shards : DatabaseOptions.EmbeddedShards;
+            return new ShardContextFactory(sp.GetRequiredService<DatabaseProviderServices>(), shards);
+        });
+        services.AddSingleton<ShardMap>();
+        services.AddSingleton<IShardMap>(sp => sp.GetRequiredService<ShardMap>());
+
+        services.AddSingleton<MrnRegistry>();
+        services.AddSingleton<IPatientStore, PatientStore>();
+        services.AddSingleton<IVisitStore, VisitStore>();
+        services.AddSingleton<PermissionStore>();
+        services.AddSingleton<IPermissionStore>(sp => sp.GetRequiredService<PermissionStore>());
+
+        services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();
+        services.AddSingleton<PatientSeeder>();
+        services.AddScoped<IDataSeeder, DataSeeder>();
+        return builder;
+    }
+
+    /// <summary>Identity's accounts and roles live in the catalog; signed-in principals carry the portal's claims.</summary>
+    public static IdentityBuilder AddPortalIdentityStores(this IdentityBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<CatalogDbContext>()
+            .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
+    }
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MedicalPortal.Data;
+
+/// <summary>
+/// <c>Database</c> configuration: the provider, the catalog and the shards. Without any configuration the portal runs
+/// on SQLite files under <c>./data</c>: a catalog and two shards.
+/// </summary>
+public sealed class DatabaseOptions : IValidatableObject
+{
+    public const string SectionName = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Connection string of the catalog database.</summary>
+    [Required]
+    public string Catalog { get; set; } = "Data Source=data/catalog.db";
+
+    /// <summary>The shard databases. Empty means the embedded default of two SQLite shard files.</summary>
+    public List<ShardConnection> Shards { get; set; } = [];
+
+    public static IReadOnlyList<ShardConnection> EmbeddedShards { get; } =
+    [
+        new() { Name = "shard-0", ConnectionString = "Data Source=data/shard-0.db" },
+        new() { Name = "shard-1", ConnectionString = "Data Source=data/shard-1.db" },
+    ];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(Provider))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:Provider must be one of {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.",
+                [nameof(Provider)]);
+        }
+
+        foreach (var (shard, index) in Shards.Select((s, i) => (s, i)))
+        {
+            if (string.IsNullOrWhiteSpace(shard.Name) || string.IsNullOrWhiteSpace(shard.ConnectionString))
+            {
+                yield return new ValidationResult(
+                    $"{SectionName}:Shards:{index} needs both a Name and a ConnectionString.", [nameof(Shards)]);
+            }
+        }
+
+        var duplicates = Shards.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1);
+        foreach (var duplicate in duplicates)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:Shards names the shard '{duplicate.Key}' more than once.", [nameof(Shards)]);
+        }
+    }
+}
+
+public sealed class ShardConnection
+{
+    public string Name { get; set; } = "";
+
+    public string ConnectionString { get; set; } = "";
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+    Postgres,
+}

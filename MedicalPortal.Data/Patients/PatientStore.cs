@@ -1,0 +1,155 @@
+using MedicalPortal.Core.Paging;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Data.Shards;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Patients;
+
+/// <summary>Patients on their shards; MRNs through the catalog's registry; search fans out to every shard.</summary>
+internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, MrnRegistry mrns) : IPatientStore
+{
+    public async Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(map.ShardForPatient(id));
+        var patient = await context.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
+        return patient?.ToDto();
+    }
+
+    public async Task<PatientDto> AddAsync(Patient patient, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        await mrns.ReserveAsync(patient.Mrn, patient.Id, cancellationToken);
+        var shard = map.ShardForPatient(patient.Id);
+        try
+        {
+            await using var context = shards.Create(shard);
+            context.Patients.Add(patient);
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            // Give the MRN back, unless the patient was stored after all (a failure after the commit).
+            await using var check = shards.Create(shard);
+            if (!await check.Patients.AnyAsync(p => p.Id == patient.Id, CancellationToken.None))
+            {
+                await mrns.ReleaseAsync(patient.Mrn, patient.Id, CancellationToken.None);
+            }
+
+            throw;
+        }
+
+        return patient.ToDto();
+    }
+
+    public async Task<PatientDto> UpdateAsync(
+        Guid id, int expectedVersion, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(map.ShardForPatient(id));
+        var patient = await context.Patients.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
+            ?? throw new RecordNotFoundException(Resource.Patient);
+        if (patient.Version != expectedVersion)
+        {
+            throw new ConcurrencyConflictException(Resource.Patient, patient.Version);
+        }
+
+        patient.Update(input, now);
+        await SaveAsync(context, cancellationToken);
+        return patient.ToDto();
+    }
+
+    public async Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(map.ShardForPatient(id));
+        var patient = await context.Patients.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
+            ?? throw new RecordNotFoundException(Resource.Patient);
+        if (expectedVersion is { } expected && patient.Version != expected)
+        {
+            throw new ConcurrencyConflictException(Resource.Patient, patient.Version);
+        }
+
+        // Visits and enrollments go with the patient (ON DELETE CASCADE, same shard, same transaction).
+        // The MRN stays reserved: MRNs are never reused.
+        context.Patients.Remove(patient);
+        await SaveAsync(context, cancellationToken);
+    }
+
+    public async Task<Page<PatientDto>> SearchAsync(PatientSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        IEnumerable<string> targets = search.OnlyPatientId is { } only ? [map.ShardForPatient(only)] : map.Shards;
+
+        // Every shard is asked for one more than a page; the merged first page is then exact, and anything left over
+        // means there is a next page.
+        var perShard = await Task.WhenAll(targets.Select(shard => SearchShardAsync(shard, search, cancellationToken)));
+        var merged = perShard.SelectMany(patients => patients)
+            .Select(p => (Key: new PatientSortKey(p.FamilyNameKey, p.GivenNameKey, p.Mrn), Patient: p))
+            .OrderBy(x => x.Key)
+            .ToList();
+
+        var page = merged.Take(search.Limit).ToList();
+        var next = merged.Count > search.Limit ? page[^1].Key.ToCursor() : null;
+        return new Page<PatientDto>(page.Select(x => x.Patient.ToDto()).ToList(), next);
+    }
+
+#pragma warning disable CA1309 // In EF queries string.Compare becomes a SQL comparison in the column's binary collation.
+    private async Task<List<Patient>> SearchShardAsync(string shard, PatientSearch search, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        var query = context.Patients.AsNoTracking();
+
+        if (search.OnlyPatientId is { } only)
+        {
+            query = query.Where(p => p.Id == only);
+        }
+
+        foreach (var prefix in search.NamePrefixes)
+        {
+            var end = NameKey.PrefixEnd(prefix);
+            query = query.Where(p =>
+                (string.Compare(p.FamilyNameKey, prefix) >= 0 && string.Compare(p.FamilyNameKey, end) < 0) ||
+                (string.Compare(p.GivenNameKey, prefix) >= 0 && string.Compare(p.GivenNameKey, end) < 0));
+        }
+
+        if (search.MrnPrefix is { } mrn)
+        {
+            var end = NameKey.PrefixEnd(mrn);
+            query = query.Where(p => string.Compare(p.Mrn, mrn) >= 0 && string.Compare(p.Mrn, end) < 0);
+        }
+
+        if (search.BirthDate is { } birthDate)
+        {
+            query = query.Where(p => p.BirthDate == birthDate);
+        }
+
+        if (search.After is { } after)
+        {
+            query = query.Where(p =>
+                string.Compare(p.FamilyNameKey, after.FamilyNameKey) > 0 ||
+                (p.FamilyNameKey == after.FamilyNameKey && string.Compare(p.GivenNameKey, after.GivenNameKey) > 0) ||
+                (p.FamilyNameKey == after.FamilyNameKey && p.GivenNameKey == after.GivenNameKey &&
+                 string.Compare(p.Mrn, after.Mrn) > 0));
+        }
+
+        return await query
+            .OrderBy(p => p.FamilyNameKey).ThenBy(p => p.GivenNameKey).ThenBy(p => p.Mrn)
+            .Take(search.Limit + 1)
+            .ToListAsync(cancellationToken);
+    }
+#pragma warning restore CA1309
+
+    private static async Task SaveAsync(ShardDbContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else saved between our read and our write (the version in the WHERE clause no longer matched).
+            throw new ConcurrencyConflictException(Resource.Patient, currentVersion: null);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Shards;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Providers;
+
+/// <summary>
+/// What differs per database provider: how options are built, which context subclass (and so which migrations)
+/// is used, and any per-database preparation. Everything above this works the same on every provider.
+/// </summary>
+internal abstract class DatabaseProviderServices
+{
+    public abstract DatabaseProvider Provider { get; }
+
+    public abstract DbContextOptions CatalogOptions(string connectionString);
+
+    public abstract DbContextOptions ShardOptions(string connectionString);
+
+    public abstract CatalogDbContext NewCatalog(DbContextOptions options);
+
+    public abstract ShardDbContext NewShard(DbContextOptions options);
+
+    /// <summary>Runs after migrations: settings that belong to the database file or server rather than the schema.</summary>
+    public virtual Task PrepareAsync(DbContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,62 @@
+using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.Shards;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Providers.Sqlite;
+
+/// <summary>
+/// The embedded default. Relative file paths are resolved against the content root and their folder is created, so
+/// a fresh clone runs with no setup. Files use write-ahead logging: readers never wait for the writer.
+/// </summary>
+internal sealed class SqliteProviderServices(string contentRoot) : DatabaseProviderServices
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    public override DbContextOptions CatalogOptions(string connectionString) =>
+        new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseIdentitySchema().UseSqlite(Resolve(connectionString)).Options;
+
+    public override DbContextOptions ShardOptions(string connectionString) =>
+        new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(Resolve(connectionString)).Options;
+
+    public override CatalogDbContext NewCatalog(DbContextOptions options) =>
+        new SqliteCatalogDbContext((DbContextOptions<SqliteCatalogDbContext>)options);
+
+    public override ShardDbContext NewShard(DbContextOptions options) =>
+        new SqliteShardDbContext((DbContextOptions<SqliteShardDbContext>)options);
+
+    public override async Task PrepareAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // journal_mode is a property of the database file: set once, kept by every later connection.
+        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    private string Resolve(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var dataSource = builder.DataSource;
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            return connectionString;
+        }
+
+        if (!Path.IsPathRooted(dataSource))
+        {
+            dataSource = Path.GetFullPath(Path.Combine(contentRoot, dataSource));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(dataSource)!);
+        builder.DataSource = dataSource;
+
+        // Writers queue on SQLite's single write lock; wait for it rather than failing under load.
+        if (builder.DefaultTimeout < 30)
+        {
+            builder.DefaultTimeout = 30;
+        }
+
+        return builder.ToString();
+    }
+}

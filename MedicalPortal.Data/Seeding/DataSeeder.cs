@@ -1,0 +1,164 @@
+using Bogus;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Visits;
+using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.Patients;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
+
+namespace MedicalPortal.Data.Seeding;
+
+internal sealed partial class DataSeeder(
+    UserManager<ApplicationUser> users,
+    PatientSeeder patientSeeder,
+    MrnRegistry mrns,
+    TimeProvider clock,
+    ILogger<DataSeeder> logger) : IDataSeeder
+{
+    public const int DemoPatientCount = 300;
+    public const int BatchSize = 1000;
+
+    public async Task SeedDemoAsync(string password, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var demo = Enumerable.Range(0, DemoPatientCount).Select(i => DemoPatient(i, now)).ToList();
+
+        var taken = await mrns.ReserveManyAsync(demo.Select(p => (p.Patient.Mrn, p.Patient.Id)).ToList(), cancellationToken);
+        if (taken.Count > 0)
+        {
+            // Only possible if someone registered a real patient under a demo MRN; leave that patient alone.
+            LogDemoMrnsTaken(logger, taken.Count);
+            demo = demo.Where(p => !taken.Contains(p.Patient.Mrn)).ToList();
+            await mrns.ReserveManyAsync(demo.Select(p => (p.Patient.Mrn, p.Patient.Id)).ToList(), cancellationToken);
+        }
+
+        var added = await patientSeeder.InsertAsync(demo, cancellationToken);
+        if (added.Patients > 0)
+        {
+            LogDemoPatients(logger, added.Patients, added.Visits);
+        }
+
+        var patientZero = demo.First(p => p.Patient.Id == DemoData.DemoPatientId(0)).Patient;
+        foreach (var account in DemoAccounts.All)
+        {
+            var linked = account.Role == Core.Permissions.RoleNames.Patient ? patientZero : null;
+            await EnsureAccountAsync(account, linked, password, cancellationToken);
+        }
+    }
+
+    public async Task<SeedResult> SeedPatientsAsync(
+        int patients, int visitsPerPatient, IProgress<SeedResult>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(patients);
+        ArgumentOutOfRangeException.ThrowIfNegative(visitsPerPatient);
+
+        var faker = new Faker("en");
+        var now = clock.GetUtcNow();
+        var total = new SeedResult(0, 0);
+        while (total.Patients < patients)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = Math.Min(BatchSize, patients - total.Patients);
+            var batch = new List<SeedPatient>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var input = DemoData.Patient(faker, now);
+                var patient = Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), input, now);
+                var visits = Enumerable.Range(0, visitsPerPatient)
+                    .Select(_ => Visit.Record(patient.Id, patient.BirthDate, DemoData.Visit(faker, patient.BirthDate, now), now))
+                    .ToList();
+                batch.Add(new SeedPatient(patient, visits));
+            }
+
+            // Random MRNs can collide with existing ones; give those patients new MRNs until the batch is reserved.
+            IReadOnlySet<string> taken;
+            while ((taken = await mrns.ReserveManyAsync(batch.Select(p => (p.Patient.Mrn, p.Patient.Id)).ToList(), cancellationToken)).Count > 0)
+            {
+                batch = batch.Select(p => taken.Contains(p.Patient.Mrn) ? WithNewMrn(p, now) : p).ToList();
+            }
+
+            var added = await patientSeeder.InsertAsync(batch, cancellationToken);
+            total = new SeedResult(total.Patients + added.Patients, total.Visits + added.Visits);
+            progress?.Report(total);
+        }
+
+        return total;
+    }
+
+    private static SeedPatient DemoPatient(int index, DateTimeOffset now)
+    {
+        var faker = new Faker("en") { Random = new Randomizer(20260000 + index) };
+        var input = DemoData.Patient(faker, DemoData.ReferenceDate);
+        if (index == 0)
+        {
+            // The record behind patient@clinic.test.
+            input = input with { Email = "patient@clinic.test" };
+        }
+
+        var patient = Patient.Register(DemoData.DemoPatientId(index), DemoData.DemoMrn(index), input, now);
+        var visits = Enumerable.Range(0, index == 0 ? 4 : faker.Random.Int(0, 6))
+            .Select(_ => Visit.Record(patient.Id, patient.BirthDate, DemoData.Visit(faker, patient.BirthDate, DemoData.ReferenceDate), now))
+            .ToList();
+        return new SeedPatient(patient, visits);
+    }
+
+    private static SeedPatient WithNewMrn(SeedPatient seed, DateTimeOffset now)
+    {
+        var p = seed.Patient;
+        var input = new PatientInput
+        {
+            GivenName = p.GivenName, FamilyName = p.FamilyName, BirthDate = p.BirthDate, Sex = p.Sex, Phone = p.Phone,
+            Email = p.Email, AddressLine = p.AddressLine, City = p.City, State = p.State, PostalCode = p.PostalCode,
+        };
+        return seed with { Patient = Patient.Register(p.Id, Mrn.Generate(), input, now) };
+    }
+
+    private async Task EnsureAccountAsync(
+        DemoAccount account, Patient? linkedPatient, string password, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (await users.FindByEmailAsync(account.Email) is not null)
+        {
+            return;
+        }
+
+        var user = new ApplicationUser
+        {
+            UserName = account.Email,
+            Email = account.Email,
+            EmailConfirmed = true,
+            DisplayName = account.DisplayName ?? (linkedPatient is null ? null : $"{linkedPatient.GivenName} {linkedPatient.FamilyName}"),
+            PatientId = linkedPatient?.Id,
+        };
+
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            if (await users.FindByEmailAsync(account.Email) is not null)
+            {
+                return; // Another node created it at the same moment.
+            }
+
+            throw new InvalidOperationException(
+                $"The demo {account.Role} account could not be created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+        }
+
+        var inRole = await users.AddToRoleAsync(user, account.Role);
+        if (!inRole.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"The demo {account.Role} account could not join its role: {string.Join(" ", inRole.Errors.Select(e => e.Description))}");
+        }
+
+        LogDemoAccount(logger, account.Role);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Patients} demo patients with {Visits} visits.")]
+    private static partial void LogDemoPatients(ILogger logger, int patients, int visits);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} demo MRNs are held by other patients; those demo patients were skipped.")]
+    private static partial void LogDemoMrnsTaken(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the demo account of role {Role}.")]
+    private static partial void LogDemoAccount(ILogger logger, string role);
+}

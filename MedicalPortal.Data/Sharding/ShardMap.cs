@@ -1,0 +1,85 @@
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Data.Catalog;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Sharding;
+
+/// <summary>
+/// The catalog's bucket-to-shard map, held in memory as an immutable snapshot so routing costs an array lookup.
+/// Loaded at start; on first start it is created by splitting the buckets evenly over the configured shards.
+/// </summary>
+internal sealed class ShardMap(IDbContextFactory<CatalogDbContext> catalog) : IShardMap
+{
+    private Snapshot? _snapshot;
+
+    public IReadOnlyList<string> Shards => Current.Shards;
+
+    public IReadOnlyList<BucketRange> Ranges => Current.Ranges;
+
+    private Snapshot Current => _snapshot
+        ?? throw new InvalidOperationException("The shard map has not been loaded; the databases were not initialized.");
+
+    public string ShardForBucket(int bucket) => Current.ByBucket[bucket];
+
+    /// <summary>Creates the map if the catalog has none (racing nodes: the first insert wins), then loads it.</summary>
+    public async Task InitializeAsync(IReadOnlyList<string> configuredShards, CancellationToken cancellationToken)
+    {
+        await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await context.ShardRanges.AnyAsync(cancellationToken))
+            {
+                context.ShardRanges.AddRange(BucketRange.SplitEvenly(configuredShards)
+                    .Select(r => new ShardRangeRow { FirstBucket = r.First, LastBucket = r.Last, Shard = r.Shard }));
+                try
+                {
+                    await context.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another node created the map at the same moment; its map is as good as ours.
+                }
+            }
+        }
+
+        await LoadAsync(configuredShards, cancellationToken);
+    }
+
+    public async Task LoadAsync(IReadOnlyList<string> configuredShards, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var rows = await context.ShardRanges.AsNoTracking().OrderBy(r => r.FirstBucket).ToListAsync(cancellationToken);
+        var ranges = rows.Select(r => new BucketRange(r.FirstBucket, r.LastBucket, r.Shard)).ToList();
+        _snapshot = Snapshot.Build(ranges, configuredShards);
+    }
+
+    private sealed record Snapshot(IReadOnlyList<BucketRange> Ranges, IReadOnlyList<string> Shards, string[] ByBucket)
+    {
+        public static Snapshot Build(IReadOnlyList<BucketRange> ranges, IReadOnlyList<string> configuredShards)
+        {
+            var byBucket = new string[Buckets.Count];
+            foreach (var range in ranges)
+            {
+                if (!configuredShards.Contains(range.Shard, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(
+                        $"The shard map assigns buckets {range.First}-{range.Last} to '{range.Shard}', " +
+                        $"which {DatabaseOptions.SectionName}:Shards does not configure.");
+                }
+
+                for (var bucket = range.First; bucket <= range.Last; bucket++)
+                {
+                    byBucket[bucket] = range.Shard;
+                }
+            }
+
+            var missing = Array.IndexOf(byBucket, null);
+            if (missing >= 0)
+            {
+                throw new InvalidOperationException($"The shard map in the catalog does not cover bucket {missing}.");
+            }
+
+            var shards = ranges.Select(r => r.Shard).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            return new Snapshot(ranges, shards, byBucket);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Studies;
+using MedicalPortal.Core.Validation;
+using MedicalPortal.Core.Visits;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Shards;
+
+/// <summary>
+/// One shard: patients, their visits and their enrollments, always together (co-location). Each provider has a
+/// subclass with its own migrations (<c>Migrations/&lt;Provider&gt;/Shard</c>).
+/// </summary>
+public abstract class ShardDbContext : DbContext
+{
+    protected ShardDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    internal DbSet<Patient> Patients => Set<Patient>();
+
+    internal DbSet<Visit> Visits => Set<Visit>();
+
+    internal DbSet<Enrollment> Enrollments => Set<Enrollment>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<Patient>(patient =>
+        {
+            patient.HasKey(p => p.Id);
+            patient.Property(p => p.Mrn).HasMaxLength(20);
+            patient.HasIndex(p => p.Mrn).IsUnique();
+            patient.Property(p => p.GivenName).HasMaxLength(FieldRules.NameMaxLength);
+            patient.Property(p => p.FamilyName).HasMaxLength(FieldRules.NameMaxLength);
+            patient.Property(p => p.GivenNameKey).HasMaxLength(FieldRules.NameMaxLength);
+            patient.Property(p => p.FamilyNameKey).HasMaxLength(FieldRules.NameMaxLength);
+            patient.Property(p => p.Sex).HasConversion<string>().HasMaxLength(16);
+            patient.Property(p => p.Phone).HasMaxLength(32);
+            patient.Property(p => p.Email).HasMaxLength(FieldRules.EmailMaxLength);
+            patient.Property(p => p.AddressLine).HasMaxLength(FieldRules.LineMaxLength);
+            patient.Property(p => p.City).HasMaxLength(FieldRules.NameMaxLength);
+            patient.Property(p => p.State).HasMaxLength(2);
+            patient.Property(p => p.PostalCode).HasMaxLength(10);
+            patient.Property(p => p.Version).IsConcurrencyToken();
+
+            // The list order (and the cursor) of patient search, and the prefix searches on either name.
+            patient.HasIndex(p => new { p.FamilyNameKey, p.GivenNameKey, p.Mrn });
+            patient.HasIndex(p => p.GivenNameKey);
+            patient.HasIndex(p => p.BirthDate);
+        });
+
+        modelBuilder.Entity<Visit>(visit =>
+        {
+            visit.HasKey(v => v.Id);
+            visit.HasOne<Patient>().WithMany().HasForeignKey(v => v.PatientId).OnDelete(DeleteBehavior.Cascade);
+            visit.HasIndex(v => new { v.PatientId, v.StartedAt });
+            visit.Property(v => v.Type).HasConversion<string>().HasMaxLength(16);
+            visit.Property(v => v.Clinician).HasMaxLength(FieldRules.NameMaxLength);
+            visit.Property(v => v.Reason).HasMaxLength(VisitRules.ReasonMaxLength);
+            visit.Property(v => v.Notes).HasMaxLength(VisitRules.NotesMaxLength);
+            visit.Property(v => v.HeightCm).HasPrecision(5, 1);
+            visit.Property(v => v.WeightKg).HasPrecision(6, 2);
+            visit.Property(v => v.TemperatureC).HasPrecision(4, 1);
+            visit.PrimitiveCollection(v => v.DiagnosisCodes);
+            visit.Property(v => v.Version).IsConcurrencyToken();
+            visit.HasIndex(v => v.UpdatedAt);
+        });
+
+        modelBuilder.Entity<Enrollment>(enrollment =>
+        {
+            enrollment.HasKey(e => e.Id);
+            enrollment.HasOne<Patient>().WithMany().HasForeignKey(e => e.PatientId).OnDelete(DeleteBehavior.Cascade);
+            enrollment.HasIndex(e => new { e.StudyId, e.PatientId });
+            enrollment.Ignore(e => e.IsActive);
+            enrollment.Property(e => e.Version).IsConcurrencyToken();
+        });
+    }
+}
