@@ -40,6 +40,7 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
         {
             range.ToTable("ShardMap");
             range.HasKey(r => r.FirstBucket);
+            range.Property(r => r.FirstBucket).ValueGeneratedNever();
             range.Property(r => r.Shard).HasMaxLength(100);
         });
 

@@ -31,9 +31,9 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
         }
         catch
         {
-            // Give the MRN back, unless the patient was stored after all (a failure after the commit).
+            // Give the MRN back, unless this patient was stored under it after all (a failure after the commit).
             await using var check = shards.Create(shard);
-            if (!await check.Patients.AnyAsync(p => p.Id == patient.Id, CancellationToken.None))
+            if (!await check.Patients.AnyAsync(p => p.Id == patient.Id && p.Mrn == patient.Mrn, CancellationToken.None))
             {
                 await mrns.ReleaseAsync(patient.Mrn, patient.Id, CancellationToken.None);
             }

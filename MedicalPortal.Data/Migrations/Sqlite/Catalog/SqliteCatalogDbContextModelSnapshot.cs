@@ -104,7 +104,6 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
             modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRangeRow", b =>
                 {
                     b.Property<int>("FirstBucket")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("LastBucket")

@@ -82,8 +82,7 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                 name: "ShardMap",
                 columns: table => new
                 {
-                    FirstBucket = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
+                    FirstBucket = table.Column<int>(type: "INTEGER", nullable: false),
                     LastBucket = table.Column<int>(type: "INTEGER", nullable: false),
                     Shard = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
 {
     [DbContext(typeof(SqliteCatalogDbContext))]
-    [Migration("20261128051536_Initial")]
+    [Migration("20261128052600_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -107,7 +107,6 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
             modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRangeRow", b =>
                 {
                     b.Property<int>("FirstBucket")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("LastBucket")

@@ -1,0 +1,38 @@
+using MedicalPortal.Web.Api.Auth;
+using MedicalPortal.Web.Api.Patients;
+using MedicalPortal.Web.Api.Visits;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+
+namespace MedicalPortal.Web.Api;
+
+/// <summary>The JSON API under <c>/api/v1</c> (DESIGN.md section 9). It calls the same Core services as the UI.</summary>
+internal static class ApiEndpoints
+{
+    public const string Prefix = "/api/v1";
+
+    /// <summary>The API accepts bearer tokens only: a browser's cookie never authorizes an API call (no CSRF).</summary>
+    public static readonly AuthorizationPolicy BearerOnly = new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme)
+        .RequireAuthenticatedUser()
+        .Build();
+
+    public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(Prefix);
+
+        // The benchmark baseline: anonymous, no database, a few bytes of JSON.
+        api.MapGet("/ping", () => TypedResults.Ok(new Pong("ok")))
+            .AllowAnonymous()
+            .WithName("Ping")
+            .WithSummary("Liveness of the API itself; touches no database.");
+
+        api.MapAuthEndpoints();
+
+        var secured = api.MapGroup("").RequireAuthorization(BearerOnly);
+        secured.MapPatientEndpoints();
+        secured.MapVisitEndpoints();
+        return app;
+    }
+
+    internal sealed record Pong(string Status);
+}

@@ -1,0 +1,73 @@
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Validation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MedicalPortal.Web.Api;
+
+/// <summary>
+/// Turns Core's refusals into problem details on the API: 400 for invalid input (with the field errors), 401 when
+/// not signed in, 403 when the role does not allow it, 404, 409 for a stale version. Anything else stays a 500,
+/// logged by the framework without request bodies.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        // The middleware has already pointed Request.Path at the error page; the feature keeps the original path.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path;
+        if (!path.StartsWith(ApiEndpoints.Prefix + "/", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        ProblemDetails? problem = exception switch
+        {
+            ValidationFailedException e => new HttpValidationProblemDetails(e.Errors.ToDictionary())
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request has invalid values.",
+                Detail = e.Message,
+            },
+            BadHttpRequestException e => new ProblemDetails
+            {
+                Status = e.StatusCode,
+                Title = "The request could not be read.",
+                Detail = e.InnerException is System.Text.Json.JsonException json
+                    ? $"The JSON body is malformed or has a value of the wrong type{(json.Path is null ? "" : $" at {json.Path}")}."
+                    : e.Message,
+            },
+            AccessDeniedException { IsAuthenticated: false } e => new ProblemDetails
+            {
+                Status = StatusCodes.Status401Unauthorized, Title = "Sign in first.", Detail = e.Message,
+            },
+            AccessDeniedException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status403Forbidden, Title = "Not permitted.", Detail = e.Message,
+            },
+            RecordNotFoundException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status404NotFound, Title = "Not found.", Detail = e.Message,
+            },
+            ConcurrencyConflictException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict, Title = "The record was changed by someone else.", Detail = e.Message,
+            },
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+}

@@ -1,0 +1,23 @@
+using MedicalPortal.Core.Patients;
+
+namespace MedicalPortal.Web.Components.Pages.Patients;
+
+/// <summary>How patient facts read on screen.</summary>
+internal static class PatientFormat
+{
+    public static string Sex(Sex sex) => sex switch
+    {
+        Core.Patients.Sex.Female => "Female",
+        Core.Patients.Sex.Male => "Male",
+        Core.Patients.Sex.Other => "Other",
+        _ => "Unknown",
+    };
+
+    public static string FullName(PatientDto patient) => $"{patient.GivenName} {patient.FamilyName}";
+
+    public static int AgeOn(DateOnly birthDate, DateOnly today)
+    {
+        var age = today.Year - birthDate.Year;
+        return birthDate.AddYears(age) > today ? age - 1 : age;
+    }
+}

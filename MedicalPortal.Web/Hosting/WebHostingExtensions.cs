@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MedicalPortal.Data;
+using MedicalPortal.Data.Health;
+using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.Seeding;
+using MedicalPortal.Web.Api;
+using MedicalPortal.Web.Components;
+using MedicalPortal.Web.Components.Account;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace MedicalPortal.Web.Hosting;
+
+public static class WebHostingExtensions
+{
+    /// <summary>The Blazor UI, Identity (cookie for the UI, bearer tokens for the API), the API and health checks.</summary>
+    public static IHostApplicationBuilder AddMedicalPortalWeb(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClinicOptions>().BindConfiguration(ClinicOptions.SectionName)
+            .Validate(o => string.IsNullOrWhiteSpace(o.TimeZone) || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _),
+                $"{ClinicOptions.SectionName}:TimeZone must be an IANA time zone such as America/Chicago.")
+            .ValidateOnStart();
+        services.AddSingleton<ClinicClock>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddIdentityCookies();
+        services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
+            .Configure<IOptions<SecurityOptions>>((bearer, security) =>
+                bearer.BearerTokenExpiration = TimeSpan.FromMinutes(security.Value.AccessTokenMinutes));
+        services.AddAuthorization();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                // NIST SP 800-63B: length protects, composition rules mostly annoy. Lockout stops guessing.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+            })
+            .AddPortalIdentityStores()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+
+        services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
+
+        // A malformed body throws, so ApiExceptionHandler answers with a problem that names the bad field.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddMedicalPortalDatabases();
+        return builder;
+    }
+
+    /// <summary>The JSON contract of DESIGN.md section 9: camelCase, enums in kebab-case (follow-up), ISO dates.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+    }
+
+    /// <summary>Migrates the catalog and the shards, loads the shard map and, in Development, seeds the demo data.</summary>
+    public static async Task PrepareDatabasesAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
+
+        var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        if (app.Environment.IsDevelopment() && demo.Seed)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IDataSeeder>().SeedDemoAsync(demo.Password, cancellationToken);
+        }
+    }
+
+    public static WebApplication UseMedicalPortal(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        if (!app.Environment.IsDevelopment())
+        {
+            // TLS ends at the load balancer (DESIGN.md section 8); HSTS tells browsers to stay on HTTPS.
+            app.UseHsts();
+        }
+
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            CreateScopeForErrors = true,
+            AllowStatusCode404Response = true,
+        });
+
+        // The API answers with problem details; pages get the portal's not-found page.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(ApiEndpoints.Prefix),
+            api => api.UseStatusCodePages());
+        app.UseWhen(
+            context => !context.Request.Path.StartsWithSegments(ApiEndpoints.Prefix),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        // Explicitly after the status code pages, so a 401 or 403 from authorization gets its problem details.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+
+        app.MapApi();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        return app;
+    }
+}

@@ -1,0 +1,102 @@
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Data.Sharding;
+using MedicalPortal.Data.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Tests.Sharding;
+
+public sealed class DatabaseInitializerTests
+{
+    [Fact]
+    public async Task InitializeAsync_FreshFolder_CreatesCatalogAndShardFilesInWalMode()
+    {
+        await using var db = await ShardedDatabase.CreateAsync(shardCount: 2);
+
+        foreach (var file in new[] { "catalog.db", "shard-0.db", "shard-1.db" })
+        {
+            var path = Path.Combine(db.Directory, file);
+            Assert.True(File.Exists(path), $"{file} was not created.");
+            await using var connection = new SqliteConnection($"Data Source={path}");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode;";
+            Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        }
+
+        await using var shard = db.OpenShard("shard-0");
+        Assert.Empty(await shard.Database.GetPendingMigrationsAsync());
+        Assert.NotEmpty(await shard.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task InitializeAsync_SplitsAllBucketsEvenlyOverTheShards()
+    {
+        await using var db = await ShardedDatabase.CreateAsync(shardCount: 3);
+        var map = db.Get<IShardMap>();
+
+        Assert.Equal(["shard-0", "shard-1", "shard-2"], map.Shards);
+        var perShard = Enumerable.Range(0, Buckets.Count).GroupBy(map.ShardForBucket).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(perShard.Values, count => Assert.InRange(count, 1365, 1366));
+    }
+
+    [Fact]
+    public async Task InitializeAsync_SecondNodeOnTheSameFiles_ReusesTheMapAndSeedsNothingTwice()
+    {
+        await using var first = await ShardedDatabase.CreateAsync(shardCount: 2);
+        var directory = first.Directory;
+
+        // A second "node" on the same files, initializing at the same moment as a third.
+        var nodes = await Task.WhenAll(
+            ShardedDatabase.CreateAsync(shardCount: 2, directory: directory),
+            ShardedDatabase.CreateAsync(shardCount: 2, directory: directory));
+
+        await using var catalog = await first.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
+        Assert.Equal(2, await catalog.ShardRanges.CountAsync());
+        Assert.Equal(RoleNames.Seeded.Count, await catalog.Roles.CountAsync());
+        Assert.Equal(
+            DefaultPermissions.Matrix.Roles.Sum(r => Enum.GetValues<Resource>().Count(x => DefaultPermissions.Matrix.Granted(r, x) != Operations.None)),
+            await catalog.RolePermissions.CountAsync());
+        foreach (var node in nodes)
+        {
+            Assert.Equal(first.Get<IShardMap>().Ranges, node.Get<IShardMap>().Ranges);
+        }
+    }
+
+    [Fact]
+    public async Task InitializeAsync_MapNamesAShardThatIsNotConfigured_RefusesToStart()
+    {
+        await using var three = await ShardedDatabase.CreateAsync(shardCount: 3);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ShardedDatabase.CreateAsync(shardCount: 2, directory: three.Directory));
+
+        Assert.Contains("shard-2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PermissionStore_AfterInitialization_HoldsTheDefaultMatrix()
+    {
+        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1);
+
+        var matrix = await db.Get<IPermissionStore>().GetMatrixAsync(CancellationToken.None);
+
+        foreach (var role in RoleNames.Seeded)
+        {
+            foreach (var resource in Enum.GetValues<Resource>())
+            {
+                Assert.Equal(DefaultPermissions.Matrix.Granted(role, resource), matrix.Granted(role, resource));
+            }
+        }
+    }
+
+    [Fact]
+    public void ShardMap_BeforeInitialization_ExplainsWhatIsMissing()
+    {
+        var map = new ShardMap(null!);
+
+        var error = Assert.Throws<InvalidOperationException>(() => map.ShardForBucket(0));
+        Assert.Contains("not been loaded", error.Message, StringComparison.Ordinal);
+    }
+}
