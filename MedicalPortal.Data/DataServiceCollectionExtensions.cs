@@ -27,8 +27,16 @@ public static class DataServiceCollectionExtensions
     public static IHostApplicationBuilder AddMedicalPortalData(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
+        builder.Services.AddMedicalPortalData();
+        return builder;
+    }
 
+    /// <summary>
+    /// The same registrations on a bare service collection (component tests). It needs <c>IConfiguration</c> and
+    /// <c>IHostEnvironment</c> registered, as every host registers them.
+    /// </summary>
+    public static IServiceCollection AddMedicalPortalData(this IServiceCollection services)
+    {
         services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.SectionName)
             .ValidateDataAnnotations()
@@ -70,7 +78,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();
         services.AddSingleton<PatientSeeder>();
         services.AddScoped<IDataSeeder, DataSeeder>();
-        return builder;
+        return services;
     }
 
     /// <summary>Identity's accounts and roles live in the catalog; signed-in principals carry the portal's claims.</summary>

@@ -50,6 +50,6 @@ public static partial class Mrn
         return (char)('0' + ((10 - (sum % 10)) % 10));
     }
 
-    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{3,19}$")]
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{3,19}\\z")]
     private static partial Regex Format();
 }

@@ -41,22 +41,35 @@ public static class NameKey
     }
 
     /// <summary>
-    /// The smallest string greater than every string starting with <paramref name="prefix"/>, so a prefix match is
-    /// the index-friendly range <c>prefix &lt;= key &lt; PrefixEnd(prefix)</c> on every provider.
+    /// The smallest string greater, in code point order (<see cref="CodePointComparer"/>, the databases' binary order),
+    /// than every string starting with <paramref name="prefix"/>: a prefix match is then the index-friendly range
+    /// <c>prefix &lt;= key &lt; PrefixEnd(prefix)</c> on every provider.
     /// </summary>
     public static string PrefixEnd(string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        var chars = prefix.ToCharArray();
-        for (var i = chars.Length - 1; i >= 0; i--)
+        var runes = prefix.EnumerateRunes().ToList();
+        for (var i = runes.Count - 1; i >= 0; i--)
         {
-            if (chars[i] < char.MaxValue && !char.IsSurrogate(chars[i]))
+            var next = runes[i].Value + 1;
+            if (next is >= 0xD800 and <= 0xDFFF)
             {
-                chars[i]++;
-                return new string(chars, 0, i + 1);
+                next = 0xE000; // Surrogate code points are not characters; the next one is U+E000.
+            }
+
+            if (next <= 0x10FFFF)
+            {
+                var builder = new StringBuilder();
+                foreach (var rune in runes.Take(i))
+                {
+                    builder.Append(rune.ToString());
+                }
+
+                return builder.Append(new Rune(next).ToString()).ToString();
             }
         }
 
-        return prefix + char.MaxValue;
+        // Only U+10FFFF characters: nothing sorts after them but longer strings of them.
+        return prefix + char.ConvertFromUtf32(0x10FFFF);
     }
 }

@@ -71,6 +71,6 @@ public static partial class PatientRules
         return errors;
     }
 
-    [GeneratedRegex(@"^[0-9]{5}(-[0-9]{4})?$")]
+    [GeneratedRegex(@"^[0-9]{5}(-[0-9]{4})?\z")]
     private static partial Regex ZipCode();
 }

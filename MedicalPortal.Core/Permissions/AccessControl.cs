@@ -42,6 +42,12 @@ public sealed class AccessControl(IPermissionStore permissions)
         ICurrentUser user, Resource resource, Operations operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (operation is not (Operations.Create or Operations.Retrieve or Operations.Update or Operations.Delete))
+        {
+            // One operation per demand: rights add up across roles per operation, not per combination.
+            throw new ArgumentOutOfRangeException(nameof(operation), operation, "Demand exactly one operation.");
+        }
+
         if (!user.IsAuthenticated || user.Roles.Count == 0)
         {
             return AccessScope.None;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace MedicalPortal.Core.Validation;
@@ -26,7 +28,7 @@ public static partial class FieldRules
         {
             errors.Add(field, $"{label} must be at most {NameMaxLength} characters.");
         }
-        else if (!PersonName().IsMatch(value))
+        else if (!IsPersonName(value))
         {
             errors.Add(field, $"{label} may contain letters, spaces, hyphens, apostrophes and periods only.");
         }
@@ -68,12 +70,35 @@ public static partial class FieldRules
         }
     }
 
-    [GeneratedRegex(@"^[\p{L}\p{M}][\p{L}\p{M}'’. -]*$")]
-    private static partial Regex PersonName();
+    /// <summary>
+    /// Letters (of any script, also outside the Basic Multilingual Plane), combining marks, spaces, hyphens,
+    /// apostrophes and periods, starting with a letter. Checked per code point: .NET regular expressions see UTF-16
+    /// halves, so <c>\p{L}</c> would refuse a letter written as a surrogate pair.
+    /// </summary>
+    private static bool IsPersonName(string value)
+    {
+        var first = true;
+        foreach (var rune in value.EnumerateRunes())
+        {
+            var category = Rune.GetUnicodeCategory(rune);
+            var isLetter = category is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+                or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter;
+            var isMark = category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+            var isPunctuation = rune.Value is '\'' or '’' or '.' or '-' or ' ';
+            if (first ? !isLetter : !(isLetter || isMark || isPunctuation))
+            {
+                return false;
+            }
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
+            first = false;
+        }
+
+        return !first;
+    }
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+\z")]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"^\+?[0-9 ().-]+$")]
+    [GeneratedRegex(@"^\+?[0-9 ().-]+\z")]
     private static partial Regex Phone();
 }

@@ -20,6 +20,6 @@ public static partial class Icd10
             : upper;
     }
 
-    [GeneratedRegex(@"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")]
+    [GeneratedRegex(@"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?\z")]
     private static partial Regex Format();
 }

@@ -25,6 +25,7 @@ public static class VisitRules
         {
             errors.Add("startedAt", "A visit cannot start in the future.");
         }
+        // A birth date is a local calendar date while the visit is an instant: allow the day of time-zone difference.
         else if (DateOnly.FromDateTime(startedAt.UtcDateTime) < patientBirthDate.AddDays(-1))
         {
             errors.Add("startedAt", "A visit cannot be before the patient's birth date.");

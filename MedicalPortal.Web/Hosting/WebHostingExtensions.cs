@@ -9,6 +9,7 @@ using MedicalPortal.Web.Components;
 using MedicalPortal.Web.Components.Account;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -122,13 +123,20 @@ public static class WebHostingExtensions
             AllowStatusCode404Response = true,
         });
 
-        // The API answers with problem details; pages get the portal's not-found page.
+        // Pages get the portal's not-found page. The API answers with problem details instead: its branch switches
+        // the page re-execution off for its requests and writes the problem itself.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments(ApiEndpoints.Prefix),
-            api => api.UseStatusCodePages());
-        app.UseWhen(
-            context => !context.Request.Path.StartsWithSegments(ApiEndpoints.Prefix),
-            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+            api =>
+            {
+                api.Use((context, next) =>
+                {
+                    context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+                    return next(context);
+                });
+                api.UseStatusCodePages();
+            });
 
         // Explicitly after the status code pages, so a 401 or 403 from authorization gets its problem details.
         app.UseAuthentication();

@@ -15,6 +15,13 @@ internal static class PatientFormat
 
     public static string FullName(PatientDto patient) => $"{patient.GivenName} {patient.FamilyName}";
 
+    public static string Address(PatientDto patient)
+    {
+        var place = string.Join(" ", new[] { patient.State, patient.PostalCode }.Where(s => s is not null));
+        var parts = new[] { patient.AddressLine, patient.City, place.Length > 0 ? place : null }.Where(s => s is not null);
+        return string.Join(", ", parts) is { Length: > 0 } address ? address : "—";
+    }
+
     public static int AgeOn(DateOnly birthDate, DateOnly today)
     {
         var age = today.Year - birthDate.Year;

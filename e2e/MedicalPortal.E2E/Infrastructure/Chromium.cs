@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace MedicalPortal.E2E.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (no browser download). CHROMIUM_PATH overrides the executable; E2E_HEADED=1
+/// shows the window when a display exists.
+/// </summary>
+public sealed class Chromium : IAsyncDisposable
+{
+    private Chromium(IPlaywright playwright, IBrowser browser)
+    {
+        Playwright = playwright;
+        Browser = browser;
+    }
+
+    public IPlaywright Playwright { get; }
+
+    public IBrowser Browser { get; }
+
+    public static async Task<Chromium> LaunchAsync()
+    {
+        var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium",
+            Headless = Environment.GetEnvironmentVariable("E2E_HEADED") != "1",
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic",
+            ],
+        });
+        return new Chromium(playwright, browser);
+    }
+
+    /// <summary>A fresh browser profile (its own cookies): one user at one desk.</summary>
+    public async Task<IPage> NewPageAsync(string baseUrl)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl,
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            Locale = "en-US",
+            TimezoneId = "UTC",
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Playwright;
+
+namespace MedicalPortal.E2E.Pages;
+
+/// <summary>/patients: the searchable patient grid.</summary>
+public sealed class PatientListPage(IPage page)
+{
+    public ILocator Rows => page.Locator(".mud-table-body tr.mud-table-row");
+
+    public async Task GotoAsync()
+    {
+        await page.GotoAsync("/patients");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Patients", Level = 1 }).WaitForAsync();
+    }
+
+    public async Task SearchAsync(string text)
+    {
+        var search = page.GetByPlaceholder("Search by name, MRN or birth date");
+        await search.FillAsync(text);
+    }
+
+    public ILocator Row(string text) => Rows.Filter(new() { HasText = text });
+
+    public async Task<PatientFormDialog> OpenRegisterDialogAsync()
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register patient" }).ClickAsync();
+        var dialog = new PatientFormDialog(page);
+        await dialog.Root.WaitForAsync();
+        return dialog;
+    }
+}
