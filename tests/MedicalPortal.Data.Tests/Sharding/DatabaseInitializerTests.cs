@@ -31,6 +31,18 @@ public sealed class DatabaseInitializerTests
     }
 
     [Fact]
+    public async Task Migrations_MatchTheModel_NoChangeIsLeftWithoutAMigration()
+    {
+        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1);
+
+        await using var catalog = await db.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
+        await using var shard = db.OpenShard("shard-0");
+
+        Assert.False(catalog.Database.HasPendingModelChanges(), "The catalog model changed: add a migration.");
+        Assert.False(shard.Database.HasPendingModelChanges(), "The shard model changed: add a migration.");
+    }
+
+    [Fact]
     public async Task InitializeAsync_SplitsAllBucketsEvenlyOverTheShards()
     {
         await using var db = await ShardedDatabase.CreateAsync(shardCount: 3);

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh machine it installs what the tests need (Debian's Chromium for the
+# end-to-end tests, when run as root), builds with warnings as errors, and runs every test project in turn:
+# unit (Core), integration on real SQLite files (Data), API over HTTP and bUnit (Web), and e2e in real Chromium.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if ((${#missing[@]} > 0)); then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Missing: ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet restore MedicalPortal.sln
+dotnet build MedicalPortal.sln --no-restore --configuration Debug
+
+projects=(
+  tests/MedicalPortal.Core.Tests
+  tests/MedicalPortal.Data.Tests
+  tests/MedicalPortal.Web.Tests
+  e2e/MedicalPortal.E2E
+)
+failed=()
+for project in "${projects[@]}"; do
+  echo
+  echo "=== ${project}"
+  if ! dotnet test "${project}" --no-build --configuration Debug --blame-hang-timeout 10m \
+      --logger "console;verbosity=minimal"; then
+    failed+=("${project}")
+  fi
+done
+
+echo
+if ((${#failed[@]} > 0)); then
+  echo "FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "All tests passed."
