@@ -80,7 +80,17 @@ public static class WebHostingExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(options =>
+        {
+            // The document describes the JSON API only, not the Identity form endpoints of the UI.
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "MedicalPortal API";
+                document.Info.Description = "Patients and visits across all shards. Authenticate with POST /api/v1/auth/login and send the access token as a bearer token.";
+                return Task.CompletedTask;
+            });
+        });
         services.AddHealthChecks().AddMedicalPortalDatabases();
         return builder;
     }

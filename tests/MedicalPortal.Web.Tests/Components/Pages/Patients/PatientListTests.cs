@@ -1,0 +1,225 @@
+using AngleSharp.Dom;
+using Bunit;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Web.Components.Pages.Patients;
+using MedicalPortal.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedicalPortal.Web.Tests.Components.Pages.Patients;
+
+/// <summary>The patient list: a server-paged grid over every shard, a debounced search, and role-aware actions.</summary>
+public sealed class PatientListTests : ComponentTestContext
+{
+    private const int PageSize = 25;
+
+    /// <summary>The debounce (350 ms) and a database round trip, with room for a busy machine.</summary>
+    private static readonly TimeSpan _patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Render_MorePatientsThanAPage_ShowsTheFirstPageInFamilyNameOrder()
+    {
+        // Arrange
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+
+        // Act
+        var cut = Render<PatientList>();
+
+        // Assert
+        var expected = seeded.InListOrder().Take(PageSize).Select(Row).ToList();
+        cut.WaitForAssertion(() => Assert.Equal(expected, Rows(cut)), _patience);
+        Assert.Equal("Page 1", PageNumber(cut));
+        Assert.True(PagerButton(cut, "Previous page").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Search_TypedText_ShowsOnlyMatchingPatientsAfterTheDebounce()
+    {
+        // Arrange
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
+
+        // Act
+        cut.Find("input[aria-label='Search patients']").Input("famtestc");
+
+        // Assert
+        var expected = seeded.Where(p => p.FamilyName == "Famtestc").InListOrder().Select(Row).ToList();
+        Assert.Equal(3, expected.Count);
+        cut.WaitForAssertion(() => Assert.Equal(expected, Rows(cut)), _patience);
+        Assert.Equal("Page 1", PageNumber(cut));
+    }
+
+    [Fact]
+    public async Task Search_TextMatchingNobody_ShowsTheNoMatchMessage()
+    {
+        // Arrange
+        await SeedThirtyAsync(RoleNames.Doctor);
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
+
+        // Act
+        cut.Find("input[aria-label='Search patients']").Input("nobodyhasthisname");
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Contains("No patient matches this search.", cut.Markup, StringComparison.Ordinal), _patience);
+        Assert.Empty(Rows(cut));
+    }
+
+    [Fact]
+    public async Task Search_InvalidText_ShowsTheRuleThatWasBroken()
+    {
+        // Arrange
+        await SeedThirtyAsync(RoleNames.Doctor);
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
+
+        // Act: two MRN-like terms in one search.
+        cut.Find("input[aria-label='Search patients']").Input("M123 M456");
+
+        // Assert
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("Search for one MRN at a time.", cut.Find(".mud-alert").TextContent, StringComparison.Ordinal);
+            Assert.Empty(Rows(cut));
+        }, _patience);
+    }
+
+    [Fact]
+    public async Task NextPage_OnTheFirstPage_ShowsTheRemainingPatientsInOrder()
+    {
+        // Arrange
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.False(PagerButton(cut, "Next page").HasAttribute("disabled")), _patience);
+
+        // Act
+        PagerButton(cut, "Next page").Click();
+
+        // Assert
+        var expected = seeded.InListOrder().Skip(PageSize).Select(Row).ToList();
+        cut.WaitForAssertion(() => Assert.Equal(expected, Rows(cut)), _patience);
+        Assert.Equal("Page 2", PageNumber(cut));
+        Assert.True(PagerButton(cut, "Next page").HasAttribute("disabled"));
+        Assert.False(PagerButton(cut, "Previous page").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Render_ExactlyOnePageOfPatients_KeepsNextPageDisabled()
+    {
+        // Arrange
+        await this.AddTestServicesAsync(RoleNames.Doctor);
+        var seeded = await Services.GetRequiredService<IPatientStore>()
+            .SeedAsync(Enumerable.Range(0, PageSize).Select(i => ("Testy", $"Onepage{(char)('a' + i)}")));
+
+        // Act
+        var cut = Render<PatientList>();
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal(seeded.InListOrder().Select(Row), Rows(cut)), _patience);
+        Assert.True(PagerButton(cut, "Next page").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task PreviousPage_OnTheSecondPage_ShowsTheFirstPageAgain()
+    {
+        // Arrange
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.False(PagerButton(cut, "Next page").HasAttribute("disabled")), _patience);
+        PagerButton(cut, "Next page").Click();
+        cut.WaitForAssertion(() => Assert.Equal("Page 2", PageNumber(cut)), _patience);
+
+        // Act
+        PagerButton(cut, "Previous page").Click();
+
+        // Assert
+        var expected = seeded.InListOrder().Take(PageSize).Select(Row).ToList();
+        cut.WaitForAssertion(() => Assert.Equal(expected, Rows(cut)), _patience);
+        Assert.Equal("Page 1", PageNumber(cut));
+    }
+
+    [Fact]
+    public async Task RowClick_OnAPatient_NavigatesToTheirRecord()
+    {
+        // Arrange
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var first = seeded.InListOrder().First();
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
+
+        // Act
+        cut.Find("tbody tr.mud-table-row").Click();
+
+        // Assert
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        Assert.Equal($"patients/{first.Id}", navigation.ToBaseRelativePath(navigation.Uri));
+    }
+
+    [Theory]
+    [InlineData(RoleNames.Doctor)]
+    [InlineData(RoleNames.Receptionist)]
+    [InlineData(RoleNames.Admin)]
+    public async Task Render_RoleMayCreatePatients_ShowsRegisterPatient(string role)
+    {
+        // Arrange
+        await SeedThirtyAsync(role);
+
+        // Act
+        var cut = Render<PatientList>();
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent.Trim() == "Register patient"), _patience);
+    }
+
+    [Fact]
+    public async Task Render_RoleMayNotCreatePatients_HidesRegisterPatient()
+    {
+        // Arrange: the Nurse role may view and change patients, but not register them.
+        await SeedThirtyAsync(RoleNames.Nurse);
+
+        // Act
+        var cut = Render<PatientList>();
+
+        // Assert: once the grid has loaded, the permission check (which ran first) has settled.
+        cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
+        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Contains("Register patient", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Render_RoleWithoutPatientRights_ShowsTheRefusalInsteadOfRows()
+    {
+        // Arrange
+        await SeedThirtyAsync(RoleNames.Researcher);
+
+        // Act
+        var cut = Render<PatientList>();
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Contains("Your role does not allow viewing Patient records.", cut.Find(".mud-alert").TextContent, StringComparison.Ordinal), _patience);
+        Assert.Empty(Rows(cut));
+    }
+
+    /// <summary>30 patients (10 family names x 3 given names), stored out of list order.</summary>
+    private async Task<List<PatientDto>> SeedThirtyAsync(string role)
+    {
+        await this.AddTestServicesAsync(role);
+        string[] givens = ["Cleo", "Abe", "Bo"];
+        var names = Enumerable.Range(0, 30)
+            .Select(i => (i * 7) % 30)
+            .Select(i => (givens[i % 3], $"Famtest{(char)('a' + (i / 3))}"));
+        return await Services.GetRequiredService<IPatientStore>().SeedAsync(names);
+    }
+
+    private static string Row(PatientDto patient) => $"{patient.FamilyName}|{patient.GivenName}|{patient.Mrn}";
+
+    private static List<string> Rows(IRenderedComponent<PatientList> cut) => cut.FindAll("tbody tr.mud-table-row")
+        .Select(row => string.Join('|', row.QuerySelectorAll("td").Take(3).Select(cell => cell.TextContent.Trim())))
+        .ToList();
+
+    private static string PageNumber(IRenderedComponent<PatientList> cut) => cut.Find("[data-testid='page-number']").TextContent.Trim();
+
+    private static IElement PagerButton(IRenderedComponent<PatientList> cut, string label) => cut.Find($"button[aria-label='{label}']");
+}

@@ -1,0 +1,12 @@
+namespace MedicalPortal.Web.Tests.Infrastructure;
+
+/// <summary>The demo accounts a Development installation is seeded with (DESIGN.md section 9).</summary>
+public static class DemoUsers
+{
+    public const string Admin = "admin@clinic.test";
+    public const string Doctor = "doctor@clinic.test";
+    public const string Nurse = "nurse@clinic.test";
+    public const string Receptionist = "reception@clinic.test";
+    public const string Researcher = "researcher@clinic.test";
+    public const string Patient = "patient@clinic.test";
+}
