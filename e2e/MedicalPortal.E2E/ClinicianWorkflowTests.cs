@@ -28,7 +28,7 @@ public sealed partial class ClinicianWorkflowTests(PortalFixture portal)
             var register = await list.OpenRegisterDialogAsync();
             await register.FillAsync("Eve", family, "1984-03-09", "Female");
             await register.SubmitAsync("Register");
-            await doctor.WaitForURLAsync(PatientUrl());
+            await Expect(doctor).ToHaveURLAsync(PatientUrl());
             var record = new PatientPage(doctor);
             await Expect(record.Heading).ToHaveTextAsync($"Eve {family}");
             await Expect(record.Mrn).ToHaveTextAsync(ServerMrn());
@@ -48,7 +48,7 @@ public sealed partial class ClinicianWorkflowTests(PortalFixture portal)
             await Expect(list.Row(family)).ToContainTextAsync("1984-03-09");
             await doctor.CaptureAsync("03-search");
             await list.Row(family).ClickAsync();
-            await doctor.WaitForURLAsync(PatientUrl());
+            await Expect(doctor).ToHaveURLAsync(PatientUrl());
 
             // A colleague opens the same record in another browser and starts editing too.
             var colleague = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl);

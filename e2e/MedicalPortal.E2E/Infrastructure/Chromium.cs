@@ -44,7 +44,8 @@ public sealed class Chromium : IAsyncDisposable
             Locale = "en-US",
             TimezoneId = "UTC",
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: CI machines are shared and slow; a real failure still fails, only later.
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 

@@ -15,6 +15,8 @@ internal static class MudInputs
     public static async Task SelectAsync(this ILocator scope, IPage page, string label, string option)
     {
         await scope.GetByLabel(label, new() { Exact = true }).ClickAsync(new() { Force = true });
-        await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
+        var list = page.Locator(".mud-popover-open");
+        await list.GetByText(option, new() { Exact = true }).ClickAsync();
+        await list.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
 }

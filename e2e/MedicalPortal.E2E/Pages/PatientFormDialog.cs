@@ -11,10 +11,11 @@ public sealed class PatientFormDialog(IPage page)
 
     public async Task FillAsync(string given, string family, string birthDate, string sex)
     {
+        // The drop-down first: its list is long closed by the time the form is submitted.
+        await Root.SelectAsync(page, "Sex", sex);
         await Root.TypeAsync("Given name", given);
         await Root.TypeAsync("Family name", family);
         await Root.TypeAsync("Birth date", birthDate);
-        await Root.SelectAsync(page, "Sex", sex);
     }
 
     public Task SetPhoneAsync(string phone) => Root.TypeAsync("Phone", phone);

@@ -1,6 +1,4 @@
 using MedicalPortal.Core.Patients;
-using MedicalPortal.Core.Permissions;
-using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Components.Shared;
@@ -18,9 +16,7 @@ public sealed partial class PatientFormDialog
     private InputModel _model = new();
     private EditContext _editContext = default!;
     private CoreValidator _validator = default!;
-    private string? _conflict;
-    private string? _error;
-    private bool _saving;
+    private readonly RecordFormState _form = new();
 
     [Inject]
     private PatientService Patients { get; set; } = default!;
@@ -50,36 +46,13 @@ public sealed partial class PatientFormDialog
 
     private async Task SaveAsync()
     {
-        _error = null;
-        if (!_editContext.Validate())
+        var user = await AuthenticationState.CurrentUserAsync();
+        var saved = await _form.SaveAsync(_editContext, _validator, () => Patient is null
+            ? Patients.RegisterAsync(user, _model.ToInput(), CancellationToken.None)
+            : Patients.UpdateAsync(user, Patient.Id, _model.ToInput(), Patient.Version, CancellationToken.None));
+        if (saved is not null)
         {
-            return;
-        }
-
-        _saving = true;
-        try
-        {
-            var user = await AuthenticationState.CurrentUserAsync();
-            var saved = Patient is null
-                ? await Patients.RegisterAsync(user, _model.ToInput(), CancellationToken.None)
-                : await Patients.UpdateAsync(user, Patient.Id, _model.ToInput(), Patient.Version, CancellationToken.None);
             Dialog.Close(DialogResult.Ok(saved));
-        }
-        catch (ValidationFailedException e)
-        {
-            _validator.ShowErrors(e.Errors);
-        }
-        catch (ConcurrencyConflictException e)
-        {
-            _conflict = e.Message;
-        }
-        catch (Exception e) when (e is AccessDeniedException or RecordNotFoundException)
-        {
-            _error = e.Message;
-        }
-        finally
-        {
-            _saving = false;
         }
     }
 

@@ -1,5 +1,3 @@
-using MedicalPortal.Core.Permissions;
-using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Web.Authentication;
@@ -25,9 +23,7 @@ public sealed partial class VisitFormDialog
     private InputModel _model = new();
     private EditContext _editContext = default!;
     private CoreValidator _validator = default!;
-    private string? _conflict;
-    private string? _error;
-    private bool _saving;
+    private readonly RecordFormState _form = new();
 
     [Inject]
     private VisitService Visits { get; set; } = default!;
@@ -80,36 +76,13 @@ public sealed partial class VisitFormDialog
 
     private async Task SaveAsync()
     {
-        _error = null;
-        if (!_editContext.Validate())
+        var user = await AuthenticationState.CurrentUserAsync();
+        var saved = await _form.SaveAsync(_editContext, _validator, () => Visit is null
+            ? Visits.RecordAsync(user, PatientId, ToInput(), CancellationToken.None)
+            : Visits.UpdateAsync(user, Visit.Id, ToInput(), Visit.Version, CancellationToken.None));
+        if (saved is not null)
         {
-            return;
-        }
-
-        _saving = true;
-        try
-        {
-            var user = await AuthenticationState.CurrentUserAsync();
-            var saved = Visit is null
-                ? await Visits.RecordAsync(user, PatientId, ToInput(), CancellationToken.None)
-                : await Visits.UpdateAsync(user, Visit.Id, ToInput(), Visit.Version, CancellationToken.None);
             Dialog.Close(DialogResult.Ok(saved));
-        }
-        catch (ValidationFailedException e)
-        {
-            _validator.ShowErrors(e.Errors);
-        }
-        catch (ConcurrencyConflictException e)
-        {
-            _conflict = e.Message;
-        }
-        catch (Exception e) when (e is AccessDeniedException or RecordNotFoundException)
-        {
-            _error = e.Message;
-        }
-        finally
-        {
-            _saving = false;
         }
     }
 
