@@ -1,5 +1,8 @@
+using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Roles;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +26,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccessControl>();
         services.AddSingleton<PatientService>();
         services.AddSingleton<VisitService>();
+        services.AddSingleton<StudyService>();
+        services.AddSingleton<EnrollmentService>();
+        services.AddSingleton<RoleService>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<RegistrationService>();
         return services;
     }
 }

@@ -1,16 +1,22 @@
+using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Roles;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
+using MedicalPortal.Data.Accounts;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Patients;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
 using MedicalPortal.Data.Providers.Sqlite;
+using MedicalPortal.Data.Roles;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Data.Shards;
 using MedicalPortal.Data.Sharding;
+using MedicalPortal.Data.Studies;
 using MedicalPortal.Data.Visits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -74,6 +80,13 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IVisitStore, VisitStore>();
         services.AddSingleton<PermissionStore>();
         services.AddSingleton<IPermissionStore>(sp => sp.GetRequiredService<PermissionStore>());
+
+        services.AddSingleton<IStudyStore, StudyStore>();
+        services.AddSingleton<IEnrollmentStore, EnrollmentStore>();
+        services.AddSingleton<IRoleDirectory, RoleDirectory>();
+        services.AddSingleton(sp => new AccountStatusStore(
+            sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAccountDirectory, AccountDirectory>();
 
         services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();
         services.AddSingleton<PatientSeeder>();

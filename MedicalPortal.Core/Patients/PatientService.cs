@@ -65,7 +65,15 @@ public sealed class PatientService(IPatientStore store, AccessControl access, Ti
         ICurrentUser user, Guid id, PatientInput input, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        await access.DemandForPatientAsync(user, Resource.Patient, Operations.Update, id, cancellationToken);
+        var scope = await access.DemandAsync(user, Resource.Patient, Operations.Update, cancellationToken);
+        AccessControl.EnsureWithinScope(user, scope, Resource.Patient, id);
+
+        if (scope == AccessScope.OwnPatientRecord)
+        {
+            // Patients keep their own contact details current; who they are is the front desk's to change.
+            var current = await store.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Patient);
+            input = ContactChangesOnly(input.Cleaned(), current);
+        }
 
         // Checked before the store is touched; the entity checks again when it applies the change.
         var now = clock.GetUtcNow();
@@ -77,5 +85,42 @@ public sealed class PatientService(IPatientStore store, AccessControl access, Ti
     {
         await access.DemandForPatientAsync(user, Resource.Patient, Operations.Delete, id, cancellationToken);
         await store.DeleteAsync(id, version, cancellationToken);
+    }
+
+    /// <summary>The identity fields as they are, the contact fields as submitted; a changed identity field is refused.</summary>
+    private static PatientInput ContactChangesOnly(PatientInput input, PatientDto current)
+    {
+        var errors = new ValidationErrors();
+        const string AskFrontDesk = "Ask the front desk to change your name, birth date, sex or MRN.";
+        if ((input.GivenName is not null && input.GivenName != current.GivenName)
+            || (input.FamilyName is not null && input.FamilyName != current.FamilyName))
+        {
+            errors.Add(input.GivenName != current.GivenName ? "givenName" : "familyName", AskFrontDesk);
+        }
+
+        if (input.BirthDate is not null && input.BirthDate != current.BirthDate)
+        {
+            errors.Add("birthDate", AskFrontDesk);
+        }
+
+        if (input.Sex is not null && input.Sex != current.Sex)
+        {
+            errors.Add("sex", AskFrontDesk);
+        }
+
+        if (input.Mrn is not null && input.Mrn != current.Mrn)
+        {
+            errors.Add("mrn", AskFrontDesk);
+        }
+
+        errors.ThrowIfInvalid();
+        return input with
+        {
+            Mrn = current.Mrn,
+            GivenName = current.GivenName,
+            FamilyName = current.FamilyName,
+            BirthDate = current.BirthDate,
+            Sex = current.Sex,
+        };
     }
 }

@@ -29,28 +29,22 @@ public sealed class Enrollment
 
     public bool IsActive => WithdrawnAt is null;
 
-    public static Enrollment Consent(Guid studyId, Guid patientId, DateTimeOffset? consentedAt, DateTimeOffset now)
+    public static Enrollment Consent(Guid studyId, Guid patientId, DateTimeOffset? consentedAt, DateTimeOffset now) => new()
     {
-        var errors = new ValidationErrors();
-        if (consentedAt is null)
-        {
-            errors.Add("consentedAt", "The date of consent is required.");
-        }
-        else if (consentedAt > now + TimeSpan.FromMinutes(5))
-        {
-            errors.Add("consentedAt", "Consent cannot be dated in the future.");
-        }
+        Id = Buckets.NewRecordId(Buckets.ForPatient(patientId), now),
+        StudyId = studyId,
+        PatientId = patientId,
+        ConsentedAt = ValidConsent(consentedAt, now),
+        Version = 1,
+        UpdatedAt = now,
+    };
 
-        errors.ThrowIfInvalid();
-        return new Enrollment
-        {
-            Id = Buckets.NewRecordId(Buckets.ForPatient(patientId), now),
-            StudyId = studyId,
-            PatientId = patientId,
-            ConsentedAt = consentedAt!.Value.ToUniversalTime(),
-            Version = 1,
-            UpdatedAt = now,
-        };
+    /// <summary>Corrects the date of consent (a transcription error on paper consent forms, typically).</summary>
+    public void CorrectConsent(DateTimeOffset? consentedAt, DateTimeOffset now)
+    {
+        ConsentedAt = ValidConsent(consentedAt, now);
+        UpdatedAt = now;
+        Version++;
     }
 
     public void Withdraw(DateTimeOffset now)
@@ -65,5 +59,21 @@ public sealed class Enrollment
         Version++;
     }
 
-    public EnrollmentDto ToDto() => new(Id, StudyId, PatientId, ConsentedAt, WithdrawnAt);
+    private static DateTimeOffset ValidConsent(DateTimeOffset? consentedAt, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        if (consentedAt is null)
+        {
+            errors.Add("consentedAt", "The date of consent is required.");
+        }
+        else if (consentedAt > now + TimeSpan.FromMinutes(5))
+        {
+            errors.Add("consentedAt", "Consent cannot be dated in the future.");
+        }
+
+        errors.ThrowIfInvalid();
+        return consentedAt!.Value.ToUniversalTime();
+    }
+
+    public EnrollmentDto ToDto() => new(Id, StudyId, PatientId, ConsentedAt, WithdrawnAt, Version);
 }

@@ -6,4 +6,5 @@ public sealed record EnrollmentDto(
     Guid StudyId,
     Guid PatientId,
     DateTimeOffset ConsentedAt,
-    DateTimeOffset? WithdrawnAt);
+    DateTimeOffset? WithdrawnAt,
+    int Version);

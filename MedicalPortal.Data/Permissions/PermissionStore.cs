@@ -1,13 +1,27 @@
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Permissions;
 
-/// <summary>The permission matrix as stored in the catalog. Read on every operation so a change applies at once.</summary>
-internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalog) : IPermissionStore
+/// <summary>
+/// The permission matrix as stored in the catalog, cached in memory: every check reads the cache, and every change
+/// made through the portal invalidates it after its commit, so it applies to the next operation.
+/// </summary>
+internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalog, TimeProvider clock) : IPermissionStore
 {
-    public async Task<PermissionMatrix> GetMatrixAsync(CancellationToken cancellationToken)
+    private const string Key = "matrix";
+
+    private readonly GuardedCache<string, PermissionMatrix> _cache = new(clock, TimeSpan.FromMinutes(10));
+
+    public Task<PermissionMatrix> GetMatrixAsync(CancellationToken cancellationToken) =>
+        _cache.GetOrLoadAsync(Key, LoadAsync, cancellationToken);
+
+    /// <summary>Called after a change to the matrix or to role names has committed.</summary>
+    public void Invalidate() => _cache.Invalidate(Key);
+
+    private async Task<PermissionMatrix> LoadAsync(CancellationToken cancellationToken)
     {
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         var rows = await context.RolePermissions.AsNoTracking().ToListAsync(cancellationToken);
@@ -44,6 +58,7 @@ internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalo
         try
         {
             await context.SaveChangesAsync(cancellationToken);
+            Invalidate();
         }
         catch (DbUpdateException)
         {

@@ -73,6 +73,11 @@ public abstract class ShardDbContext : DbContext
             enrollment.HasKey(e => e.Id);
             enrollment.HasOne<Patient>().WithMany().HasForeignKey(e => e.PatientId).OnDelete(DeleteBehavior.Cascade);
             enrollment.HasIndex(e => new { e.StudyId, e.PatientId });
+
+            // At most one active consent per patient and study; a withdrawn patient may consent again later.
+            enrollment.HasIndex(e => new { e.StudyId, e.PatientId }, "IX_Enrollments_OneActivePerStudy")
+                .IsUnique()
+                .HasFilter("\"WithdrawnAt\" IS NULL");
             enrollment.Ignore(e => e.IsActive);
             enrollment.Property(e => e.Version).IsConcurrencyToken();
         });

@@ -1,5 +1,8 @@
+using MedicalPortal.Web.Api.Accounts;
 using MedicalPortal.Web.Api.Auth;
 using MedicalPortal.Web.Api.Patients;
+using MedicalPortal.Web.Api.Roles;
+using MedicalPortal.Web.Api.Studies;
 using MedicalPortal.Web.Api.Visits;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -31,6 +34,9 @@ internal static class ApiEndpoints
         var secured = api.MapGroup("").RequireAuthorization(BearerOnly);
         secured.MapPatientEndpoints();
         secured.MapVisitEndpoints();
+        secured.MapStudyEndpoints();
+        secured.MapAccountEndpoints();
+        secured.MapRoleEndpoints();
         return app;
     }
 

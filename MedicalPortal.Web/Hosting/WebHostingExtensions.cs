@@ -5,10 +5,13 @@ using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Api;
+using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Components;
 using MedicalPortal.Web.Components.Account;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -41,6 +44,10 @@ public static class WebHostingExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<CircuitActivity>();
+        services.AddScoped<CircuitHandler, ActivityCircuitHandler>();
+        services.AddTransient<IClaimsTransformation, AccountStatusClaimsTransformation>();
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddAuthentication(options =>
             {
@@ -49,6 +56,15 @@ public static class WebHostingExtensions
             })
             .AddBearerToken(IdentityConstants.BearerScheme)
             .AddIdentityCookies();
+
+        // A working day, sliding; idleness is handled per browser tab by IdleSignOut, revocation by the security stamp.
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.ExpireTimeSpan = TimeSpan.FromHours(12);
+            options.SlidingExpiration = true;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+        });
         services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
             .Configure<IOptions<SecurityOptions>>((bearer, security) =>
                 bearer.BearerTokenExpiration = TimeSpan.FromMinutes(security.Value.AccessTokenMinutes));

@@ -1,3 +1,5 @@
+using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Patients;
 using MedicalPortal.Data.Identity;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,6 +19,15 @@ internal static class AuthEndpoints
         var auth = api.MapGroup("/auth").WithTags("Authentication").AllowAnonymous();
         auth.MapPost("/login", LoginAsync).WithSummary("Exchanges e-mail and password for an access and a refresh token.");
         auth.MapPost("/refresh", RefreshAsync).WithSummary("Exchanges a refresh token for new tokens.");
+        auth.MapPost("/register", RegisterAsync)
+            .WithSummary("Self-registration of a patient: always the Patient role, linked to a new patient record.");
+    }
+
+    private static async Task<Created<Registered>> RegisterAsync(
+        RegistrationService registration, RegisterRequest body, CancellationToken cancellationToken)
+    {
+        var account = await registration.RegisterAsync(body.ToRegistration(), cancellationToken);
+        return TypedResults.Created($"{ApiEndpoints.Prefix}/patients/{account.PatientId}", new Registered(account.Id, account.PatientId!.Value));
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(
@@ -79,4 +90,39 @@ internal static class AuthEndpoints
     internal sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
 
     internal sealed record RefreshRequest(string? RefreshToken);
+
+    internal sealed record Registered(string AccountId, Guid PatientId);
+
+    /// <summary><c>{ email, password, givenName, familyName, birthDate, sex }</c> plus any patient contact field.</summary>
+    internal sealed record RegisterRequest(
+        string? Email,
+        string? Password,
+        string? GivenName,
+        string? FamilyName,
+        DateOnly? BirthDate,
+        Sex? Sex,
+        string? Phone,
+        string? AddressLine,
+        string? City,
+        string? State,
+        string? PostalCode)
+    {
+        public SelfRegistration ToRegistration() => new()
+        {
+            Email = Email,
+            Password = Password,
+            Patient = new PatientInput
+            {
+                GivenName = GivenName,
+                FamilyName = FamilyName,
+                BirthDate = BirthDate,
+                Sex = Sex,
+                Phone = Phone,
+                AddressLine = AddressLine,
+                City = City,
+                State = State,
+                PostalCode = PostalCode,
+            },
+        };
+    }
 }

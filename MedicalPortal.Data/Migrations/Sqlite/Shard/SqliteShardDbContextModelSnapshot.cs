@@ -139,6 +139,10 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
 
                     b.HasIndex("StudyId", "PatientId");
 
+                    b.HasIndex(new[] { "StudyId", "PatientId" }, "IX_Enrollments_OneActivePerStudy")
+                        .IsUnique()
+                        .HasFilter("\"WithdrawnAt\" IS NULL");
+
                     b.ToTable("Enrollments");
                 });
 

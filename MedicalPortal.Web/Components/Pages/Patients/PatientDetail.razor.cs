@@ -50,20 +50,17 @@ public sealed partial class PatientDetail
     [Parameter]
     public Guid Id { get; set; }
 
-    protected override async Task OnParametersSetAsync()
+    protected override async Task OnParametersSetAsync() => await LoadAsync(await AuthenticationState.CurrentUserAsync());
+
+    /// <summary>Loads the record and what the caller may do with it: after a refusal the controls reflect the new rights.</summary>
+    private async Task LoadAsync(ICurrentUser user)
     {
-        var user = await AuthenticationState.CurrentUserAsync();
         _can = new Allowed(
             await IsAllowedAsync(user, Resource.Patient, Operations.Update),
             await IsAllowedAsync(user, Resource.Patient, Operations.Delete),
             await IsAllowedAsync(user, Resource.Visit, Operations.Create),
             await IsAllowedAsync(user, Resource.Visit, Operations.Update),
             await IsAllowedAsync(user, Resource.Visit, Operations.Delete));
-        await LoadAsync(user);
-    }
-
-    private async Task LoadAsync(ICurrentUser user)
-    {
         try
         {
             _patient = await Patients.GetAsync(user, Id, CancellationToken.None);

@@ -1,0 +1,222 @@
+using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Validation;
+using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedicalPortal.Data.Accounts;
+
+/// <summary>
+/// Accounts through ASP.NET Core Identity, one scope (and so one catalog context) per operation. Changes that could
+/// leave the clinic without an administrator run in one transaction that first takes a write lock on the Admin role
+/// row, so two admins demoting each other at the same moment cannot both succeed.
+/// </summary>
+internal sealed class AccountDirectory(
+    IServiceScopeFactory scopes,
+    AccountStatusStore status,
+    TimeProvider clock) : IAccountDirectory
+{
+    public async Task<IReadOnlyList<AccountDto>> ListStaffAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var users = await context.Users.AsNoTracking().Where(u => u.PatientId == null).OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        var roles = await RolesByUserAsync(context, users.Select(u => u.Id).ToList(), cancellationToken);
+        return users.Select(u => ToDto(u, roles[u.Id].ToList())).ToList();
+    }
+
+    public async Task<AccountDto?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var user = await context.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, cancellationToken);
+        return user is null ? null : ToDto(user, (await RolesByUserAsync(context, [id], cancellationToken))[id].ToList());
+    }
+
+    public async Task<bool> EmailInUseAsync(string email, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return await users.FindByEmailAsync(email) is not null || await users.FindByNameAsync(email) is not null;
+    }
+
+    public Task<AccountDto> CreateStaffAsync(StaffAccountInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return CreateAsync(input.Email!, input.Password!, input.DisplayName, input.Role!, patientId: null, cancellationToken);
+    }
+
+    public Task<AccountDto> CreatePatientAccountAsync(
+        string email, string password, string displayName, Guid patientId, CancellationToken cancellationToken) =>
+        CreateAsync(email, password, displayName, RoleNames.Patient, patientId, cancellationToken);
+
+    public async Task<AccountDto> ChangeRoleAsync(string id, string role, CancellationToken cancellationToken)
+    {
+        await ChangeAsync(id, async (users, user, context) =>
+        {
+            var normalized = role.ToUpperInvariant();
+            var roleName = await context.Roles.Where(r => r.NormalizedName == normalized).Select(r => r.Name)
+                .FirstOrDefaultAsync(cancellationToken)
+                ?? throw new ValidationFailedException("role", "There is no role with this name.");
+            if (!string.Equals(roleName, RoleNames.Admin, StringComparison.OrdinalIgnoreCase))
+            {
+                await EnsureAnotherActiveAdminAsync(context, user.Id, cancellationToken);
+            }
+
+            Succeeded(await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user)), "role");
+            Succeeded(await users.AddToRoleAsync(user, roleName), "role");
+        }, cancellationToken);
+        return (await FindAsync(id, cancellationToken))!;
+    }
+
+    public async Task<AccountDto> SetLockedAsync(string id, bool locked, CancellationToken cancellationToken)
+    {
+        await ChangeAsync(id, async (users, user, context) =>
+        {
+            if (locked)
+            {
+                await EnsureAnotherActiveAdminAsync(context, user.Id, cancellationToken);
+                Succeeded(await users.SetLockoutEnabledAsync(user, true), "id");
+                Succeeded(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue), "id");
+            }
+            else
+            {
+                Succeeded(await users.SetLockoutEndDateAsync(user, null), "id");
+                Succeeded(await users.ResetAccessFailedCountAsync(user), "id");
+            }
+        }, cancellationToken);
+        return (await FindAsync(id, cancellationToken))!;
+    }
+
+    public Task ResetPasswordAsync(string id, string password, CancellationToken cancellationToken) =>
+        ChangeAsync(id, async (users, user, _) =>
+        {
+            if (await users.HasPasswordAsync(user))
+            {
+                Succeeded(await users.RemovePasswordAsync(user), "password");
+            }
+
+            Succeeded(await users.AddPasswordAsync(user, password), "password");
+            Succeeded(await users.ResetAccessFailedCountAsync(user), "password");
+        }, cancellationToken);
+
+    public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, async (users, user, context) =>
+        {
+            await EnsureAnotherActiveAdminAsync(context, user.Id, cancellationToken);
+            Succeeded(await users.DeleteAsync(user), "id");
+        }, cancellationToken, deletes: true);
+
+    private async Task<AccountDto> CreateAsync(
+        string email, string password, string? displayName, string role, Guid? patientId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var normalized = role.ToUpperInvariant();
+        var roleName = await context.Roles.Where(r => r.NormalizedName == normalized).Select(r => r.Name)
+            .FirstOrDefaultAsync(cancellationToken)
+            ?? throw new ValidationFailedException("role", "There is no role with this name.");
+
+        var user = new ApplicationUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = displayName,
+            PatientId = patientId,
+        };
+
+        // One transaction: an account never exists without its role.
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            throw created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail")
+                ? new ValidationFailedException("email", "An account with this e-mail already exists.")
+                : new ValidationFailedException("password", string.Join(" ", created.Errors.Select(e => e.Description)));
+        }
+
+        Succeeded(await users.AddToRoleAsync(user, roleName), "role");
+        await transaction.CommitAsync(cancellationToken);
+        return ToDto(user, [roleName]);
+    }
+
+    /// <summary>Runs a change on one account in a transaction that holds the Admin lock, then renews its security stamp.</summary>
+    private async Task ChangeAsync(
+        string id,
+        Func<UserManager<ApplicationUser>, ApplicationUser, CatalogDbContext, Task> change,
+        CancellationToken cancellationToken,
+        bool deletes = false)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+
+            // A write first: it takes the write lock (SQLite) or the Admin row's lock (server databases) before anything is read.
+            var admin = RoleNames.Admin.ToUpperInvariant();
+            await context.Roles.Where(r => r.NormalizedName == admin)
+                .ExecuteUpdateAsync(r => r.SetProperty(x => x.ConcurrencyStamp, x => x.ConcurrencyStamp), cancellationToken);
+
+            var user = await users.FindByIdAsync(id) ?? throw new RecordNotFoundException(Resource.Account);
+            await change(users, user, context);
+            if (!deletes)
+            {
+                Succeeded(await users.UpdateSecurityStampAsync(user), "id");
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        status.Invalidate(id);
+    }
+
+    private async Task EnsureAnotherActiveAdminAsync(CatalogDbContext context, string userId, CancellationToken cancellationToken)
+    {
+        var admin = RoleNames.Admin.ToUpperInvariant();
+        var now = clock.GetUtcNow();
+        var activeAdmins = await (
+            from user in context.Users
+            join userRole in context.UserRoles on user.Id equals userRole.UserId
+            join role in context.Roles on userRole.RoleId equals role.Id
+            where role.NormalizedName == admin && (user.LockoutEnd == null || user.LockoutEnd <= now)
+            select user.Id).ToListAsync(cancellationToken);
+
+        if (activeAdmins.Contains(userId) && activeAdmins.Count <= 1)
+        {
+            throw new ValidationFailedException("id", AccountRules.LastAdministrator);
+        }
+    }
+
+    private static async Task<ILookup<string, string>> RolesByUserAsync(
+        CatalogDbContext context, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        (await (
+            from userRole in context.UserRoles
+            join role in context.Roles on userRole.RoleId equals role.Id
+            where userIds.Contains(userRole.UserId)
+            select new { userRole.UserId, role.Name }).ToListAsync(cancellationToken))
+        .ToLookup(x => x.UserId, x => x.Name!);
+
+    private AccountDto ToDto(ApplicationUser user, IReadOnlyList<string> roles) => new(
+        user.Id,
+        user.Email ?? user.UserName ?? "",
+        user.DisplayName,
+        roles,
+        user.LockoutEnd is { } end && end > clock.GetUtcNow(),
+        user.TwoFactorEnabled,
+        user.PatientId);
+
+    private static void Succeeded(IdentityResult result, string field)
+    {
+        if (!result.Succeeded)
+        {
+            throw new ValidationFailedException(field, string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace MedicalPortal.Web.Api;
+
+/// <summary>A complete list in the list shape of DESIGN.md section 9: <c>{ items, nextCursor }</c> with no next page.</summary>
+public sealed record ListResponse<T>(IReadOnlyList<T> Items)
+{
+    public string? NextCursor => null;
+}
