@@ -13,7 +13,9 @@ internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalo
 {
     private const string Key = "matrix";
 
-    private readonly GuardedCache<string, PermissionMatrix> _cache = new(clock, TimeSpan.FromMinutes(10));
+    // Invalidated on this node by every change; the minute bounds how long another node (without the Redis
+    // backplane of Cache:Redis) can lag behind.
+    private readonly GuardedCache<string, PermissionMatrix> _cache = new(clock, TimeSpan.FromMinutes(1));
 
     public Task<PermissionMatrix> GetMatrixAsync(CancellationToken cancellationToken) =>
         _cache.GetOrLoadAsync(Key, LoadAsync, cancellationToken);
