@@ -29,6 +29,24 @@ public sealed class AccountStatusStore
     public Task<AccountStatus?> GetAsync(string accountId, CancellationToken cancellationToken) =>
         _cache.GetOrLoadAsync(accountId, ct => LoadAsync(accountId, ct), cancellationToken);
 
+    /// <summary>
+    /// Whether a session or token issued with <paramref name="securityStamp"/> still counts: the account exists, is not
+    /// locked, and has that stamp. A mismatch is checked once more against the database, since the stamp may have
+    /// changed through Identity's own pages (enabling two-factor sign-in, say) after it was cached.
+    /// </summary>
+    public async Task<bool> IsCurrentAsync(string accountId, string? securityStamp, CancellationToken cancellationToken)
+    {
+        var status = await GetAsync(accountId, cancellationToken);
+        if (status is { IsLockedOut: false } && string.Equals(status.SecurityStamp, securityStamp, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        Invalidate(accountId);
+        status = await GetAsync(accountId, cancellationToken);
+        return status is { IsLockedOut: false } && string.Equals(status.SecurityStamp, securityStamp, StringComparison.Ordinal);
+    }
+
     internal void Invalidate(string accountId) => _cache.Invalidate(accountId);
 
     private async Task<AccountStatus?> LoadAsync(string accountId, CancellationToken cancellationToken)

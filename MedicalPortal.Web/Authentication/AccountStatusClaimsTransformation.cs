@@ -15,8 +15,6 @@ namespace MedicalPortal.Web.Authentication;
 internal sealed class AccountStatusClaimsTransformation(AccountStatusStore accounts, IOptions<IdentityOptions> identity)
     : IClaimsTransformation
 {
-    private static readonly ClaimsPrincipal Anonymous = new(new ClaimsIdentity());
-
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
         var claims = identity.Value.ClaimsIdentity;
@@ -27,9 +25,8 @@ internal sealed class AccountStatusClaimsTransformation(AccountStatusStore accou
             return principal;
         }
 
-        var status = await accounts.GetAsync(accountId, CancellationToken.None);
-        return status is null || status.IsLockedOut || !string.Equals(status.SecurityStamp, stamp, StringComparison.Ordinal)
-            ? Anonymous
-            : principal;
+        return await accounts.IsCurrentAsync(accountId, stamp, CancellationToken.None)
+            ? principal
+            : new ClaimsPrincipal(new ClaimsIdentity());
     }
 }

@@ -27,8 +27,6 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
             return false;
         }
 
-        var status = await accounts.GetAsync(accountId, cancellationToken);
-        return status is { IsLockedOut: false }
-            && string.Equals(status.SecurityStamp, principal.FindFirstValue(claims.SecurityStampClaimType), StringComparison.Ordinal);
+        return await accounts.IsCurrentAsync(accountId, principal.FindFirstValue(claims.SecurityStampClaimType), cancellationToken);
     }
 }

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using MedicalPortal.E2E.Infrastructure;
+using MedicalPortal.E2E.Pages;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace MedicalPortal.E2E;
+
+/// <summary>Two-factor sign-in with an authenticator app, through the Identity pages, in real Chromium.</summary>
+[Collection(PortalTests.Name)]
+public sealed partial class TwoFactorTests(PortalFixture portal)
+{
+    [Fact]
+    public async Task AuthenticatorApp_OnceEnabled_IsAskedForAtSignIn()
+    {
+        var family = "Twofactor" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(6));
+        var email = $"{family.ToLowerInvariant()}@example.com";
+        const string password = "a passphrase for two factors";
+        var page = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl);
+        try
+        {
+            await new RegisterPage(page).RegisterAsync("Kim", family, "1988-08-08", "Other", email, password);
+            await Expect(page).ToHaveURLAsync(MyRecordUrl());
+
+            // Set up the authenticator: the page shows the key and a QR code; the app's first code confirms it.
+            await page.GotoAsync("/Account/Manage/TwoFactorAuthentication");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Add authenticator app" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code of the authenticator key" })).ToBeVisibleAsync();
+            var key = (await page.Locator("kbd").First.InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal);
+            await page.GetByLabel("Verification Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Expect(page.GetByText("Your authenticator app has been verified.")).ToBeVisibleAsync();
+            await page.CaptureAsync("15-recovery-codes");
+
+            // Signing in again now takes the password and a code.
+            await new AppBar(page).SignOutAsync();
+            await page.GotoAsync("/Account/Login");
+            await page.GetByLabel("Email").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(TwoFactorUrl());
+
+            await page.GetByLabel("Authenticator code").FillAsync("000000");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await Expect(page.GetByText("Error: Invalid authenticator code.")).ToBeVisibleAsync();
+
+            await page.GetByLabel("Authenticator code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+            await Expect(new AppBar(page).SignedInAs).ToContainTextAsync($"Kim {family}");
+        }
+        catch
+        {
+            await page.CaptureAsync("failure-two-factor");
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [GeneratedRegex("/my-record$")]
+    private static partial Regex MyRecordUrl();
+
+    [GeneratedRegex("/Account/LoginWith2fa")]
+    private static partial Regex TwoFactorUrl();
+}
