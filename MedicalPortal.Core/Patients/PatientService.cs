@@ -92,10 +92,14 @@ public sealed class PatientService(IPatientStore store, AccessControl access, Ti
     {
         var errors = new ValidationErrors();
         const string AskFrontDesk = "Ask the front desk to change your name, birth date, sex or MRN.";
-        if ((input.GivenName is not null && input.GivenName != current.GivenName)
-            || (input.FamilyName is not null && input.FamilyName != current.FamilyName))
+        if (input.GivenName is not null && input.GivenName != current.GivenName)
         {
-            errors.Add(input.GivenName != current.GivenName ? "givenName" : "familyName", AskFrontDesk);
+            errors.Add("givenName", AskFrontDesk);
+        }
+
+        if (input.FamilyName is not null && input.FamilyName != current.FamilyName)
+        {
+            errors.Add("familyName", AskFrontDesk);
         }
 
         if (input.BirthDate is not null && input.BirthDate != current.BirthDate)

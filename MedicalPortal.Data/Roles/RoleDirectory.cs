@@ -76,12 +76,14 @@ internal sealed class RoleDirectory(
                 throw NameTaken();
             }
 
+            // Matrix rows are keyed by the stored name, whatever case the caller typed.
+            var storedName = role.Name;
             role.Name = newName;
             role.NormalizedName = Normalize(newName);
             role.ConcurrencyStamp = Guid.NewGuid().ToString();
             await context.SaveChangesAsync(cancellationToken);
 
-            await context.RolePermissions.Where(p => p.Role == name).ExecuteUpdateAsync(p => p.SetProperty(x => x.Role, newName), cancellationToken);
+            await context.RolePermissions.Where(p => p.Role == storedName).ExecuteUpdateAsync(p => p.SetProperty(x => x.Role, newName), cancellationToken);
             holderIds = await context.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(cancellationToken);
 
             // Holders' sessions carry the old role name as a claim: a new security stamp makes them sign in afresh.
