@@ -10,6 +10,7 @@ using MedicalPortal.Web.Components;
 using MedicalPortal.Web.Components.Account;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Diagnostics;
@@ -47,6 +48,7 @@ public static class WebHostingExtensions
         services.AddScoped<CircuitActivity>();
         services.AddScoped<CircuitHandler, ActivityCircuitHandler>();
         services.AddTransient<IClaimsTransformation, AccountStatusClaimsTransformation>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, RevokedSessionResultHandler>();
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddAuthentication(options =>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
+using MedicalPortal.Core.Permissions;
 
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
@@ -62,6 +64,146 @@ internal static class ApiRequests
         }
 
         return body;
+    }
+
+    /// <summary>The password of the staff accounts tests open (synthetic, long enough for the rules).</summary>
+    public const string StaffPassword = "Synthetic-Staff-Pass-2026";
+
+    /// <summary>A consent date safely in the past, whatever clock the portal runs on.</summary>
+    public const string PastConsent = "2025-06-01T10:00:00+00:00";
+
+    /// <summary>
+    /// Ten random lowercase letters: a name part, an e-mail or a role name no other test uses. Letters only, because
+    /// names may not contain digits and a digit in a search term is read as an MRN.
+    /// </summary>
+    public static string UniqueLetters() => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz", 10);
+
+    /// <summary>An e-mail address on a reserved test domain that no other test uses.</summary>
+    public static string UniqueEmail(string prefix) => $"{prefix}.{UniqueLetters()}@example.test";
+
+    /// <summary>A valid study body, recruiting by default so it takes enrollments.</summary>
+    public static Dictionary<string, object?> Study(string title = "Synthetic test study", string status = "recruiting", int? version = null)
+    {
+        var body = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["title"] = title,
+            ["description"] = "A study that exists only in tests.",
+            ["principalInvestigator"] = "Dr. Test Investigator",
+            ["status"] = status,
+            ["startDate"] = "2025-01-01",
+        };
+        if (version is not null)
+        {
+            body["version"] = version;
+        }
+
+        return body;
+    }
+
+    /// <summary>An enrollment body: POST <c>{ patientId, consentedAt }</c>, PUT <c>{ consentedAt, version }</c>.</summary>
+    public static Dictionary<string, object?> Consent(Guid? patientId = null, string consentedAt = PastConsent, int? version = null)
+    {
+        var body = new Dictionary<string, object?>(StringComparer.Ordinal) { ["consentedAt"] = consentedAt };
+        if (patientId is not null)
+        {
+            body["patientId"] = patientId;
+        }
+
+        if (version is not null)
+        {
+            body["version"] = version;
+        }
+
+        return body;
+    }
+
+    /// <summary>A staff account body <c>{ email, displayName, role, password }</c>.</summary>
+    public static Dictionary<string, object?> StaffAccount(string email, string role, string password = StaffPassword) => new(StringComparer.Ordinal)
+    {
+        ["email"] = email,
+        ["displayName"] = "Testy Staffmember",
+        ["role"] = role,
+        ["password"] = password,
+    };
+
+    /// <summary>A self-registration body <c>{ email, password, givenName, familyName, birthDate, sex }</c>.</summary>
+    public static Dictionary<string, object?> Registration(string email, string familyName, string password = "Synthetic-Patient-Pass-2026") =>
+        new(StringComparer.Ordinal)
+        {
+            ["email"] = email,
+            ["password"] = password,
+            ["givenName"] = "Selfreg",
+            ["familyName"] = familyName,
+            ["birthDate"] = "1990-02-03",
+            ["sex"] = "other",
+        };
+
+    /// <summary>The record as a body to send back: every property it has, with <paramref name="changes"/> applied.</summary>
+    public static Dictionary<string, object?> WithChanges(this JsonElement record, params (string Property, object? Value)[] changes)
+    {
+        var body = record.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
+        foreach (var (property, value) in changes)
+        {
+            body[property] = value;
+        }
+
+        return body;
+    }
+
+    /// <summary>How the API names a resource in a path and in role permissions: <c>medical-study</c>.</summary>
+    public static string JsonName(this Resource resource) => JsonNamingPolicy.KebabCaseLower.ConvertName(resource.ToString());
+
+    /// <summary>Operations as the API lists them: <c>["create", "retrieve"]</c>, in C, R, U, D order.</summary>
+    public static IReadOnlyList<string> JsonNames(this Operations operations) =>
+        [.. new[] { Operations.Create, Operations.Retrieve, Operations.Update, Operations.Delete }
+            .Where(o => operations.HasFlag(o))
+            .Select(o => JsonNamingPolicy.KebabCaseLower.ConvertName(o.ToString()))];
+
+    /// <summary>Creates a study and returns it.</summary>
+    public static async Task<JsonElement> CreateStudyAsync(this HttpClient client, Dictionary<string, object?> body)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/studies", body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Records the patient's consent to the study and returns the enrollment.</summary>
+    public static async Task<JsonElement> EnrollAsync(this HttpClient client, Guid studyId, Guid patientId)
+    {
+        using var response = await client.PostAsJsonAsync($"/api/v1/studies/{studyId}/enrollments", Consent(patientId));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Opens a staff account with <see cref="StaffPassword"/> and returns it (<c>id</c>, <c>email</c>, ...).</summary>
+    public static async Task<JsonElement> CreateStaffAccountAsync(this HttpClient client, string role)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/accounts", StaffAccount(UniqueEmail("staff"), role));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Creates a role with no rights under a name no other test uses, and returns the name.</summary>
+    public static async Task<string> CreateRoleAsync(this HttpClient client)
+    {
+        var name = $"Custom {UniqueLetters()}";
+        using var response = await client.PostAsJsonAsync("/api/v1/roles", new { name });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return name;
+    }
+
+    /// <summary>Sets one cell of the matrix through <c>PUT /api/v1/roles/{name}/permissions/{resource}</c>.</summary>
+    public static Task<HttpResponseMessage> PutPermissionsAsync(this HttpClient client, string role, Resource resource, Operations operations) =>
+        client.PutAsJsonAsync($"/api/v1/roles/{Uri.EscapeDataString(role)}/permissions/{resource.JsonName()}", new { operations = operations.JsonNames() });
+
+    /// <summary>The account listed by <c>GET /api/v1/accounts</c> under that e-mail, or null.</summary>
+    public static async Task<JsonElement?> FindStaffAccountAsync(this HttpClient client, string email)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/accounts");
+        return list.GetProperty("items").EnumerateArray()
+            .Select(a => (JsonElement?)a)
+            .FirstOrDefault(a => string.Equals(a!.Value.Text("email"), email, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Registers a patient and returns the created record.</summary>

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,12 +29,30 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     /// <summary>A client that carries the bearer token of a demo account (see <see cref="DemoUsers"/>).</summary>
-    public async Task<HttpClient> CreateClientForAsync(string email)
+    public Task<HttpClient> CreateClientForAsync(string email) => CreateClientForAsync(email, DemoAccounts.DefaultPassword);
+
+    /// <summary>A client that carries the bearer token of any account, signed in with its password.</summary>
+    public async Task<HttpClient> CreateClientForAsync(string email, string password)
+    {
+        using var anonymous = CreateAnonymousClient();
+        var tokens = await LoginAsync(anonymous, email, password);
+        return CreateClientWithToken(tokens.GetProperty("accessToken").GetString()!);
+    }
+
+    /// <summary>A client that sends <paramref name="accessToken"/>, such as one kept from an earlier sign-in.</summary>
+    public HttpClient CreateClientWithToken(string accessToken)
     {
         var client = CreateAnonymousClient();
-        var tokens = await LoginAsync(client, email, DemoAccounts.DefaultPassword);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return client;
+    }
+
+    /// <summary>The patient record linked to an account, read from the account store rather than through the API.</summary>
+    public async Task<Guid?> LinkedPatientIdAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return (await users.FindByEmailAsync(email))?.PatientId;
     }
 
     /// <summary>Signs in through <c>POST /api/v1/auth/login</c> and returns the token answer.</summary>

@@ -12,7 +12,8 @@ namespace MedicalPortal.Web.Tests.Api.Auth;
 /// <c>POST /api/v1/auth/login</c> and <c>/refresh</c>. The portal runs on a fake clock here, so a test can let a token
 /// expire without waiting an hour.
 /// </summary>
-public sealed class AuthEndpointsTests(AuthEndpointsTests.ClockedPortal fixture) : IClassFixture<AuthEndpointsTests.ClockedPortal>
+[Collection(SharedPortals.Clocked)]
+public sealed class AuthEndpointsTests(ClockedPortal fixture)
 {
     private readonly PortalFactory _portal = fixture.Portal;
     private readonly FakeTimeProvider _clock = fixture.Clock;
@@ -131,17 +132,5 @@ public sealed class AuthEndpointsTests(AuthEndpointsTests.ClockedPortal fixture)
         // Assert
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         await after.ReadProblemAsync(HttpStatusCode.Unauthorized);
-    }
-
-    /// <summary>One portal for the class, on a fake clock that starts at a fixed instant.</summary>
-    public sealed class ClockedPortal : IDisposable
-    {
-        public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
-
-        public PortalFactory Portal { get; }
-
-        public ClockedPortal() => Portal = new PortalFactory { Clock = Clock };
-
-        public void Dispose() => Portal.Dispose();
     }
 }
