@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -31,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RoleService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<RegistrationService>();
+        services.AddSingleton<AuditService>();
         return services;
     }
 }

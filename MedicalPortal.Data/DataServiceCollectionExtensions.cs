@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -6,6 +7,7 @@ using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Accounts;
+using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Patients;
@@ -20,6 +22,7 @@ using MedicalPortal.Data.Studies;
 using MedicalPortal.Data.Visits;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -49,12 +52,22 @@ public static class DataServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
+        services.AddSingleton<DataDirectory>();
+        services.AddSingleton<AuditKeyRing>();
+        services.AddSingleton<AuditChain>();
+        services.AddSingleton<ISaveChangesInterceptor, AuditSaveChangesInterceptor>();
+        services.AddSingleton<IAuditContext, AuditContext>();
+        services.AddSingleton<AccessLog>();
+        services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLog>());
+        services.AddSingleton<IAuditStore, AuditStore>();
         services.AddSingleton<DatabaseProviderServices>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             return options.Provider switch
             {
-                DatabaseProvider.Sqlite => new SqliteProviderServices(sp.GetRequiredService<IHostEnvironment>().ContentRootPath),
+                DatabaseProvider.Sqlite => new SqliteProviderServices(
+                    sp.GetRequiredService<IHostEnvironment>().ContentRootPath, [.. sp.GetServices<ISaveChangesInterceptor>()]),
                 _ => throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
                     [$"{DatabaseOptions.SectionName}:Provider {options.Provider} is not available in this build yet; use Sqlite."]),
             };

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
@@ -20,10 +21,14 @@ internal sealed partial class DatabaseInitializer(
     ShardContextFactory shards,
     ShardMap shardMap,
     PermissionStore permissions,
+    AuditKeyRing auditKeys,
     ILogger<DatabaseInitializer> logger) : IDatabaseInitializer
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        // Resolving the audit key first: without it nothing may be written (it throws, naming the setting).
+        _ = auditKeys.Key;
+
         await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
         {
             await context.Database.MigrateAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
@@ -5,7 +6,7 @@ using MedicalPortal.Core.Validation;
 namespace MedicalPortal.Core.Accounts;
 
 /// <summary>Staff accounts: what admins open, re-role, lock and reset. Every operation authorizes first.</summary>
-public sealed class AccountService(IAccountDirectory accounts, AccessControl access)
+public sealed class AccountService(IAccountDirectory accounts, AccessControl access, IAuditContext audit)
 {
     public async Task<IReadOnlyList<AccountDto>> ListStaffAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
@@ -19,6 +20,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         await access.DemandAsync(user, Resource.Account, Operations.Create, cancellationToken);
         var cleaned = input.Cleaned();
         AccountRules.ValidateStaff(cleaned).ThrowIfInvalid();
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await accounts.CreateStaffAsync(cleaned, cancellationToken);
     }
 
@@ -29,6 +31,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         AccountRules.StaffRole(errors, "role", FieldRules.Clean(role));
         errors.ThrowIfInvalid();
         _ = await StaffAccountAsync(id, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await accounts.ChangeRoleAsync(id, role!.Trim(), cancellationToken);
     }
 
@@ -42,6 +45,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         }
 
         _ = await StaffAccountAsync(id, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await accounts.SetLockedAsync(id, locked: true, cancellationToken);
     }
 
@@ -49,6 +53,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
     {
         await access.DemandAsync(user, Resource.Account, Operations.Update, cancellationToken);
         _ = await StaffAccountAsync(id, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await accounts.SetLockedAsync(id, locked: false, cancellationToken);
     }
 
@@ -59,6 +64,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         AccountRules.Password(errors, "password", password);
         errors.ThrowIfInvalid();
         _ = await StaffAccountAsync(id, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         await accounts.ResetPasswordAsync(id, password!, cancellationToken);
     }
 
@@ -73,6 +79,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         }
 
         _ = await StaffAccountAsync(id, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         await accounts.DeleteAsync(id, cancellationToken);
     }
 

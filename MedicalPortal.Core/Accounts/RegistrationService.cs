@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Validation;
 
@@ -8,7 +9,7 @@ namespace MedicalPortal.Core.Accounts;
 /// patient record: never a staff role, never an existing record (matching on name and birth date would let anyone
 /// claim somebody else's chart), never an existing account.
 /// </summary>
-public sealed class RegistrationService(IAccountDirectory accounts, IPatientStore patients, TimeProvider clock)
+public sealed class RegistrationService(IAccountDirectory accounts, IPatientStore patients, IAuditContext audit, TimeProvider clock)
 {
     private const int MrnAttempts = 5;
     private const string EmailTaken = "An account with this e-mail already exists. Sign in, or ask the clinic to reset your password.";
@@ -30,6 +31,8 @@ public sealed class RegistrationService(IAccountDirectory accounts, IPatientStor
             throw new ValidationFailedException("email", EmailTaken);
         }
 
+        // The actor is the person registering, named by the e-mail they register with.
+        using var actor = audit.Begin(new AuditActor(null, $"self-registration {email}"));
         var patient = await AddPatientAsync(input, now, cancellationToken);
         try
         {

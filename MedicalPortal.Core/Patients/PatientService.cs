@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -5,8 +6,12 @@ using MedicalPortal.Core.Validation;
 
 namespace MedicalPortal.Core.Patients;
 
-/// <summary>Registering, finding, correcting and removing patients. Every operation authorizes first.</summary>
-public sealed class PatientService(IPatientStore store, AccessControl access, TimeProvider clock)
+/// <summary>
+/// Registering, finding, correcting and removing patients. Every operation authorizes first; every change is
+/// attributed to its actor in the audit trail, and every record shown is in the access log before it is returned.
+/// </summary>
+public sealed class PatientService(
+    IPatientStore store, AccessControl access, IAuditContext audit, IAccessLog accessLog, TimeProvider clock)
 {
     private const int MrnAttempts = 5;
 
@@ -14,6 +19,7 @@ public sealed class PatientService(IPatientStore store, AccessControl access, Ti
     {
         ArgumentNullException.ThrowIfNull(input);
         await access.DemandAsync(user, Resource.Patient, Operations.Create, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
 
         var now = clock.GetUtcNow();
         var cleaned = input.Cleaned();
@@ -46,7 +52,10 @@ public sealed class PatientService(IPatientStore store, AccessControl access, Ti
     public async Task<PatientDto> GetAsync(ICurrentUser user, Guid id, CancellationToken cancellationToken)
     {
         await access.DemandForPatientAsync(user, Resource.Patient, Operations.Retrieve, id, cancellationToken);
-        return await store.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Patient);
+        var patient = await store.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Patient);
+        await accessLog.RecordAsync(
+            new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.Patient, id.ToString(), [id]), cancellationToken);
+        return patient;
     }
 
     public async Task<Page<PatientDto>> SearchAsync(ICurrentUser user, PatientSearch search, CancellationToken cancellationToken)
@@ -58,7 +67,15 @@ public sealed class PatientService(IPatientStore store, AccessControl access, Ti
             search = search with { OnlyPatientId = user.PatientId };
         }
 
-        return await store.SearchAsync(search, cancellationToken);
+        var page = await store.SearchAsync(search, cancellationToken);
+        if (page.Items.Count > 0)
+        {
+            await accessLog.RecordAsync(
+                new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.Patient, null, [.. page.Items.Select(p => p.Id)]),
+                cancellationToken);
+        }
+
+        return page;
     }
 
     public async Task<PatientDto> UpdateAsync(
@@ -78,12 +95,14 @@ public sealed class PatientService(IPatientStore store, AccessControl access, Ti
         // Checked before the store is touched; the entity checks again when it applies the change.
         var now = clock.GetUtcNow();
         PatientRules.Validate(input.Cleaned(), DateOnly.FromDateTime(now.UtcDateTime)).ThrowIfInvalid();
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await store.UpdateAsync(id, version, input, now, cancellationToken);
     }
 
     public async Task DeleteAsync(ICurrentUser user, Guid id, int? version, CancellationToken cancellationToken)
     {
         await access.DemandForPatientAsync(user, Resource.Patient, Operations.Delete, id, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         await store.DeleteAsync(id, version, cancellationToken);
     }
 

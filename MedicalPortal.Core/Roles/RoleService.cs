@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
@@ -9,7 +10,7 @@ namespace MedicalPortal.Core.Roles;
 /// Administering roles and the permission matrix. Seeded roles keep their names; the Admin role always keeps the
 /// right to see and change roles, so nobody can lock the clinic out of its own permissions.
 /// </summary>
-public sealed partial class RoleService(IRoleDirectory roles, AccessControl access)
+public sealed partial class RoleService(IRoleDirectory roles, AccessControl access, IAuditContext audit)
 {
     /// <summary>What the Admin role can never lose.</summary>
     public static IReadOnlyDictionary<Resource, Operations> AdminFloor { get; } = new Dictionary<Resource, Operations>
@@ -27,6 +28,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
     public async Task<RoleDto> CreateAsync(ICurrentUser user, string? name, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Role, Operations.Create, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await roles.CreateAsync(ValidName(name, "name"), cancellationToken);
     }
 
@@ -39,6 +41,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
             throw new ValidationFailedException("name", $"{role.Name} is a built-in role and keeps its name.");
         }
 
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await roles.RenameAsync(role.Name, ValidName(newName, "name"), cancellationToken);
     }
 
@@ -56,6 +59,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
             throw new ValidationFailedException("name", $"{role.Holders} account(s) hold this role: give them another role first.");
         }
 
+        using var actor = audit.Begin(AuditActor.Of(user));
         await roles.DeleteAsync(role.Name, cancellationToken);
     }
 
@@ -82,6 +86,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
                 $"Admin must keep Retrieve and Update on {resource}, or nobody could manage the clinic's access any more.");
         }
 
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await roles.GrantAsync(existing.Name, resource, operations, cancellationToken);
     }
 

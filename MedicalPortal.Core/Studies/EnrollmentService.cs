@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -10,7 +11,12 @@ namespace MedicalPortal.Core.Studies;
 /// Every operation authorizes first.
 /// </summary>
 public sealed class EnrollmentService(
-    IEnrollmentStore enrollments, IStudyStore studies, IPatientStore patients, AccessControl access, TimeProvider clock)
+    IEnrollmentStore enrollments,
+    IStudyStore studies,
+    IPatientStore patients,
+    AccessControl access,
+    IAuditContext audit,
+    TimeProvider clock)
 {
     public async Task<IReadOnlyList<EnrollmentDto>> ListForStudyAsync(
         ICurrentUser user, Guid studyId, CancellationToken cancellationToken)
@@ -57,6 +63,7 @@ public sealed class EnrollmentService(
 
         _ = await patients.FindAsync(patient, cancellationToken) ?? throw new RecordNotFoundException(Resource.Patient);
         var enrollment = Enrollment.Consent(studyId, patient, consentedAt, clock.GetUtcNow());
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await enrollments.AddAsync(enrollment, cancellationToken);
     }
 
@@ -67,6 +74,7 @@ public sealed class EnrollmentService(
         var scope = await access.DemandAsync(user, Resource.Enrollment, Operations.Update, cancellationToken);
         var enrollment = await enrollments.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Enrollment);
         AccessControl.EnsureWithinScope(user, scope, Resource.Enrollment, enrollment.PatientId);
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await enrollments.CorrectConsentAsync(id, version, consentedAt, clock.GetUtcNow(), cancellationToken);
     }
 
@@ -76,6 +84,7 @@ public sealed class EnrollmentService(
         var scope = await access.DemandAsync(user, Resource.Enrollment, Operations.Delete, cancellationToken);
         var enrollment = await enrollments.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Enrollment);
         AccessControl.EnsureWithinScope(user, scope, Resource.Enrollment, enrollment.PatientId);
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await enrollments.WithdrawAsync(id, clock.GetUtcNow(), cancellationToken);
     }
 }

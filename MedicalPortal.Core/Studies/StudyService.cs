@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
@@ -5,7 +6,8 @@ using MedicalPortal.Core.Validation;
 namespace MedicalPortal.Core.Studies;
 
 /// <summary>Medical studies: what researchers create, run and close. Every operation authorizes first.</summary>
-public sealed class StudyService(IStudyStore studies, IEnrollmentStore enrollments, AccessControl access, TimeProvider clock)
+public sealed class StudyService(
+    IStudyStore studies, IEnrollmentStore enrollments, AccessControl access, IAuditContext audit, TimeProvider clock)
 {
     public async Task<IReadOnlyList<StudyDto>> ListAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
@@ -23,6 +25,7 @@ public sealed class StudyService(IStudyStore studies, IEnrollmentStore enrollmen
     {
         ArgumentNullException.ThrowIfNull(input);
         await access.DemandAsync(user, Resource.MedicalStudy, Operations.Create, cancellationToken);
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await studies.AddAsync(MedicalStudy.Create(input, clock.GetUtcNow()), cancellationToken);
     }
 
@@ -32,6 +35,7 @@ public sealed class StudyService(IStudyStore studies, IEnrollmentStore enrollmen
         ArgumentNullException.ThrowIfNull(input);
         await access.DemandAsync(user, Resource.MedicalStudy, Operations.Update, cancellationToken);
         StudyRules.Validate(input.Cleaned()).ThrowIfInvalid();
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await studies.UpdateAsync(id, version, input, clock.GetUtcNow(), cancellationToken);
     }
 
@@ -45,6 +49,7 @@ public sealed class StudyService(IStudyStore studies, IEnrollmentStore enrollmen
             throw new ValidationFailedException("id", "This study has enrollments: close it instead of deleting it.");
         }
 
+        using var actor = audit.Begin(AuditActor.Of(user));
         await studies.DeleteAsync(id, version, cancellationToken);
     }
 }

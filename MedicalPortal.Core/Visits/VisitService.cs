@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
@@ -6,14 +7,22 @@ using MedicalPortal.Core.Records;
 namespace MedicalPortal.Core.Visits;
 
 /// <summary>Recording and correcting visits. Every operation authorizes first.</summary>
-public sealed class VisitService(IVisitStore visits, IPatientStore patients, AccessControl access, TimeProvider clock)
+public sealed class VisitService(
+    IVisitStore visits, IPatientStore patients, AccessControl access, IAuditContext audit, IAccessLog accessLog, TimeProvider clock)
 {
     public async Task<Page<VisitDto>> ListForPatientAsync(
         ICurrentUser user, Guid patientId, string? cursor, int? limit, CancellationToken cancellationToken)
     {
         await access.DemandForPatientAsync(user, Resource.Visit, Operations.Retrieve, patientId, cancellationToken);
-        return await visits.ListForPatientAsync(patientId, cursor, PageLimits.Resolve(limit), cancellationToken)
+        var page = await visits.ListForPatientAsync(patientId, cursor, PageLimits.Resolve(limit), cancellationToken)
             ?? throw new RecordNotFoundException(Resource.Patient);
+        if (page.Items.Count > 0)
+        {
+            await accessLog.RecordAsync(
+                new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.Visit, null, [patientId]), cancellationToken);
+        }
+
+        return page;
     }
 
     public async Task<VisitDto> GetAsync(ICurrentUser user, Guid id, CancellationToken cancellationToken)
@@ -21,6 +30,8 @@ public sealed class VisitService(IVisitStore visits, IPatientStore patients, Acc
         var scope = await access.DemandAsync(user, Resource.Visit, Operations.Retrieve, cancellationToken);
         var visit = await visits.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Visit);
         AccessControl.EnsureWithinScope(user, scope, Resource.Visit, visit.PatientId);
+        await accessLog.RecordAsync(
+            new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.Visit, id.ToString(), [visit.PatientId]), cancellationToken);
         return visit;
     }
 
@@ -33,6 +44,7 @@ public sealed class VisitService(IVisitStore visits, IPatientStore patients, Acc
             ?? throw new RecordNotFoundException(Resource.Patient);
 
         var visit = Visit.Record(patientId, patient.BirthDate, input, clock.GetUtcNow());
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await visits.AddAsync(visit, cancellationToken);
     }
 
@@ -48,6 +60,7 @@ public sealed class VisitService(IVisitStore visits, IPatientStore patients, Acc
             ?? throw new RecordNotFoundException(Resource.Visit);
         var now = clock.GetUtcNow();
         VisitRules.Validate(input.Cleaned(), now, patient.BirthDate).ThrowIfInvalid();
+        using var actor = audit.Begin(AuditActor.Of(user));
         return await visits.UpdateAsync(id, version, patient.BirthDate, input, now, cancellationToken);
     }
 
@@ -56,6 +69,7 @@ public sealed class VisitService(IVisitStore visits, IPatientStore patients, Acc
         var scope = await access.DemandAsync(user, Resource.Visit, Operations.Delete, cancellationToken);
         var visit = await visits.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Visit);
         AccessControl.EnsureWithinScope(user, scope, Resource.Visit, visit.PatientId);
+        using var actor = audit.Begin(AuditActor.Of(user));
         await visits.DeleteAsync(id, version, cancellationToken);
     }
 }

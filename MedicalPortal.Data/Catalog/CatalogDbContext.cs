@@ -1,4 +1,6 @@
+using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Studies;
+using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -29,9 +31,20 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
     {
         ArgumentNullException.ThrowIfNull(builder);
         base.OnModelCreating(builder);
+        AuditModel.Configure(builder);
+
+        // Accounts, roles and the matrix are audited like patient data: who gave whom which rights, and when.
+        builder.Entity<IdentityUserRole<string>>().Audited(Resource.Account);
+        builder.Entity<IdentityUserClaim<string>>().Audited(Resource.Account);
+        builder.Entity<IdentityUserLogin<string>>().Audited(Resource.Account);
+        builder.Entity<IdentityUserToken<string>>().Audited(Resource.Account);
+        builder.Entity<IdentityUserPasskey<string>>().Audited(Resource.Account);
+        builder.Entity<IdentityRole>().Audited(Resource.Role);
+        builder.Entity<IdentityRoleClaim<string>>().Audited(Resource.Role);
 
         builder.Entity<ApplicationUser>(user =>
         {
+            user.Audited(Resource.Account);
             user.Property(u => u.DisplayName).HasMaxLength(100);
             user.HasIndex(u => u.PatientId).IsUnique();
         });
@@ -52,6 +65,7 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
 
         builder.Entity<RolePermission>(permission =>
         {
+            permission.Audited(Resource.Role);
             permission.HasKey(p => new { p.Role, p.Resource });
             permission.Property(p => p.Role).HasMaxLength(256);
             permission.Property(p => p.Resource).HasConversion<string>().HasMaxLength(32);
@@ -59,6 +73,7 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
 
         builder.Entity<MedicalStudy>(study =>
         {
+            study.Audited(Resource.MedicalStudy);
             study.ToTable("Studies");
             study.HasKey(s => s.Id);
             study.Property(s => s.Title).HasMaxLength(StudyRules.TitleMaxLength);

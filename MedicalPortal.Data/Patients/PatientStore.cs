@@ -70,8 +70,11 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
             throw new ConcurrencyConflictException(Resource.Patient, patient.Version);
         }
 
-        // Visits and enrollments go with the patient (ON DELETE CASCADE, same shard, same transaction).
+        // Visits and enrollments go with the patient, in the same transaction on the same shard. They are removed
+        // one by one (rather than by the database's cascade) so that each leaves its own audit entry.
         // The MRN stays reserved: MRNs are never reused.
+        context.Visits.RemoveRange(await context.Visits.Where(v => v.PatientId == id).ToListAsync(cancellationToken));
+        context.Enrollments.RemoveRange(await context.Enrollments.Where(e => e.PatientId == id).ToListAsync(cancellationToken));
         context.Patients.Remove(patient);
         await SaveAsync(context, cancellationToken);
     }

@@ -1,6 +1,7 @@
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Shards;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace MedicalPortal.Data.Providers;
 
@@ -8,8 +9,11 @@ namespace MedicalPortal.Data.Providers;
 /// What differs per database provider: how options are built, which context subclass (and so which migrations)
 /// is used, and any per-database preparation. Everything above this works the same on every provider.
 /// </summary>
-internal abstract class DatabaseProviderServices
+internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> interceptors)
 {
+    /// <summary>Attached to every context: the audit interceptor, among others.</summary>
+    protected IReadOnlyList<IInterceptor> Interceptors { get; } = interceptors;
+
     public abstract DatabaseProvider Provider { get; }
 
     public abstract DbContextOptions CatalogOptions(string connectionString);

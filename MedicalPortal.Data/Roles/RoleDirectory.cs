@@ -76,20 +76,25 @@ internal sealed class RoleDirectory(
                 throw NameTaken();
             }
 
-            // Matrix rows are keyed by the stored name, whatever case the caller typed.
+            // Matrix rows are keyed by the stored name, whatever case the caller typed. Every change is tracked (not a
+            // bulk update) so that each one is in the audit trail.
             var storedName = role.Name;
             role.Name = newName;
             role.NormalizedName = Normalize(newName);
             role.ConcurrencyStamp = Guid.NewGuid().ToString();
-            await context.SaveChangesAsync(cancellationToken);
 
-            await context.RolePermissions.Where(p => p.Role == storedName).ExecuteUpdateAsync(p => p.SetProperty(x => x.Role, newName), cancellationToken);
-            holderIds = await context.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(cancellationToken);
+            var rows = await context.RolePermissions.Where(p => p.Role == storedName).ToListAsync(cancellationToken);
+            context.RolePermissions.RemoveRange(rows);
+            context.RolePermissions.AddRange(rows.Select(r => new RolePermission { Role = newName, Resource = r.Resource, Operations = r.Operations }));
 
             // Holders' sessions carry the old role name as a claim: a new security stamp makes them sign in afresh.
-            var stamp = Guid.NewGuid().ToString("N");
-            await context.Users.Where(u => holderIds.Contains(u.Id))
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.SecurityStamp, stamp), cancellationToken);
+            holderIds = await context.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(cancellationToken);
+            foreach (var holder in await context.Users.Where(u => holderIds.Contains(u.Id)).ToListAsync(cancellationToken))
+            {
+                holder.SecurityStamp = Guid.NewGuid().ToString("N");
+            }
+
+            await context.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -110,7 +115,7 @@ internal sealed class RoleDirectory(
                 throw new ValidationFailedException("name", "Accounts hold this role: give them another role first.");
             }
 
-            await context.RolePermissions.Where(p => p.Role == role.Name).ExecuteDeleteAsync(cancellationToken);
+            context.RolePermissions.RemoveRange(await context.RolePermissions.Where(p => p.Role == role.Name).ToListAsync(cancellationToken));
             context.Roles.Remove(role);
             await context.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

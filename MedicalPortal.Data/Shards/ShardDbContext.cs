@@ -1,7 +1,9 @@
 using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Core.Visits;
+using MedicalPortal.Data.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Shards;
@@ -26,9 +28,11 @@ public abstract class ShardDbContext : DbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        AuditModel.Configure(modelBuilder);
 
         modelBuilder.Entity<Patient>(patient =>
         {
+            patient.Audited(Resource.Patient, nameof(Patient.Id));
             patient.HasKey(p => p.Id);
             patient.Property(p => p.Mrn).HasMaxLength(20);
             patient.HasIndex(p => p.Mrn).IsUnique();
@@ -53,6 +57,7 @@ public abstract class ShardDbContext : DbContext
 
         modelBuilder.Entity<Visit>(visit =>
         {
+            visit.Audited(Resource.Visit, nameof(Visit.PatientId));
             visit.HasKey(v => v.Id);
             visit.HasOne<Patient>().WithMany().HasForeignKey(v => v.PatientId).OnDelete(DeleteBehavior.Cascade);
             visit.HasIndex(v => new { v.PatientId, v.StartedAt });
@@ -70,6 +75,7 @@ public abstract class ShardDbContext : DbContext
 
         modelBuilder.Entity<Enrollment>(enrollment =>
         {
+            enrollment.Audited(Resource.Enrollment, nameof(Enrollment.PatientId));
             enrollment.HasKey(e => e.Id);
             enrollment.HasOne<Patient>().WithMany().HasForeignKey(e => e.PatientId).OnDelete(DeleteBehavior.Cascade);
             enrollment.HasIndex(e => new { e.StudyId, e.PatientId });

@@ -1,4 +1,5 @@
 using MedicalPortal.Web.Api.Accounts;
+using MedicalPortal.Web.Api.Audit;
 using MedicalPortal.Web.Api.Auth;
 using MedicalPortal.Web.Api.Patients;
 using MedicalPortal.Web.Api.Roles;
@@ -37,6 +38,7 @@ internal static class ApiEndpoints
         secured.MapStudyEndpoints();
         secured.MapAccountEndpoints();
         secured.MapRoleEndpoints();
+        secured.MapAuditEndpoints();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Seeding;
 
@@ -14,9 +15,10 @@ internal sealed partial class PortalCommand
         Commands:
           migrate                                          apply migrations to the catalog and every shard
           seed --patients N [--visits-per-patient M]       add N generated patients with M visits each (default 0)
+          verify-audit                                     check every audit chain; exit 0 only if all are intact
         """;
 
-    private static readonly string[] Known = ["migrate", "seed"];
+    private static readonly string[] Known = ["migrate", "seed", "verify-audit"];
 
     private PortalCommand(string? name, string[] commandArguments, string[] hostArguments)
     {
@@ -81,6 +83,8 @@ internal sealed partial class PortalCommand
                     return 0;
                 case "seed":
                     return await SeedAsync(app, cancel.Token);
+                case "verify-audit":
+                    return await VerifyAuditAsync(app, cancel.Token);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown command '{Name}'. Known: {string.Join(", ", Known)}.{Environment.NewLine}{Usage}");
                     return 2;
@@ -118,6 +122,22 @@ internal sealed partial class PortalCommand
         await Console.Out.WriteLineAsync(
             $"Seeded {result.Patients:N0} patients and {result.Visits:N0} visits in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:N1} s.");
         return 0;
+    }
+
+    /// <summary>Prints one line per database; on a broken chain, the first bad entry and what is wrong with it.</summary>
+    private static async Task<int> VerifyAuditAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
+        var results = await app.Services.GetRequiredService<IAuditStore>().VerifyAsync(cancellationToken);
+        foreach (var result in results)
+        {
+            await (result.Problem is { } problem
+                ? Console.Out.WriteLineAsync(
+                    $"FAIL {result.Database}: sequence {problem.Sequence} {problem.Kind.ToString().ToLowerInvariant()}: {problem.Description}")
+                : Console.Out.WriteLineAsync($"OK   {result.Database}: {result.Entries:N0} entries, chain intact"));
+        }
+
+        return results.All(r => r.IsIntact) ? 0 : 1;
     }
 
     private bool TryReadCount(string option, bool required, out int value)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
@@ -168,6 +169,16 @@ public static class WebHostingExtensions
 
         // Explicitly after the status code pages, so a 401 or 403 from authorization gets its problem details.
         app.UseAuthentication();
+
+        // Whatever a request changes outside Core's services (Identity's own pages: a password change, a failed
+        // sign-in counting towards lockout) is attributed to the signed-in caller, or to "anonymous".
+        app.Use(async (context, next) =>
+        {
+            using var actor = context.RequestServices.GetRequiredService<IAuditContext>()
+                .Begin(AuditActor.Of(PrincipalUser.From(context.User)));
+            await next(context);
+        });
+
         app.UseAuthorization();
         app.UseAntiforgery();
 

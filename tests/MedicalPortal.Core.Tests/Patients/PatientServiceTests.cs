@@ -1,6 +1,7 @@
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Tests.Audit;
 using MedicalPortal.Core.Tests.Permissions;
 using MedicalPortal.Core.Tests.Validation;
 using MedicalPortal.Core.Validation;
@@ -14,12 +15,13 @@ public sealed class PatientServiceTests
     private static readonly TestUser Nurse = TestUser.InRoles(RoleNames.Nurse);
 
     private readonly FakePatientStore _store = new();
+    private readonly FakeAuditTrail _audit = new();
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
     private readonly PatientService _service;
 
     public PatientServiceTests()
     {
-        _service = new PatientService(_store, new AccessControl(new FakePermissionStore()), _clock);
+        _service = new PatientService(_store, new AccessControl(new FakePermissionStore()), _audit, _audit, _clock);
     }
 
     [Fact]

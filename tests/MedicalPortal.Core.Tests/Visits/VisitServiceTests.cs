@@ -2,6 +2,7 @@ using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
+using MedicalPortal.Core.Tests.Audit;
 using MedicalPortal.Core.Tests.Patients;
 using MedicalPortal.Core.Tests.Permissions;
 using MedicalPortal.Core.Tests.Validation;
@@ -18,6 +19,7 @@ public sealed class VisitServiceTests
     private readonly FakePatientStore _patients = new();
     private readonly FakeVisitStore _visits;
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
+    private readonly FakeAuditTrail _audit = new();
     private readonly VisitService _service;
     private readonly Patient _patient;
     private readonly Patient _otherPatient;
@@ -25,7 +27,7 @@ public sealed class VisitServiceTests
     public VisitServiceTests()
     {
         _visits = new FakeVisitStore(_patients);
-        _service = new VisitService(_visits, _patients, new AccessControl(new FakePermissionStore()), _clock);
+        _service = new VisitService(_visits, _patients, new AccessControl(new FakePermissionStore()), _audit, _audit, _clock);
         _patient = _patients.Seed(TestPatients.Registered("M1234567897"));
         _otherPatient = _patients.Seed(TestPatients.Registered("M0000000000"));
     }

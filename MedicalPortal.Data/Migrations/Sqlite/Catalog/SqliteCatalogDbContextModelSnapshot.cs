@@ -63,6 +63,101 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasKey("Id");
 
                     b.ToTable("Studies", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "MedicalStudy");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Audit.AuditChainHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainHead", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Hash = new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+                            Sequence = 0L
+                        });
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrelationId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Timestamp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ActorId");
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("Timestamp");
+
+                    b.HasIndex("Resource", "ResourceId");
+
+                    b.ToTable("AuditLog", (string)null);
                 });
 
             modelBuilder.Entity("MedicalPortal.Data.Catalog.MrnReservation", b =>
@@ -99,6 +194,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasKey("Role", "Resource");
 
                     b.ToTable("RolePermissions");
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
                 });
 
             modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRangeRow", b =>
@@ -192,6 +289,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                         .IsUnique();
 
                     b.ToTable("AspNetUsers", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Account");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -218,6 +317,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -241,6 +342,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasIndex("RoleId");
 
                     b.ToTable("AspNetRoleClaims", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
@@ -264,6 +367,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasIndex("UserId");
 
                     b.ToTable("AspNetUserClaims", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Account");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
@@ -288,6 +393,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasIndex("UserId");
 
                     b.ToTable("AspNetUserLogins", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Account");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<string>", b =>
@@ -305,6 +412,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasIndex("UserId");
 
                     b.ToTable("AspNetUserPasskeys", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Account");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserRole<string>", b =>
@@ -320,6 +429,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasIndex("RoleId");
 
                     b.ToTable("AspNetUserRoles", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Account");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
@@ -341,6 +452,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Account");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -104,6 +104,10 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                     b.HasIndex("FamilyNameKey", "GivenNameKey", "Mrn");
 
                     b.ToTable("Patients");
+
+                    b
+                        .HasAnnotation("MedicalPortal:AuditPatientId", "Id")
+                        .HasAnnotation("MedicalPortal:AuditResource", "Patient");
                 });
 
             modelBuilder.Entity("MedicalPortal.Core.Studies.Enrollment", b =>
@@ -144,6 +148,10 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                         .HasFilter("\"WithdrawnAt\" IS NULL");
 
                     b.ToTable("Enrollments");
+
+                    b
+                        .HasAnnotation("MedicalPortal:AuditPatientId", "PatientId")
+                        .HasAnnotation("MedicalPortal:AuditResource", "Enrollment");
                 });
 
             modelBuilder.Entity("MedicalPortal.Core.Visits.Visit", b =>
@@ -221,6 +229,103 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                     b.HasIndex("PatientId", "StartedAt");
 
                     b.ToTable("Visits");
+
+                    b
+                        .HasAnnotation("MedicalPortal:AuditPatientId", "PatientId")
+                        .HasAnnotation("MedicalPortal:AuditResource", "Visit");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Audit.AuditChainHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainHead", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Hash = new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+                            Sequence = 0L
+                        });
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrelationId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Timestamp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("ActorId");
+
+                    b.HasIndex("PatientId");
+
+                    b.HasIndex("Timestamp");
+
+                    b.HasIndex("Resource", "ResourceId");
+
+                    b.ToTable("AuditLog", (string)null);
                 });
 
             modelBuilder.Entity("MedicalPortal.Core.Studies.Enrollment", b =>

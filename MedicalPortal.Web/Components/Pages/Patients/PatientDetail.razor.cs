@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -20,7 +21,8 @@ public sealed partial class PatientDetail
     private List<VisitDto> _visits = [];
     private string? _nextVisits;
     private string? _error;
-    private Allowed _can = new(false, false, false, false, false);
+    private Allowed _can = new(false, false, false, false, false, false);
+    private List<AuditEntryDto> _viewedBy = [];
     private List<BreadcrumbItem> _breadcrumbs = [];
 
     [Inject]
@@ -31,6 +33,9 @@ public sealed partial class PatientDetail
 
     [Inject]
     private AccessControl Access { get; set; } = default!;
+
+    [Inject]
+    private AuditService Audit { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
@@ -60,7 +65,8 @@ public sealed partial class PatientDetail
             await IsAllowedAsync(user, Resource.Patient, Operations.Delete),
             await IsAllowedAsync(user, Resource.Visit, Operations.Create),
             await IsAllowedAsync(user, Resource.Visit, Operations.Update),
-            await IsAllowedAsync(user, Resource.Visit, Operations.Delete));
+            await IsAllowedAsync(user, Resource.Visit, Operations.Delete),
+            await IsAllowedAsync(user, Resource.AuditLog, Operations.Retrieve));
         try
         {
             _patient = await Patients.GetAsync(user, Id, CancellationToken.None);
@@ -68,6 +74,9 @@ public sealed partial class PatientDetail
             var page = await VisitRecords.ListForPatientAsync(user, Id, cursor: null, limit: null, CancellationToken.None);
             _visits = [.. page.Items];
             _nextVisits = page.NextCursor;
+            _viewedBy = _can.ReadAudit
+                ? [.. (await Audit.QueryAsync(user, new AuditQuery { PatientId = Id, Action = AuditAction.Read, Limit = 10 }, CancellationToken.None)).Items]
+                : [];
             _error = null;
         }
         catch (Exception e) when (e is RecordNotFoundException or AccessDeniedException)
@@ -184,5 +193,6 @@ public sealed partial class PatientDetail
     private async Task<bool> IsAllowedAsync(ICurrentUser user, Resource resource, Operations operation) =>
         await Access.ScopeAsync(user, resource, operation, CancellationToken.None) != AccessScope.None;
 
-    private sealed record Allowed(bool UpdatePatient, bool DeletePatient, bool CreateVisit, bool UpdateVisit, bool DeleteVisit);
+    private sealed record Allowed(
+        bool UpdatePatient, bool DeletePatient, bool CreateVisit, bool UpdateVisit, bool DeleteVisit, bool ReadAudit);
 }

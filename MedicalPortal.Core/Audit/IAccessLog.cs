@@ -1,0 +1,20 @@
+using MedicalPortal.Core.Permissions;
+
+namespace MedicalPortal.Core.Audit;
+
+/// <summary>
+/// Records who looked at which patients' data (HIPAA 164.312(b)). <see cref="RecordAsync"/> returns once the entry is
+/// durable, so a service that awaits it before returning data never shows a record whose access went unrecorded.
+/// </summary>
+public interface IAccessLog
+{
+    Task RecordAsync(AccessRecord access, CancellationToken cancellationToken);
+}
+
+/// <summary>One access: who, what kind of record (and which one), which patients' data it showed.</summary>
+public sealed record AccessRecord(
+    AuditActor Actor,
+    AuditAction Action,
+    Resource Resource,
+    string? ResourceId,
+    IReadOnlyList<Guid> PatientIds);

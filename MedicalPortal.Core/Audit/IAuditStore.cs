@@ -1,0 +1,37 @@
+using MedicalPortal.Core.Paging;
+
+namespace MedicalPortal.Core.Audit;
+
+/// <summary>The audit chains of the catalog and every shard, read-only. Callers have already authorized.</summary>
+public interface IAuditStore
+{
+    /// <summary>Entries of every database matching the query, newest first.</summary>
+    Task<Page<AuditEntryDto>> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Checks every chain: each entry's hash, the links between entries, the sequence and the chain head.</summary>
+    Task<IReadOnlyList<ChainVerification>> VerifyAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The result of checking one database's chain. <see cref="Problem"/> is null when it verifies.</summary>
+public sealed record ChainVerification(string Database, long Entries, ChainProblem? Problem)
+{
+    public bool IsIntact => Problem is null;
+}
+
+/// <summary>The first bad entry of a chain and what is wrong with it.</summary>
+public sealed record ChainProblem(long Sequence, ChainProblemKind Kind, string Description);
+
+public enum ChainProblemKind
+{
+    /// <summary>An entry's content no longer matches its hash.</summary>
+    Changed,
+
+    /// <summary>A sequence number is absent: an entry was deleted.</summary>
+    Missing,
+
+    /// <summary>An entry that the chain never contained (a forged hash, or a sequence the head never issued).</summary>
+    Inserted,
+
+    /// <summary>Entries are intact one by one but out of their chain order.</summary>
+    Reordered,
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Permissions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace MedicalPortal.Data.Audit;
+
+/// <summary>
+/// Writes one audit entry per created, updated or deleted audited entity (<see cref="AuditModel.Audited"/>), into the
+/// same database and the same transaction as the change: both commit together or neither does. When the caller has
+/// no transaction, the interceptor opens one around SaveChanges and commits or rolls it back with it.
+/// </summary>
+internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChangesInterceptor
+{
+    /// <summary>Values that must never be copied anywhere, not even into the audit trail.</summary>
+    private static readonly HashSet<string> Redacted = new(StringComparer.Ordinal)
+    {
+        "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "Value", "CredentialId", "Data",
+    };
+
+    private readonly ConditionalWeakTable<DbContext, IDbContextTransaction> _owned = [];
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is not { } context)
+        {
+            return result;
+        }
+
+        context.ChangeTracker.DetectChanges();
+        var entries = Describe(context.ChangeTracker, AuditContext.Current);
+        if (entries.Count == 0)
+        {
+            return result;
+        }
+
+        if (context.Database.CurrentTransaction is null)
+        {
+            _owned.AddOrUpdate(context, await context.Database.BeginTransactionAsync(cancellationToken));
+        }
+
+        await chain.AppendAsync(context, entries, cancellationToken);
+        return result;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
+        throw new NotSupportedException("Audited contexts save asynchronously (SaveChangesAsync).");
+
+    public override async ValueTask<int> SavedChangesAsync(
+        SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is { } context && _owned.TryGetValue(context, out var transaction))
+        {
+            _owned.Remove(context);
+            await transaction.CommitAsync(cancellationToken);
+            await transaction.DisposeAsync();
+        }
+
+        return result;
+    }
+
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        await RollBackAsync(eventData.Context);
+    }
+
+    public override async Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        await RollBackAsync(eventData.Context);
+    }
+
+    private async Task RollBackAsync(DbContext? context)
+    {
+        if (context is not null && _owned.TryGetValue(context, out var transaction))
+        {
+            _owned.Remove(context);
+            await transaction.RollbackAsync(CancellationToken.None);
+            await transaction.DisposeAsync();
+
+            // The audit entries were added to this context for the failed save; they must not be saved by a retry.
+            foreach (var entry in context.ChangeTracker.Entries<AuditEntry>().ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+    }
+
+    private static List<AuditEntry> Describe(ChangeTracker tracker, AuditActor actor)
+    {
+        var audited = new List<AuditEntry>();
+        foreach (var entry in tracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                || AuditModel.AuditedAs(entry.Metadata) is not { } resource)
+            {
+                continue;
+            }
+
+            var changes = Changes(entry);
+            if (entry.State == EntityState.Modified && changes.Count == 0)
+            {
+                continue;
+            }
+
+            audited.Add(new AuditEntry
+            {
+                ActorId = actor.AccountId,
+                ActorName = actor.Name,
+                Action = (entry.State switch
+                {
+                    EntityState.Added => AuditAction.Create,
+                    EntityState.Deleted => AuditAction.Delete,
+                    _ => AuditAction.Update,
+                }).ToString(),
+                Resource = resource.ToString(),
+                ResourceId = KeyOf(entry),
+                PatientId = PatientIdOf(entry),
+                Changes = JsonSerializer.Serialize(changes, AuditJson.Default.ListAuditChange),
+            });
+        }
+
+        return audited;
+    }
+
+    private static List<AuditChange> Changes(EntityEntry entry)
+    {
+        var changes = new List<AuditChange>();
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            var (old, current) = entry.State switch
+            {
+                EntityState.Added => (null, Format(property.CurrentValue)),
+                EntityState.Deleted => (Format(property.OriginalValue), null),
+                _ when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue)
+                    => (Format(property.OriginalValue), Format(property.CurrentValue)),
+                _ => ((string?)null, (string?)null),
+            };
+
+            if (old is null && current is null)
+            {
+                continue;
+            }
+
+            changes.Add(Redacted.Contains(name)
+                ? new AuditChange(name, old is null ? null : "[redacted]", current is null ? null : "[redacted]")
+                : new AuditChange(name, old, current));
+        }
+
+        return changes;
+    }
+
+    private static string KeyOf(EntityEntry entry) =>
+        string.Join("/", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => Format(entry.Property(p.Name).CurrentValue)));
+
+    private static Guid? PatientIdOf(EntityEntry entry) =>
+        AuditModel.PatientIdProperty(entry.Metadata) is { } property && entry.Property(property).CurrentValue is Guid id ? id : null;
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        DateTimeOffset d => d.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Guid g => g.ToString("D"),
+        byte[] bytes => Convert.ToBase64String(bytes),
+        System.Collections.IEnumerable items => JsonSerializer.Serialize(items.Cast<object?>().Select(Format).ToList(), AuditJson.Default.ListString),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}
