@@ -11,6 +11,9 @@ public sealed class PatientListPage(IPage page)
     {
         await page.GotoAsync("/patients");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Patients", Level = 1 }).WaitForAsync();
+
+        // The search box is enabled once the page is interactive and its first load has started.
+        await Assertions.Expect(page.GetByPlaceholder("Search by name, MRN or birth date")).ToBeEnabledAsync();
     }
 
     public async Task SearchAsync(string text)

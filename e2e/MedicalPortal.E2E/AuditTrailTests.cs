@@ -1,0 +1,74 @@
+using MedicalPortal.E2E.Infrastructure;
+using MedicalPortal.E2E.Pages;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace MedicalPortal.E2E;
+
+/// <summary>The audit trail as an administrator reads it, in real Chromium.</summary>
+[Collection(PortalTests.Name)]
+public sealed class AuditTrailTests(PortalFixture portal)
+{
+    [Fact]
+    public async Task EditedPatient_AuditPageShowsOldAndNewValues_AndThePatientPageWhoViewedIt()
+    {
+        var doctor = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl);
+        var admin = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl);
+        try
+        {
+            // A doctor looks at a demo patient.
+            await new LoginPage(doctor).SignInAsync("doctor@clinic.test");
+            var doctorList = new PatientListPage(doctor);
+            await doctorList.GotoAsync();
+            await doctorList.SearchAsync("D000007");
+            await doctorList.Row("D000007").ClickAsync();
+            await Expect(new PatientPage(doctor).Mrn).ToHaveTextAsync("D000007");
+
+            // The admin corrects the same patient's phone.
+            await new LoginPage(admin).SignInAsync("admin@clinic.test");
+            var list = new PatientListPage(admin);
+            await list.GotoAsync();
+            await list.SearchAsync("D000007");
+            await list.Row("D000007").ClickAsync();
+            var record = new PatientPage(admin);
+            var before = await admin.GetByTestId("contact-phone").InnerTextAsync();
+            var edit = await record.OpenEditDialogAsync();
+            await edit.SetPhoneAsync("555 010 7777");
+            await edit.SubmitAsync("Save");
+            await edit.Root.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+            // Who viewed this record: the doctor, and the admin.
+            await admin.ReloadAsync();
+            var viewedBy = admin.GetByTestId("viewed-by");
+            await Expect(viewedBy).ToContainTextAsync("doctor@clinic.test");
+            await Expect(viewedBy).ToContainTextAsync("admin@clinic.test");
+            await admin.CaptureAsync("20-viewed-by");
+
+            // The record's history shows the change, with the old and the new value.
+            await admin.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+            var update = admin.GetByTestId("audit-entries").Locator("tr").Filter(new() { HasText = "Phone" });
+            await Expect(update.First).ToContainTextAsync("admin@clinic.test");
+            await Expect(update.First).ToContainTextAsync($"Phone: {before} → 555 010 7777");
+            await admin.CaptureAsync("21-audit-history");
+
+            // And every chain verifies.
+            await admin.GotoAsync("/admin/audit/integrity");
+            await admin.GetByRole(AriaRole.Button, new() { Name = "Check all chains now" }).ClickAsync();
+            var results = admin.GetByTestId("integrity-results");
+            await Expect(results.Locator("tbody tr")).ToHaveCountAsync(3);
+            await Expect(results.GetByText("Intact")).ToHaveCountAsync(3);
+            await admin.CaptureAsync("22-audit-integrity");
+        }
+        catch
+        {
+            await admin.CaptureAsync("failure-audit-admin");
+            await doctor.CaptureAsync("failure-audit-doctor");
+            throw;
+        }
+        finally
+        {
+            await doctor.Context.CloseAsync();
+            await admin.Context.CloseAsync();
+        }
+    }
+}
