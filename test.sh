@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh machine it installs what the tests need (Debian's Chromium for the
 # end-to-end tests, when run as root), builds with warnings as errors, and runs every test project in turn:
-# unit (Core), integration on real SQLite files (Data), API over HTTP and bUnit (Web), and e2e in real Chromium.
+# unit (Core), integration on real SQLite files (Data), API over HTTP and bUnit (Web), e2e in real Chromium, and last a
+# scan of everything the portals logged meanwhile for patient data.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,11 +24,16 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore MedicalPortal.sln
 dotnet build MedicalPortal.sln --no-restore --configuration Debug
 
+# Every portal the tests start logs into this one file; the last project proves it holds no patient data.
+MEDICALPORTAL_TEST_LOG="$(mktemp -d)/test-run.log"
+export MEDICALPORTAL_TEST_LOG
+
 projects=(
   tests/MedicalPortal.Core.Tests
   tests/MedicalPortal.Data.Tests
   tests/MedicalPortal.Web.Tests
   e2e/MedicalPortal.E2E
+  tests/MedicalPortal.LogScan.Tests
 )
 failed=()
 for project in "${projects[@]}"; do

@@ -26,6 +26,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Data;
@@ -67,7 +68,9 @@ public static class DataServiceCollectionExtensions
             return options.Provider switch
             {
                 DatabaseProvider.Sqlite => new SqliteProviderServices(
-                    sp.GetRequiredService<IHostEnvironment>().ContentRootPath, [.. sp.GetServices<ISaveChangesInterceptor>()]),
+                    sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
+                    [.. sp.GetServices<ISaveChangesInterceptor>()],
+                    sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
                     [$"{DatabaseOptions.SectionName}:Provider {options.Provider} is not available in this build yet; use Sqlite."]),
             };

@@ -108,6 +108,13 @@ internal sealed class AccountDirectory(
         ChangeAsync(id, async (users, user, context) =>
         {
             await EnsureAnotherActiveAdminAsync(context, user.Id, cancellationToken);
+
+            // Removed one by one rather than by the database's cascade, so each leaves its own audit entry.
+            context.UserRoles.RemoveRange(await context.UserRoles.Where(x => x.UserId == user.Id).ToListAsync(cancellationToken));
+            context.UserClaims.RemoveRange(await context.UserClaims.Where(x => x.UserId == user.Id).ToListAsync(cancellationToken));
+            context.UserLogins.RemoveRange(await context.UserLogins.Where(x => x.UserId == user.Id).ToListAsync(cancellationToken));
+            context.UserTokens.RemoveRange(await context.UserTokens.Where(x => x.UserId == user.Id).ToListAsync(cancellationToken));
+            context.UserPasskeys.RemoveRange(await context.UserPasskeys.Where(x => x.UserId == user.Id).ToListAsync(cancellationToken));
             Succeeded(await users.DeleteAsync(user), "id");
         }, cancellationToken, deletes: true);
 

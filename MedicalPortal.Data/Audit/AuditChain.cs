@@ -43,7 +43,9 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
             context.Add(entry);
         }
 
+        var seal = AuditSeal.ForHead(keys.Key, sequence, previous);
         await context.Database.ExecuteSqlAsync(
-            $"UPDATE \"AuditChainHead\" SET \"Sequence\" = {sequence}, \"Hash\" = {previous} WHERE \"Id\" = 1", cancellationToken);
+            $"UPDATE \"AuditChainHead\" SET \"Sequence\" = {sequence}, \"Hash\" = {previous}, \"Seal\" = {seal} WHERE \"Id\" = 1",
+            cancellationToken);
     }
 }

@@ -35,7 +35,10 @@ internal sealed class AuditEntry
     public byte[] Hash { get; set; } = [];
 }
 
-/// <summary>The chain's last sequence and hash: the row every writer locks first, so the chain never forks.</summary>
+/// <summary>
+/// The chain's last sequence and hash: the row every writer locks first, so the chain never forks. Sealed with the
+/// key too, so the head cannot be rolled back to hide deleted newest entries (see <see cref="AuditSeal.ForHead"/>).
+/// </summary>
 internal sealed class AuditChainHead
 {
     public const int SingletonId = 1;
@@ -45,4 +48,7 @@ internal sealed class AuditChainHead
     public long Sequence { get; set; }
 
     public byte[] Hash { get; set; } = new byte[32];
+
+    /// <summary>HMAC of the sequence and hash; empty only for the empty chain.</summary>
+    public byte[] Seal { get; set; } = [];
 }

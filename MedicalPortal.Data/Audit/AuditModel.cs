@@ -38,7 +38,7 @@ internal static class AuditModel
             head.ToTable("AuditChainHead");
             head.HasKey(h => h.Id);
             head.Property(h => h.Id).ValueGeneratedNever();
-            head.HasData(new AuditChainHead { Id = AuditChainHead.SingletonId, Sequence = 0, Hash = new byte[32] });
+            head.HasData(new AuditChainHead { Id = AuditChainHead.SingletonId, Sequence = 0, Hash = new byte[32], Seal = [] });
         });
     }
 

@@ -34,6 +34,22 @@ internal static class AuditSeal
         return HMACSHA256.HashData(key, buffer.ToArray());
     }
 
+    /// <summary>The head's seal: without the key, nobody can move the head, for instance back over deleted entries.</summary>
+    public static byte[] ForHead(byte[] key, long sequence, byte[] hash)
+    {
+        var data = new byte[5 + sizeof(long) + hash.Length];
+        "head:"u8.CopyTo(data);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(data.AsSpan(5), sequence);
+        hash.CopyTo(data, 5 + sizeof(long));
+        return HMACSHA256.HashData(key, data);
+    }
+
+    /// <summary>Whether the head is the empty chain's, or carries a seal made with the key.</summary>
+    public static bool HeadIsGenuine(byte[] key, AuditChainHead head) =>
+        head.Sequence == 0
+            ? head.Seal.Length == 0 && head.Hash.AsSpan().SequenceEqual(new byte[32])
+            : ForHead(key, head.Sequence, head.Hash).AsSpan().SequenceEqual(head.Seal);
+
     /// <summary>Instants are sealed at microsecond precision, the finest every provider stores exactly.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset instant) =>
         new(instant.UtcTicks - (instant.UtcTicks % 10), TimeSpan.Zero);

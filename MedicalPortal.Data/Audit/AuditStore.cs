@@ -82,7 +82,11 @@ internal sealed class AuditStore(
 
         if (query.Actor is { } actor)
         {
-            entries = entries.Where(e => e.ActorId == actor || EF.Functions.Like(e.ActorName, actor + "%"));
+            // The name is matched as typed: % and _ are letters here, not wildcards.
+            var pattern = actor.Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            entries = entries.Where(e => e.ActorId == actor || EF.Functions.Like(e.ActorName, pattern, "\\"));
         }
 
         if (query.Resource is { } resource)

@@ -17,6 +17,9 @@ internal sealed class AuditVerifier(byte[] key)
     public async Task<ChainVerification> VerifyAsync(DbContext context, string database, CancellationToken cancellationToken)
     {
         var head = await context.Set<AuditChainHead>().AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
+
+        // A head whose seal does not match was moved by someone without the key: it is read as a claim, never as proof.
+        var headIsGenuine = AuditSeal.HeadIsGenuine(key, head);
         var entries = context.Set<AuditEntry>().AsNoTracking();
 
         var expected = 1L;
@@ -29,7 +32,7 @@ internal sealed class AuditVerifier(byte[] key)
             var batch = await entries.Where(e => e.Sequence > lastSeen).OrderBy(e => e.Sequence).Take(BatchSize).ToListAsync(cancellationToken);
             foreach (var next in batch)
             {
-                if (pending is not null && Check(pending, next, head, ref expected, ref previous) is { } problem)
+                if (pending is not null && Check(pending, next, head, headIsGenuine, ref expected, ref previous) is { } problem)
                 {
                     return new ChainVerification(database, count, problem);
                 }
@@ -51,7 +54,7 @@ internal sealed class AuditVerifier(byte[] key)
 
         if (pending is not null)
         {
-            if (Check(pending, next: null, head, ref expected, ref previous) is { } problem)
+            if (Check(pending, next: null, head, headIsGenuine, ref expected, ref previous) is { } problem)
             {
                 return new ChainVerification(database, count, problem);
             }
@@ -65,7 +68,15 @@ internal sealed class AuditVerifier(byte[] key)
                 $"The chain head says {head.Sequence} entries were written, but the chain ends at {expected - 1}: entries were deleted."));
         }
 
-        if (!head.Hash.AsSpan().SequenceEqual(previous))
+        if (!headIsGenuine && head.Sequence == expected - 1 && head.Hash.AsSpan().SequenceEqual(previous))
+        {
+            // The head points exactly at the last entry but was not sealed by the chain: it was rolled back over
+            // deleted newest entries.
+            return new ChainVerification(database, count, new ChainProblem(expected, ChainProblemKind.Missing,
+                $"The chain head was moved back to entry {expected - 1} without the key: the entries after it were deleted."));
+        }
+
+        if (!headIsGenuine || !head.Hash.AsSpan().SequenceEqual(previous))
         {
             return new ChainVerification(database, count, new ChainProblem(head.Sequence, ChainProblemKind.Changed,
                 "The chain head does not match the last entry."));
@@ -74,7 +85,8 @@ internal sealed class AuditVerifier(byte[] key)
         return new ChainVerification(database, count, null);
     }
 
-    private ChainProblem? Check(AuditEntry entry, AuditEntry? next, AuditChainHead head, ref long expected, ref byte[] previous)
+    private ChainProblem? Check(
+        AuditEntry entry, AuditEntry? next, AuditChainHead head, bool headIsGenuine, ref long expected, ref byte[] previous)
     {
         if (entry.Sequence > head.Sequence)
         {
@@ -110,7 +122,7 @@ internal sealed class AuditVerifier(byte[] key)
 
         var linkedOnward = next is not null
             ? next.PreviousHash.AsSpan().SequenceEqual(entry.Hash)
-            : head.Sequence == entry.Sequence && head.Hash.AsSpan().SequenceEqual(entry.Hash);
+            : headIsGenuine && head.Sequence == entry.Sequence && head.Hash.AsSpan().SequenceEqual(entry.Hash);
         return linkedOnward
             ? new ChainProblem(entry.Sequence, ChainProblemKind.Changed,
                 $"Entry {entry.Sequence} was changed after it was written (its content no longer matches its seal).")

@@ -2,6 +2,7 @@ using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Shards;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace MedicalPortal.Data.Providers;
 
@@ -9,10 +10,13 @@ namespace MedicalPortal.Data.Providers;
 /// What differs per database provider: how options are built, which context subclass (and so which migrations)
 /// is used, and any per-database preparation. Everything above this works the same on every provider.
 /// </summary>
-internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> interceptors)
+internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> interceptors, ILoggerFactory loggerFactory)
 {
     /// <summary>Attached to every context: the audit interceptor, among others.</summary>
     protected IReadOnlyList<IInterceptor> Interceptors { get; } = interceptors;
+
+    /// <summary>EF Core logs through the portal's logging (its levels and providers); parameter values are never logged.</summary>
+    protected ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
     public abstract DatabaseProvider Provider { get; }
 

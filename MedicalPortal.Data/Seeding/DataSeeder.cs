@@ -87,14 +87,8 @@ internal sealed partial class DataSeeder(
 
     private static SeedPatient DemoPatient(int index, DateTimeOffset now)
     {
-        var faker = new Faker("en") { Random = new Randomizer(20260000 + index) };
-        var input = DemoData.Patient(faker, DemoData.ReferenceDate);
-        if (index == 0)
-        {
-            // The record behind patient@clinic.test.
-            input = input with { Email = "patient@clinic.test" };
-        }
-
+        var faker = DemoData.DemoFaker(index);
+        var input = DemoData.DemoPatient(faker, index);
         var patient = Patient.Register(DemoData.DemoPatientId(index), DemoData.DemoMrn(index), input, now);
         var visits = Enumerable.Range(0, index == 0 ? 4 : faker.Random.Int(0, 6))
             .Select(_ => Visit.Record(patient.Id, patient.BirthDate, DemoData.Visit(faker, patient.BirthDate, DemoData.ReferenceDate), now))

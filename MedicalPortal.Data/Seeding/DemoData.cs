@@ -53,6 +53,16 @@ internal static class DemoData
 
     public static string DemoMrn(int index) => $"D{index + 1:000000}";
 
+    /// <summary>The generator of demo patient <paramref name="index"/>: its patient first, then its visits.</summary>
+    public static Faker DemoFaker(int index) => new("en") { Random = new Randomizer(20260000 + index) };
+
+    /// <summary>Demo patient <paramref name="index"/>'s registration data; number 0 is behind patient@clinic.test.</summary>
+    public static PatientInput DemoPatient(Faker faker, int index)
+    {
+        var input = Patient(faker, ReferenceDate);
+        return index == 0 ? input with { Email = "patient@clinic.test" } : input;
+    }
+
     public static PatientInput Patient(Faker faker, DateTimeOffset reference)
     {
         var sex = faker.Random.WeightedRandom([Sex.Female, Sex.Male, Sex.Other, Sex.Unknown], [0.49f, 0.47f, 0.02f, 0.02f]);

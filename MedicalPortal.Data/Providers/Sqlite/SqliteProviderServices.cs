@@ -4,6 +4,7 @@ using MedicalPortal.Data.Shards;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace MedicalPortal.Data.Providers.Sqlite;
 
@@ -11,18 +12,18 @@ namespace MedicalPortal.Data.Providers.Sqlite;
 /// The embedded default. Relative file paths are resolved against the content root and their folder is created, so
 /// a fresh clone runs with no setup. Files use write-ahead logging: readers never wait for the writer.
 /// </summary>
-internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<IInterceptor> interceptors)
-    : DatabaseProviderServices(interceptors)
+internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<IInterceptor> interceptors, ILoggerFactory loggerFactory)
+    : DatabaseProviderServices(interceptors, loggerFactory)
 {
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
     public override DbContextOptions CatalogOptions(string connectionString) =>
         new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseIdentitySchema().UseSqlite(Resolve(connectionString))
-            .AddInterceptors(Interceptors).Options;
+            .AddInterceptors(Interceptors).UseLoggerFactory(LoggerFactory).Options;
 
     public override DbContextOptions ShardOptions(string connectionString) =>
         new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(Resolve(connectionString))
-            .AddInterceptors(Interceptors).Options;
+            .AddInterceptors(Interceptors).UseLoggerFactory(LoggerFactory).Options;
 
     public override CatalogDbContext NewCatalog(DbContextOptions options) =>
         new SqliteCatalogDbContext((DbContextOptions<SqliteCatalogDbContext>)options);

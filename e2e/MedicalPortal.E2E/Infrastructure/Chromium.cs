@@ -20,6 +20,9 @@ public sealed class Chromium : IAsyncDisposable
 
     public static async Task<Chromium> LaunchAsync()
     {
+        // Assertions retry for as long as actions wait: slow shared machines fail late, not falsely.
+        Assertions.SetDefaultExpectTimeout(30_000);
+
         var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -10,6 +10,9 @@ public sealed class RolesPage(IPage page)
     {
         await page.GotoAsync("/admin/roles");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Roles and permissions", Level = 1 }).WaitForAsync();
+
+        // A click on the prerendered list would be lost: wait until the page is interactive.
+        await Assertions.Expect(page.GetByLabel("New role")).ToBeEnabledAsync();
     }
 
     public async Task SelectAsync(string role)

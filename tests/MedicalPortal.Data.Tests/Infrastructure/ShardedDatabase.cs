@@ -1,6 +1,7 @@
 using MedicalPortal.Core;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Shards;
+using MedicalPortal.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -36,9 +37,17 @@ public sealed class ShardedDatabase : IAsyncDisposable
 
     internal ShardDbContext OpenShard(string shard) => Get<ShardContextFactory>().Create(shard);
 
-    /// <summary>Creates and initializes <paramref name="shardCount"/> shards (or reuses <paramref name="directory"/>).</summary>
+    /// <summary>
+    /// Creates and initializes <paramref name="shardCount"/> shards (or reuses <paramref name="directory"/>), in
+    /// <paramref name="environment"/> (Development unless named), with <paramref name="settings"/> added to the configuration.
+    /// </summary>
     public static async Task<ShardedDatabase> CreateAsync(
-        int shardCount = 2, string? directory = null, TimeProvider? clock = null, Action<IServiceCollection>? configure = null)
+        int shardCount = 2,
+        string? directory = null,
+        TimeProvider? clock = null,
+        Action<IServiceCollection>? configure = null,
+        string? environment = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "medicalportal-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -46,23 +55,29 @@ public sealed class ShardedDatabase : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
-            EnvironmentName = Environments.Development,
+            EnvironmentName = environment ?? Environments.Development,
             ContentRootPath = directory,
             DisableDefaults = true,
         });
-        var settings = new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
             ["Database:Catalog"] = $"Data Source={Path.Combine(directory, "catalog.db")}",
         };
         for (var i = 0; i < shards.Count; i++)
         {
-            settings[$"Database:Shards:{i}:Name"] = shards[i];
-            settings[$"Database:Shards:{i}:ConnectionString"] = $"Data Source={Path.Combine(directory, $"{shards[i]}.db")}";
+            configuration[$"Database:Shards:{i}:Name"] = shards[i];
+            configuration[$"Database:Shards:{i}:ConnectionString"] = $"Data Source={Path.Combine(directory, $"{shards[i]}.db")}";
         }
 
-        builder.Configuration.AddInMemoryCollection(settings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders();
+        builder.Logging.AddLogCapture();
         if (clock is not null)
         {
             builder.Services.AddSingleton(clock);
@@ -74,7 +89,17 @@ public sealed class ShardedDatabase : IAsyncDisposable
         configure?.Invoke(builder.Services);
 
         var host = builder.Build();
-        await host.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        try
+        {
+            await host.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(CancellationToken.None);
+        }
+        catch
+        {
+            // The caller gets no ShardedDatabase to dispose: release the host here.
+            host.Dispose();
+            throw;
+        }
+
         return new ShardedDatabase(host, directory, shards);
     }
 

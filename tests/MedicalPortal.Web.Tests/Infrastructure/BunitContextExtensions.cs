@@ -3,6 +3,7 @@ using Bunit;
 using Bunit.TestDoubles;
 using MedicalPortal.Core;
 using MedicalPortal.Data;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Hosting;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
@@ -31,7 +32,7 @@ public static class BunitContextExtensions
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(TestDatabaseSettings.For(directory)).Build());
         services.AddSingleton<IHostEnvironment>(new TestHostEnvironment(directory));
         services.AddSingleton(_ => new TemporaryFolder(directory));
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddLogCapture());
         services.AddMedicalPortalCore();
         services.AddMedicalPortalData();
         services.AddMudServices();

@@ -76,6 +76,10 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("Seal")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
@@ -88,6 +92,7 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                         {
                             Id = 1,
                             Hash = new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+                            Seal = new byte[0],
                             Sequence = 0L
                         });
                 });

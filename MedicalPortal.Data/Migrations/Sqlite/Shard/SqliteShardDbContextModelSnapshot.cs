@@ -244,6 +244,10 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("Seal")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
@@ -256,6 +260,7 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                         {
                             Id = 1,
                             Hash = new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+                            Seal = new byte[0],
                             Sequence = 0L
                         });
                 });
