@@ -18,16 +18,20 @@ internal sealed class ServiceCalls(ShardedDatabase db)
     private int _sequence;
 
     /// <summary>
-    /// The resources with a Core service today. AuditLog and Export have none yet (issues 4 and 5): their rows of the
-    /// matrix are only checked for what the matrix stores, not enforced by any call.
+    /// The resources with a Core service today. Export has none yet (issue 5): its column is only checked for what the
+    /// matrix stores, not enforced by any call.
     /// </summary>
     public static IReadOnlyList<Resource> EveryResource { get; } =
-        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role];
+        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role, Resource.AuditLog];
 
     public static IReadOnlyList<Operations> EveryOperation { get; } =
         [Operations.Create, Operations.Retrieve, Operations.Update, Operations.Delete];
 
     private static CancellationToken None => CancellationToken.None;
+
+    /// <summary>The operations a resource has at all: the audit log is append-only, so reading is all there is.</summary>
+    public static IReadOnlyList<Operations> OperationsOf(Resource resource) =>
+        resource == Resource.AuditLog ? [Operations.Retrieve] : EveryOperation;
 
     /// <summary>Writes the targets of one call and returns it, with the patient record a Patient-role caller owns.</summary>
     public async Task<Call> ArrangeAsync(Resource resource, Operations operation)
@@ -44,6 +48,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
             Resource.Enrollment => await EnrollmentCallAsync(own, operation),
             Resource.Account => await AccountCallAsync(operation),
             Resource.Role => await RoleCallAsync(operation, $"Probe role {n}"),
+            Resource.AuditLog => user => db.Get<Core.Audit.AuditService>().QueryAsync(user, new Core.Audit.AuditQuery { Limit = 1 }, None),
             _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "No Core service for this resource yet."),
         };
         return new Call(own.Id, invoke);

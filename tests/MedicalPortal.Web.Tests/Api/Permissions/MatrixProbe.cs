@@ -15,11 +15,15 @@ namespace MedicalPortal.Web.Tests.Api.Permissions;
 internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
 {
     /// <summary>
-    /// The resources with API endpoints today. AuditLog (issue 4) and Export (issue 5) have none yet: their cells are
-    /// checked as stored (<c>GET /api/v1/roles</c>), and their enforcement over HTTP belongs to those issues.
+    /// The resources with API endpoints today. Export (issue 5) has none yet: its cells are checked as stored
+    /// (<c>GET /api/v1/roles</c>), and its enforcement over HTTP belongs to that issue.
     /// </summary>
     public static IReadOnlyList<Resource> ResourcesWithEndpoints { get; } =
-        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role];
+        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role, Resource.AuditLog];
+
+    /// <summary>The operations a resource has at all: the audit log is append-only, so reading is all there is.</summary>
+    public static IReadOnlyList<Operations> OperationsOf(Resource resource) =>
+        resource == Resource.AuditLog ? [Operations.Retrieve] : EachOperation;
 
     public static IReadOnlyList<Operations> EachOperation { get; } =
         [Operations.Create, Operations.Retrieve, Operations.Update, Operations.Delete];
@@ -33,7 +37,7 @@ internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
         {
             foreach (var resource in ResourcesWithEndpoints)
             {
-                foreach (var operation in EachOperation)
+                foreach (var operation in OperationsOf(resource))
                 {
                     cases.Add(role, resource, operation);
                 }
@@ -86,6 +90,8 @@ internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
 
         // A custom role nobody holds: built-in roles and held roles cannot be deleted by anyone.
         (Resource.Role, Operations.Delete) => Send(HttpMethod.Delete, $"/api/v1/roles/{Uri.EscapeDataString(await admin.CreateRoleAsync())}"),
+
+        (Resource.AuditLog, Operations.Retrieve) => Send(HttpMethod.Get, "/api/v1/audit?limit=1"),
 
         _ => throw new ArgumentOutOfRangeException(nameof(resource), $"No representative call for {operation} on {resource}."),
     };
