@@ -1,5 +1,6 @@
 using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -8,6 +9,7 @@ using MedicalPortal.Core.Visits;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Core;
 
@@ -33,6 +35,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<AuditService>();
+        services.AddOptions<ExportOptions>();
+        services.AddSingleton<IAnonymizer>(sp => new Anonymizer(sp.GetRequiredService<IOptions<ExportOptions>>().Value.DateShift));
+        services.AddSingleton<ExportService>();
         return services;
     }
 }

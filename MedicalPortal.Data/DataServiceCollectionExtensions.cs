@@ -1,5 +1,6 @@
 using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -9,6 +10,7 @@ using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Accounts;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Patients;
 using MedicalPortal.Data.Permissions;
@@ -103,6 +105,16 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton(sp => new AccountStatusStore(
             sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountDirectory, AccountDirectory>();
+
+        services.AddOptions<ExportOptions>()
+            .BindConfiguration(ExportOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IExportSource, ExportSource>();
+        services.AddSingleton<IExtractionStore, ExtractionStore>();
+        services.AddSingleton<IPseudonymKey, PseudonymKey>();
+        services.AddSingleton<ExtractionRunner>();
+        services.AddSingleton<IExtractionRunner>(sp => sp.GetRequiredService<ExtractionRunner>());
 
         services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();
         services.AddSingleton<PatientSeeder>();

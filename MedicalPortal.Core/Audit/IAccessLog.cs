@@ -9,6 +9,9 @@ namespace MedicalPortal.Core.Audit;
 public interface IAccessLog
 {
     Task RecordAsync(AccessRecord access, CancellationToken cancellationToken);
+
+    /// <summary>Records an anonymized export of a study (in the catalog's chain): who, which study, how many rows.</summary>
+    Task RecordExportAsync(AuditActor actor, Guid studyId, int rows, int suppressedPatients, CancellationToken cancellationToken);
 }
 
 /// <summary>One access: who, what kind of record (and which one), which patients' data it showed.</summary>

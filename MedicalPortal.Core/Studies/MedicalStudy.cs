@@ -27,12 +27,13 @@ public sealed class MedicalStudy
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public static MedicalStudy Create(StudyInput input, DateTimeOffset now)
+    /// <param name="id">The study's id when the caller fixes it (imports, fixed data sets); otherwise a new one.</param>
+    public static MedicalStudy Create(StudyInput input, DateTimeOffset now, Guid? id = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cleaned = input.Cleaned();
         StudyRules.Validate(cleaned).ThrowIfInvalid();
-        var study = new MedicalStudy { Id = Guid.CreateVersion7(now), Version = 1, CreatedAt = now };
+        var study = new MedicalStudy { Id = id ?? Guid.CreateVersion7(now), Version = 1, CreatedAt = now };
         study.Apply(cleaned, now);
         return study;
     }

@@ -1,22 +1,30 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using System.Globalization;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
+using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Shards;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Data.Audit;
 
 /// <summary>
-/// Read audit with group commit. A read is recorded in the chain of the shard that holds the patient (a search over
+/// Read (and export) audit with group commit. A read is recorded in the chain of the shard that holds the patient (a search over
 /// several shards gives one entry per shard, naming that shard's patients). Each shard has one writer: readers queue
 /// their entry and wait; the writer takes everything queued, appends it in one transaction, commits, and then releases
 /// all of those readers together. Concurrent readers thus share one durable write instead of each queueing for a lock,
 /// and no reader gets its data before its access is on disk. A crash loses nothing that was shown.
 /// </summary>
 internal sealed class AccessLog(
-    IShardMap map, ShardContextFactory shards, AuditChain chain, IOptions<AuditOptions> options) : IAccessLog, IAsyncDisposable
+    IShardMap map,
+    ShardContextFactory shards,
+    IDbContextFactory<CatalogDbContext> catalog,
+    AuditChain chain,
+    IOptions<AuditOptions> options) : IAccessLog, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
@@ -43,9 +51,29 @@ internal sealed class AccessLog(
                 PatientId = access.PatientIds.Count == 1 ? access.PatientIds[0] : null,
                 PatientIds = JsonSerializer.Serialize(group.ToList(), AuditJson.Default.ListGuid),
             };
-            return _writers.GetOrAdd(group.Key, shard => new Writer(shard, shards, chain)).EnqueueAsync(entry, cancellationToken);
+            return WriterFor(group.Key, () => shards.Create(group.Key)).EnqueueAsync(entry, cancellationToken);
         }));
     }
+
+    public Task RecordExportAsync(AuditActor actor, Guid studyId, int rows, int suppressedPatients, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var entry = new AuditEntry
+        {
+            ActorId = actor.AccountId,
+            ActorName = actor.Name,
+            Action = AuditAction.Export.ToString(),
+            Resource = Resource.Export.ToString(),
+            ResourceId = studyId.ToString("D"),
+            Changes = JsonSerializer.Serialize(
+                new List<AuditChange> { new("rows", null, rows.ToString(CultureInfo.InvariantCulture)), new("suppressedPatients", null, suppressedPatients.ToString(CultureInfo.InvariantCulture)) },
+                AuditJson.Default.ListAuditChange),
+        };
+        return WriterFor(AuditStore.CatalogName, catalog.CreateDbContext).EnqueueAsync(entry, cancellationToken);
+    }
+
+    private Writer WriterFor(string database, Func<DbContext> open) =>
+        _writers.GetOrAdd(database, _ => new Writer(open, chain));
 
     public async ValueTask DisposeAsync()
     {
@@ -60,15 +88,13 @@ internal sealed class AccessLog(
         private readonly Channel<(AuditEntry Entry, TaskCompletionSource Durable)> _queue =
             Channel.CreateUnbounded<(AuditEntry, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
 
-        private readonly string _shard;
-        private readonly ShardContextFactory _shards;
+        private readonly Func<DbContext> _open;
         private readonly AuditChain _chain;
         private readonly Task _loop;
 
-        public Writer(string shard, ShardContextFactory shards, AuditChain chain)
+        public Writer(Func<DbContext> open, AuditChain chain)
         {
-            _shard = shard;
-            _shards = shards;
+            _open = open;
             _chain = chain;
             _loop = Task.Run(WriteLoopAsync);
         }
@@ -103,7 +129,7 @@ internal sealed class AccessLog(
 
                 try
                 {
-                    await using var context = _shards.Create(_shard);
+                    await using var context = _open();
                     await using var transaction = await context.Database.BeginTransactionAsync();
                     await _chain.AppendAsync(context, [.. batch.Select(b => b.Entry)], CancellationToken.None);
                     await context.SaveChangesAsync();

@@ -1,6 +1,7 @@
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Audit;
+using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -26,6 +27,10 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
     internal DbSet<RolePermission> RolePermissions => Set<RolePermission>();
 
     internal DbSet<MedicalStudy> Studies => Set<MedicalStudy>();
+
+    internal DbSet<ExtractionRunRow> ExtractionRuns => Set<ExtractionRunRow>();
+
+    internal DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -69,6 +74,27 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
             permission.HasKey(p => new { p.Role, p.Resource });
             permission.Property(p => p.Role).HasMaxLength(256);
             permission.Property(p => p.Resource).HasConversion<string>().HasMaxLength(32);
+        });
+
+        builder.Entity<ExtractionRunRow>(run =>
+        {
+            run.ToTable("ExtractionRuns");
+            run.HasKey(r => r.Id);
+            run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            run.Property(r => r.FileName).HasMaxLength(64);
+            run.Property(r => r.Sha256).HasMaxLength(64);
+            run.HasIndex(r => new { r.StudyId, r.WindowUntil });
+
+            // At most one unfinished run per study, whatever races.
+            run.HasIndex(r => r.StudyId, "IX_ExtractionRuns_OneUnfinishedPerStudy").IsUnique().HasFilter("\"Status\" <> 'Completed'");
+        });
+
+        builder.Entity<LeaseRow>(lease =>
+        {
+            lease.ToTable("Leases");
+            lease.HasKey(l => l.Name);
+            lease.Property(l => l.Name).HasMaxLength(64);
+            lease.Property(l => l.Holder).HasMaxLength(256);
         });
 
         builder.Entity<MedicalStudy>(study =>

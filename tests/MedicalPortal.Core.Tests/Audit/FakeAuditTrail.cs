@@ -9,6 +9,8 @@ internal sealed class FakeAuditTrail : IAuditContext, IAccessLog
 
     public List<AccessRecord> Accesses { get; } = [];
 
+    public List<(AuditActor Actor, Guid StudyId, int Rows)> Exports { get; } = [];
+
     public AuditActor? Current { get; private set; }
 
     public IDisposable Begin(AuditActor actor)
@@ -22,6 +24,12 @@ internal sealed class FakeAuditTrail : IAuditContext, IAccessLog
     public Task RecordAsync(AccessRecord access, CancellationToken cancellationToken)
     {
         Accesses.Add(access);
+        return Task.CompletedTask;
+    }
+
+    public Task RecordExportAsync(AuditActor actor, Guid studyId, int rows, int suppressedPatients, CancellationToken cancellationToken)
+    {
+        Exports.Add((actor, studyId, rows));
         return Task.CompletedTask;
     }
 

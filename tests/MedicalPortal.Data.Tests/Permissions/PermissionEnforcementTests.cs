@@ -10,8 +10,7 @@ namespace MedicalPortal.Data.Tests.Permissions;
 /// <summary>
 /// Every role x resource x operation, at the service layer, against real SQLite databases: exactly the combinations the
 /// matrix grants succeed, every other one is refused with <see cref="AccessDeniedException"/> and changes nothing.
-/// AuditLog has only Retrieve (append-only). Export has no Core service yet (issue 5), so its column cannot be enforced
-/// by a call here; only the stored matrix is compared for it. Add it to <see cref="ServiceCalls"/> when it exists.
+/// AuditLog (append-only) and Export (a reading of a study) have only Retrieve.
 /// The clock stands still, so the cached matrix never expires by itself: a matrix change can only reach the next call
 /// through the invalidation.
 /// </summary>
@@ -79,7 +78,7 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
 
         var matrix = await _db.Get<IPermissionStore>().GetMatrixAsync(CancellationToken.None);
 
-        // Every column is checked here as stored, Export included (no service call can exercise it yet).
+        // Every column is checked here as stored, operations no service call can exercise included.
         var stored = expected.Keys.ToDictionary(cell => cell, cell => matrix.Granted(cell.Role, cell.Resource));
         Assert.Equal(expected.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal), stored.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal));
         Assert.Equal(RoleNames.Seeded.Order(StringComparer.Ordinal), matrix.Roles.Order(StringComparer.Ordinal));

@@ -17,21 +17,21 @@ internal sealed class ServiceCalls(ShardedDatabase db)
 {
     private int _sequence;
 
-    /// <summary>
-    /// The resources with a Core service today. Export has none yet (issue 5): its column is only checked for what the
-    /// matrix stores, not enforced by any call.
-    /// </summary>
+    /// <summary>Every resource of the matrix: each has a Core service whose calls the matrix governs.</summary>
     public static IReadOnlyList<Resource> EveryResource { get; } =
-        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role, Resource.AuditLog];
+        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role, Resource.AuditLog, Resource.Export];
 
     public static IReadOnlyList<Operations> EveryOperation { get; } =
         [Operations.Create, Operations.Retrieve, Operations.Update, Operations.Delete];
 
     private static CancellationToken None => CancellationToken.None;
 
-    /// <summary>The operations a resource has at all: the audit log is append-only, so reading is all there is.</summary>
+    /// <summary>
+    /// The operations a resource has at all: the audit log is append-only and an export is a reading of a study, so
+    /// for both reading is all there is.
+    /// </summary>
     public static IReadOnlyList<Operations> OperationsOf(Resource resource) =>
-        resource == Resource.AuditLog ? [Operations.Retrieve] : EveryOperation;
+        resource is Resource.AuditLog or Resource.Export ? [Operations.Retrieve] : EveryOperation;
 
     /// <summary>Writes the targets of one call and returns it, with the patient record a Patient-role caller owns.</summary>
     public async Task<Call> ArrangeAsync(Resource resource, Operations operation)
@@ -49,6 +49,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
             Resource.Account => await AccountCallAsync(operation),
             Resource.Role => await RoleCallAsync(operation, $"Probe role {n}"),
             Resource.AuditLog => user => db.Get<Core.Audit.AuditService>().QueryAsync(user, new Core.Audit.AuditQuery { Limit = 1 }, None),
+            Resource.Export => await ExportCallAsync(),
             _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "No Core service for this resource yet."),
         };
         return new Call(own.Id, invoke);
@@ -106,6 +107,12 @@ internal sealed class ServiceCalls(ShardedDatabase db)
             Operations.Delete => user => visits.DeleteAsync(user, visit.Id, visit.Version, None),
             _ => throw Unknown(operation),
         };
+    }
+
+    private async Task<Func<ICurrentUser, Task>> ExportCallAsync()
+    {
+        var study = await db.Get<IStudyStore>().AddAsync(TestStudies.New(), None);
+        return user => db.Get<Core.Export.ExportService>().DownloadAsync(user, study.Id, Stream.Null, None);
     }
 
     private async Task<Func<ICurrentUser, Task>> StudyCallAsync(Operations operation)

@@ -221,6 +221,83 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("ShardMap", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Export.ExtractionRunRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Patients")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("StudyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SuppressedPatients")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WindowAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WindowUntil")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StudyId", "WindowUntil");
+
+                    b.HasIndex(new[] { "StudyId" }, "IX_ExtractionRuns_OneUnfinishedPerStudy")
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 'Completed'");
+
+                    b.ToTable("ExtractionRuns", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Export.LeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpiresAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases", (string)null);
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")

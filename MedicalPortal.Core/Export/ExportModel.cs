@@ -1,0 +1,44 @@
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Visits;
+
+namespace MedicalPortal.Core.Export;
+
+/// <summary>
+/// What the anonymizer may see of a consenting patient: nothing that identifies them beyond what it needs to
+/// compute (names, street, city, phone, e-mail, MRN, notes and reasons never reach it).
+/// </summary>
+public sealed record ExportPatient(Guid PatientId, DateOnly BirthDate, Sex Sex, string? PostalCode, IReadOnlyList<ExportVisit> Visits);
+
+/// <summary>The measurable part of a visit: no clinician, no reason, no notes.</summary>
+public sealed record ExportVisit(
+    DateTimeOffset StartedAt,
+    VisitType Type,
+    decimal? HeightCm,
+    decimal? WeightKg,
+    int? Systolic,
+    int? Diastolic,
+    int? HeartRate,
+    decimal? TemperatureC,
+    IReadOnlyList<string> DiagnosisCodes);
+
+/// <summary>The quasi-identifiers k-anonymity is computed over: birth year (or 90+), sex, three-digit ZIP.</summary>
+public readonly record struct QuasiIdentifiers(string BirthYear, string Sex, string Zip3);
+
+/// <summary>One row of the research CSV, every value already in its exported text form (null = empty).</summary>
+public sealed record ResearchRow(
+    string ResearchId,
+    string BirthYear,
+    string Sex,
+    string Zip3,
+    string? VisitYear,
+    string? VisitType,
+    string? HeightCm,
+    string? WeightKg,
+    string? Systolic,
+    string? Diastolic,
+    string? HeartRate,
+    string? TemperatureC,
+    string? DiagnosisCodes);
+
+/// <summary>What an export did: rows written, patients exported, patients (and their rows) held back by k-anonymity.</summary>
+public sealed record ExportSummary(int Rows, int Patients, int SuppressedPatients, int GeneralizedPatients);

@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Data.Shards;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Export;
+
+/// <summary>
+/// A study's participants from every shard at once: one reader per shard feeds a bounded channel, so shards are read in
+/// parallel and memory stays flat however large the study is. Within a shard, participants are read in batches by id
+/// with the visits of each batch.
+/// </summary>
+internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : IExportSource
+{
+    private const int Buffer = 256;
+    private const int BatchSize = 500;
+
+    public IAsyncEnumerable<ExportPatient> PopulationAsync(Guid studyId, CancellationToken cancellationToken) =>
+        Merge((shard, ct) => PopulationOfShardAsync(shard, studyId, ct), cancellationToken);
+
+    public IAsyncEnumerable<ExportPatient> ParticipantsAsync(Guid studyId, ChangeWindow? window, CancellationToken cancellationToken) =>
+        Merge((shard, ct) => ParticipantsOfShardAsync(shard, studyId, window, ct), cancellationToken);
+
+    private async IAsyncEnumerable<ExportPatient> Merge(
+        Func<string, CancellationToken, IAsyncEnumerable<ExportPatient>> perShard,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<ExportPatient>(new BoundedChannelOptions(Buffer) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var readers = map.Shards.Select(shard => Task.Run(async () =>
+        {
+            await foreach (var patient in perShard(shard, stop.Token))
+            {
+                await channel.Writer.WriteAsync(patient, stop.Token);
+            }
+        }, stop.Token)).ToList();
+        var done = Task.WhenAll(readers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+
+        try
+        {
+            await foreach (var patient in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return patient;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await done;
+        }
+    }
+
+    private async IAsyncEnumerable<ExportPatient> PopulationOfShardAsync(
+        string shard, Guid studyId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        var participants = context.Patients.AsNoTracking()
+            .Where(p => context.Enrollments.Any(e => e.StudyId == studyId && e.PatientId == p.Id && e.WithdrawnAt == null))
+            .Select(p => new { p.Id, p.BirthDate, p.Sex, p.PostalCode })
+            .AsAsyncEnumerable();
+        await foreach (var p in participants.WithCancellation(cancellationToken))
+        {
+            yield return new ExportPatient(p.Id, p.BirthDate, p.Sex, p.PostalCode, []);
+        }
+    }
+
+    private async IAsyncEnumerable<ExportPatient> ParticipantsOfShardAsync(
+        string shard, Guid studyId, ChangeWindow? window, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var after = window?.After ?? DateTimeOffset.MinValue;
+        var until = window?.Until ?? DateTimeOffset.MaxValue;
+        var whole = window is null;
+        Guid? last = null;
+
+        while (true)
+        {
+            // Participants in batches by id (keyset: the database orders and compares ids its own way), then the visits
+            // of one batch: memory holds one batch, never the study.
+            await using var context = shards.Create(shard);
+            var query = context.Patients.AsNoTracking()
+                .Where(p => context.Enrollments.Any(e => e.StudyId == studyId && e.PatientId == p.Id && e.WithdrawnAt == null));
+            if (last is { } lastId)
+            {
+                query = query.Where(p => p.Id.CompareTo(lastId) > 0);
+            }
+
+            // A patient is new or changed for this export when the record or the consent changed in the window: then all
+            // of the patient's visits go out. Otherwise only the visits that changed in the window go out.
+            var batch = await query
+                .OrderBy(p => p.Id)
+                .Take(BatchSize)
+                .Select(p => new
+                {
+                    p.Id,
+                    p.BirthDate,
+                    p.Sex,
+                    p.PostalCode,
+                    Whole = whole
+                        || (p.UpdatedAt > after && p.UpdatedAt <= until)
+                        || context.Enrollments.Any(e => e.StudyId == studyId && e.PatientId == p.Id && e.WithdrawnAt == null
+                            && e.UpdatedAt > after && e.UpdatedAt <= until),
+                })
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            last = batch[^1].Id;
+            var ids = batch.Select(p => p.Id).ToList();
+            var wholeIds = batch.Where(p => p.Whole).Select(p => p.Id).ToList();
+            var visits = (await context.Visits.AsNoTracking()
+                    .Where(v => ids.Contains(v.PatientId)
+                        && (wholeIds.Contains(v.PatientId) || (v.UpdatedAt > after && v.UpdatedAt <= until)))
+                    .ToListAsync(cancellationToken))
+                .ToLookup(v => v.PatientId);
+
+            foreach (var participant in batch)
+            {
+                var own = visits[participant.Id]
+                    .Select(v => new ExportVisit(v.StartedAt, v.Type, v.HeightCm, v.WeightKg, v.Systolic, v.Diastolic,
+                        v.HeartRate, v.TemperatureC, v.DiagnosisCodes))
+                    .ToList();
+                if (participant.Whole || own.Count > 0)
+                {
+                    yield return new ExportPatient(participant.Id, participant.BirthDate, participant.Sex, participant.PostalCode, own);
+                }
+            }
+
+            if (batch.Count < BatchSize)
+            {
+                yield break;
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using MedicalPortal.Core.Export;
+
+namespace MedicalPortal.Data.Export;
+
+/// <summary>A row of the extraction history (catalog).</summary>
+internal sealed class ExtractionRunRow
+{
+    public Guid Id { get; set; }
+
+    public Guid StudyId { get; set; }
+
+    public ExtractionStatus Status { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public DateTimeOffset? WindowAfter { get; set; }
+
+    public DateTimeOffset WindowUntil { get; set; }
+
+    public string FileName { get; set; } = "";
+
+    public int Rows { get; set; }
+
+    public int Patients { get; set; }
+
+    public int SuppressedPatients { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public ExtractionRun ToRun() =>
+        new(Id, StudyId, Status, StartedAt, FinishedAt, WindowAfter, WindowUntil, FileName, Rows, Patients, SuppressedPatients, Sha256);
+}
+
+/// <summary>A named lease (catalog): whoever holds an unexpired one does the job; everyone else skips it.</summary>
+internal sealed class LeaseRow
+{
+    public string Name { get; set; } = "";
+
+    public string Holder { get; set; } = "";
+
+    public DateTimeOffset ExpiresAt { get; set; }
+}

@@ -1,0 +1,114 @@
+using MedicalPortal.Core.Export;
+using MedicalPortal.Data.Catalog;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Export;
+
+/// <summary>Extraction runs and leases in the catalog. The lease is a conditional update: one row, one winner.</summary>
+internal sealed class ExtractionStore(IDbContextFactory<CatalogDbContext> catalog, TimeProvider clock) : IExtractionStore
+{
+    public async Task<IReadOnlyList<ExtractionRun>> ListAsync(Guid studyId, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var rows = await context.ExtractionRuns.AsNoTracking().Where(r => r.StudyId == studyId).ToListAsync(cancellationToken);
+        return rows.Select(r => r.ToRun()).ToList();
+    }
+
+    public async Task<ExtractionRun?> FindAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        return (await context.ExtractionRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken))?.ToRun();
+    }
+
+    public async Task<ExtractionRun?> UnfinishedAsync(Guid studyId, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        return (await context.ExtractionRuns.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.StudyId == studyId && r.Status != ExtractionStatus.Completed, cancellationToken))?.ToRun();
+    }
+
+    public async Task<DateTimeOffset?> WatermarkAsync(Guid studyId, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        // Instants are stored as fixed-width UTC text, so the text order is the time order.
+        return await context.ExtractionRuns.AsNoTracking()
+            .Where(r => r.StudyId == studyId && r.Status == ExtractionStatus.Completed)
+            .OrderByDescending(r => r.WindowUntil)
+            .Select(r => (DateTimeOffset?)r.WindowUntil)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<ExtractionRun> StartAsync(
+        Guid studyId, DateTimeOffset? after, DateTimeOffset until, string fileName, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var row = new ExtractionRunRow
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            StudyId = studyId,
+            Status = ExtractionStatus.Started,
+            StartedAt = clock.GetUtcNow(),
+            WindowAfter = after,
+            WindowUntil = until,
+            FileName = fileName,
+        };
+        context.ExtractionRuns.Add(row);
+
+        // The unique index on unfinished runs refuses a second run of the same study started at the same moment.
+        await context.SaveChangesAsync(cancellationToken);
+        return row.ToRun();
+    }
+
+    public async Task MarkWrittenAsync(Guid runId, ExportSummary summary, string sha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var row = await context.ExtractionRuns.SingleAsync(r => r.Id == runId, cancellationToken);
+        row.Status = ExtractionStatus.Written;
+        row.Rows = summary.Rows;
+        row.Patients = summary.Patients;
+        row.SuppressedPatients = summary.SuppressedPatients;
+        row.Sha256 = sha256;
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task MarkCompletedAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var row = await context.ExtractionRuns.SingleAsync(r => r.Id == runId, cancellationToken);
+        row.Status = ExtractionStatus.Completed;
+        row.FinishedAt = clock.GetUtcNow();
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        if (!await context.Leases.AnyAsync(l => l.Name == name, cancellationToken))
+        {
+            context.Leases.Add(new LeaseRow { Name = name, Holder = "", ExpiresAt = DateTimeOffset.MinValue });
+            try
+            {
+                await context.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Created by another node at the same moment: fine, the update below decides.
+            }
+        }
+
+        var expires = now + duration;
+        var taken = await context.Leases
+            .Where(l => l.Name == name && (l.ExpiresAt <= now || l.Holder == holder))
+            .ExecuteUpdateAsync(l => l.SetProperty(x => x.Holder, holder).SetProperty(x => x.ExpiresAt, expires), cancellationToken);
+        return taken == 1;
+    }
+
+    public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        await context.Leases.Where(l => l.Name == name && l.Holder == holder)
+            .ExecuteUpdateAsync(l => l.SetProperty(x => x.ExpiresAt, DateTimeOffset.MinValue), cancellationToken);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+using MedicalPortal.Data.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MedicalPortal.Data.Tests.Export;
+
+/// <summary>The anonymized export of a study, end to end on real SQLite shards with the fixed data set.</summary>
+public sealed class ExportServiceTests : IAsyncLifetime
+{
+    /// <summary>
+    /// The expected export of <see cref="ExportDataSet"/> at 2026-06-01 with k = 2, checked by hand: rows in any order
+    /// (shards are read in parallel), the header first. Research ids are literal: they must stay the same from one
+    /// version of the portal to the next, or a study's extractions could no longer be joined.
+    /// </summary>
+    private static readonly string[] GoldenRows =
+    [
+        // A1: two visits (the one at 23:30 UTC on 31 December is in 2025); A2 none; A3 one, without codes.
+        "4861877d0de353667c7b4bb5846d1a9c,1980,female,021,2024,checkup,172.5,70.2,121,79,64,36.8,Z00.00",
+        "4861877d0de353667c7b4bb5846d1a9c,1980,female,021,2025,follow-up,172.5,70.2,121,79,64,36.8,E11.9;I10",
+        "06550946528e0de041155bca422d8dfb,1980,female,021,,,,,,,,,",
+        "3f48d97af1634104ad6e2bf47b6c3923,1980,female,021,2026,telehealth,172.5,70.2,121,79,64,36.8,",
+
+        // B1 and B5, 89: their birth year; ZIPs 036 and 893 are restricted areas.
+        "364705ec3a4f0d25a5f2c2b4098e042a,1936,male,000,,,,,,,,,",
+        "610802e5f47731a6a8c3cd4f8d4b11ff,1936,male,000,,,,,,,,,",
+
+        // B2 (90 today), B3 (101), B4 (95): 90+.
+        "d124922bbfecdb4b93dbc3f60056c790,90+,male,000,2025,emergency,172.5,70.2,121,79,64,36.8,S72.001A",
+        "1baa524e9ae5281de6594907a8a7a8c3,90+,male,000,,,,,,,,,",
+        "d27859102f8cc74ac36bb35fc54143a6,90+,male,000,,,,,,,,,",
+
+        // C1 and C2: ZIP generalized to 000.
+        "4aa3774a255a05aaaf228990a82c6390,1990,other,000,,,,,,,,,",
+        "a1e9ffaf324e75e61d1325fcdb9ef2b7,1990,other,000,,,,,,,,,",
+
+        // D1 and D2: ZIP and birth year generalized.
+        "42222c35f402af98fa09a689866f2bf1,1970-1979,unknown,000,,,,,,,,,",
+        "bb305e849ac814207a53959bf6108bc3,1970-1979,unknown,000,,,,,,,,,",
+
+        // E1 suppressed (alone in its class even as 2000-2009); N1 never enrolled, W1 withdrew, O1 is in another study.
+    ];
+
+    private static readonly TestUser Researcher = TestUser.InRoles(RoleNames.Researcher);
+
+    private readonly FakeTimeProvider _clock = new(TestPatients.Now);
+    private ShardedDatabase _db = default!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock, settings: ExportDataSet.Settings);
+        await ExportDataSet.WriteAsync(_db);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task DownloadAsync_GoldenDataSet_ExactlyTheExpectedCsv()
+    {
+        // Act
+        var (csv, summary) = await DownloadAsync(ExportDataSet.Study);
+
+        // Assert
+        var lines = csv.Split("\r\n");
+        Assert.Equal(string.Join(',', ResearchCsv.Header), lines[0]);
+        Assert.Equal("", lines[^1]);
+        Assert.Equal(GoldenRows.Order(StringComparer.Ordinal), lines[1..^1].Order(StringComparer.Ordinal));
+        Assert.Equal(new ExportSummary(Rows: 13, Patients: 12, SuppressedPatients: 1, GeneralizedPatients: 4), summary);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_GoldenDataSet_NoCanaryNoIdNoMrnInTheExport()
+    {
+        // Arrange
+        var mrns = new List<string>();
+        foreach (var id in ExportDataSet.Ids.Values)
+        {
+            mrns.Add((await _db.Get<IPatientStore>().FindAsync(id, default))!.Mrn);
+        }
+
+        // Act
+        var (csv, _) = await DownloadAsync(ExportDataSet.Study);
+
+        // Assert
+        var forbidden = ExportDataSet.Canaries
+            .Concat(mrns)
+            .Concat(ExportDataSet.Ids.Values.Select(id => id.ToString("D")))
+            .Concat(ExportDataSet.Ids.Values.Select(id => id.ToString("N")))
+            .Concat([ExportDataSet.Study.ToString("D"), "Canary", "canary"]);
+        Assert.All(forbidden, value => Assert.DoesNotContain(value, csv, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_TwoStudies_OnePatientHasDifferentResearchIds()
+    {
+        // Arrange: A1, A2 and A3 (one class) also consent to the other study.
+        foreach (var name in new[] { "A1", "A2", "A3" })
+        {
+            await _db.Get<Core.Studies.IEnrollmentStore>().AddAsync(
+                Core.Studies.Enrollment.Consent(ExportDataSet.OtherStudy, ExportDataSet.Ids[name], TestPatients.Now, TestPatients.Now), default);
+        }
+
+        // Act
+        var (inStudy, _) = await DownloadAsync(ExportDataSet.Study);
+        var (inOther, _) = await DownloadAsync(ExportDataSet.OtherStudy);
+        var (again, _) = await DownloadAsync(ExportDataSet.Study);
+
+        // Assert
+        var studyIds = ResearchIds(inStudy);
+        var otherIds = ResearchIds(inOther);
+        Assert.Equal(3, otherIds.Count); // A1, A2, A3; O1 alone in its class is suppressed
+        Assert.Empty(studyIds.Intersect(otherIds));
+        Assert.Equal(studyIds, ResearchIds(again));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_Researcher_RecordedInTheCatalogAuditChainWithTheRowCount()
+    {
+        // Arrange
+        var mark = await AuditTrail.MarkAsync(_db);
+
+        // Act
+        await DownloadAsync(ExportDataSet.Study);
+
+        // Assert
+        var entry = Assert.Single(await AuditTrail.EntriesAsync(_db, AuditTrail.Catalog, mark[AuditTrail.Catalog]));
+        Assert.Equal(nameof(AuditAction.Export), entry.Action);
+        Assert.Equal(nameof(Resource.Export), entry.Resource);
+        Assert.Equal(ExportDataSet.Study.ToString("D"), entry.ResourceId);
+        Assert.Equal(Researcher.AccountId, entry.ActorId);
+        Assert.Contains("\"rows\"", entry.Changes, StringComparison.Ordinal);
+        Assert.Contains("\"13\"", entry.Changes, StringComparison.Ordinal);
+        Assert.True((await _db.Get<IAuditStore>().VerifyAsync(default)).All(v => v.Problem is null));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_UnknownStudy_NotFoundAndNothingWritten()
+    {
+        // Arrange
+        using var output = new MemoryStream();
+
+        // Act + Assert
+        await Assert.ThrowsAsync<RecordNotFoundException>(() =>
+            _db.Get<ExportService>().DownloadAsync(Researcher, Guid.NewGuid(), output, default));
+        Assert.Equal(0, output.Length);
+    }
+
+    [Theory]
+    [InlineData(RoleNames.Doctor)]
+    [InlineData(RoleNames.Nurse)]
+    [InlineData(RoleNames.Receptionist)]
+    [InlineData(RoleNames.Patient)]
+    public async Task DownloadAsync_RoleWithoutExportRetrieve_RefusedAndNothingWritten(string role)
+    {
+        // Arrange
+        using var output = new MemoryStream();
+
+        // Act + Assert
+        await Assert.ThrowsAsync<AccessDeniedException>(() =>
+            _db.Get<ExportService>().DownloadAsync(TestUser.InRoles(role), ExportDataSet.Study, output, default));
+        Assert.Equal(0, output.Length);
+    }
+
+    private async Task<(string Csv, ExportSummary Summary)> DownloadAsync(Guid studyId)
+    {
+        using var output = new MemoryStream();
+        var summary = await _db.Get<ExportService>().DownloadAsync(Researcher, studyId, output, default);
+        return (Encoding.UTF8.GetString(output.ToArray()), summary);
+    }
+
+    private static HashSet<string> ResearchIds(string csv) =>
+        csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToHashSet();
+}

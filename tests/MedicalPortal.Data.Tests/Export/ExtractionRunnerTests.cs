@@ -1,0 +1,285 @@
+using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Studies;
+using MedicalPortal.Core.Visits;
+using MedicalPortal.Data.Export;
+using MedicalPortal.Data.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MedicalPortal.Data.Tests.Export;
+
+/// <summary>
+/// The scheduled incremental extraction on real SQLite shards and real files: every change in exactly one file,
+/// crashes at every step recovered without gap or duplicate, and one run however many nodes tick at once.
+/// </summary>
+public sealed class ExtractionRunnerTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset FirstRun = TestPatients.Now.AddHours(1);
+    private static readonly DateTimeOffset Changes = TestPatients.Now.AddHours(2);
+    private static readonly DateTimeOffset SecondRun = TestPatients.Now.AddHours(3);
+    private static readonly DateTimeOffset ThirdRun = TestPatients.Now.AddHours(4);
+
+    private readonly FakeTimeProvider _clock = new(TestPatients.Now);
+    private ShardedDatabase _db = default!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock, settings: ExportDataSet.Settings);
+        await ExportDataSet.WriteAsync(_db);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task RunAllAsync_ChangesBetweenRuns_EachChangeInExactlyOneFile()
+    {
+        // Act
+        var files = await RunThreeTimesAsync(crashAt: null);
+
+        // Assert
+        Assert.Equal(13, files[0].Count); // everything, as the download
+        Assert.Equal(ExpectedSecondFile(), files[1].Order(StringComparer.Ordinal));
+        Assert.Empty(files[2]); // nothing changed since
+        Assert.Empty(LeftoverTemporaryFiles());
+    }
+
+    [Theory]
+    [InlineData(nameof(ExtractionStage.MidFile))]
+    [InlineData(nameof(ExtractionStage.FileWritten))]
+    [InlineData(nameof(ExtractionStage.RunMarkedWritten))]
+    [InlineData(nameof(ExtractionStage.FileRenamed))]
+    public async Task RunAllAsync_CrashDuringTheSecondRun_NextRunLeavesNoGapAndNoDuplicate(string crashAt)
+    {
+        // Act
+        var files = await RunThreeTimesAsync(Enum.Parse<ExtractionStage>(crashAt));
+
+        // Assert: the interrupted window was finished into its own file, with exactly what it should have held, and
+        // the windows follow each other without a gap or an overlap.
+        Assert.Equal(13, files[0].Count);
+        Assert.Equal(ExpectedSecondFile(), files[1].Order(StringComparer.Ordinal));
+        Assert.Empty(files[2]);
+        Assert.Empty(LeftoverTemporaryFiles());
+        var runs = await History();
+        Assert.All(runs, r => Assert.Equal(ExtractionStatus.Completed, r.Status));
+        Assert.Null(runs[0].WindowAfter);
+        Assert.All(runs.Zip(runs.Skip(1)), pair => Assert.Equal(pair.First.WindowUntil, pair.Second.WindowAfter));
+    }
+
+    [Fact]
+    public async Task RunAllAsync_CompletedRuns_RecordCountsAndTheSha256OfTheirFile()
+    {
+        // Act
+        _clock.SetUtcNow(FirstRun);
+        await Runner().RunAllAsync(default);
+
+        // Assert
+        var run = Assert.Single(await History());
+        Assert.Equal(13, run.Rows);
+        Assert.Equal(12, run.Patients);
+        Assert.Equal(1, run.SuppressedPatients);
+        Assert.Null(run.WindowAfter);
+        Assert.Equal(FirstRun - ExtractionRunner.SafetyMargin, run.WindowUntil);
+        var path = Runner().PathOf(run);
+        await using var file = File.OpenRead(path);
+        Assert.Equal(run.Sha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
+        Assert.Equal($"{ExportDataSet.Study:D}", Path.GetFileName(Path.GetDirectoryName(path)));
+    }
+
+    [Fact]
+    public async Task RunAllAsync_EveryExtraction_InTheAuditTrailAsTheSystem()
+    {
+        // Arrange
+        var mark = await AuditTrail.MarkAsync(_db);
+        _clock.SetUtcNow(FirstRun);
+
+        // Act
+        await Runner().RunAllAsync(default);
+
+        // Assert: one export entry per active study (the golden one and the other).
+        var exports = (await AuditTrail.EntriesAsync(_db, AuditTrail.Catalog, mark[AuditTrail.Catalog]))
+            .Where(e => e.Action == nameof(AuditAction.Export)).ToList();
+        Assert.Equal(2, exports.Count);
+        Assert.All(exports, e => Assert.Equal(AuditActor.System.Name, e.ActorName));
+        Assert.Contains(exports, e => e.ResourceId == ExportDataSet.Study.ToString("D"));
+    }
+
+    [Fact]
+    public async Task RunAllAsync_TwoNodesAtOnce_OneRuns()
+    {
+        // Arrange: a second node on the same catalog, shards and export folder, with the same clock.
+        await using var secondNode = await ShardedDatabase.CreateAsync(
+            shardCount: 2, directory: _db.Directory, clock: _clock, settings: ExportDataSet.Settings);
+        _clock.SetUtcNow(FirstRun);
+        var first = Runner();
+        var inside = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        first.OnStage = async stage =>
+        {
+            if (stage == ExtractionStage.MidFile)
+            {
+                inside.TrySetResult();
+                await release.Task;
+            }
+        };
+
+        // Act: the first node holds the lease while the second ticks.
+        var firstRun = first.RunAllAsync(default);
+        await inside.Task;
+        var secondRan = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
+        release.SetResult();
+        var firstRan = await firstRun;
+        var secondAfterwards = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
+
+        // Assert
+        Assert.True(firstRan);
+        Assert.False(secondRan);
+        Assert.True(secondAfterwards); // it took the free lease, and found nothing left to do
+        Assert.Single(await History());
+        Assert.Single(Directory.GetFiles(StudyFolder(), "*.csv"));
+    }
+
+    [Fact]
+    public async Task RunAllAsync_NodeDiedHoldingTheLease_AnotherTakesOverWhenItExpires()
+    {
+        // Arrange: a node that took the lease and never came back.
+        _clock.SetUtcNow(FirstRun);
+        var store = _db.Get<IExtractionStore>();
+        Assert.True(await store.TryAcquireLeaseAsync(ExtractionRunner.LeaseName, "dead-node", TimeSpan.FromMinutes(30), default));
+
+        // Act
+        var whileHeld = await Runner().RunAllAsync(default);
+        _clock.SetUtcNow(FirstRun.AddMinutes(31));
+        var afterExpiry = await Runner().RunAllAsync(default);
+
+        // Assert
+        Assert.False(whileHeld);
+        Assert.True(afterExpiry);
+        Assert.Single(await History());
+    }
+
+    [Fact]
+    public async Task RunAllAsync_WithdrawnBetweenRuns_LeftOutOfEveryLaterExtraction()
+    {
+        // Arrange
+        _clock.SetUtcNow(FirstRun);
+        await Runner().RunAllAsync(default);
+        _clock.SetUtcNow(Changes);
+        var a1 = ExportDataSet.Ids["A1"];
+        var enrollment = (await _db.Get<IEnrollmentStore>().ListForPatientAsync(a1, default)).Single(e => e.StudyId == ExportDataSet.Study);
+        await _db.Get<IEnrollmentStore>().WithdrawAsync(enrollment.Id, Changes, default);
+        await _db.Get<IVisitStore>().AddAsync(Visit.Record(a1, new DateOnly(1980, 4, 2), NewVisit(), Changes), default);
+
+        // Act
+        _clock.SetUtcNow(SecondRun);
+        await Runner().RunAllAsync(default);
+        using var download = new MemoryStream();
+        await _db.Get<ExportService>().DownloadAsync(TestUser.InRoles(Core.Permissions.RoleNames.Researcher), ExportDataSet.Study, download, default);
+
+        // Assert
+        var files = await FilesAsync();
+        var a1ResearchId = "4861877d0de353667c7b4bb5846d1a9c";
+        Assert.DoesNotContain(files[1], r => r.StartsWith(a1ResearchId, StringComparison.Ordinal));
+        Assert.DoesNotContain(a1ResearchId, System.Text.Encoding.UTF8.GetString(download.ToArray()), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Between the first and second run: a new visit of A2 (A2's record unchanged), a changed address of B4 (B4's
+    /// record changed), C1 withdraws. The second file holds A2's new visit only and all of B4's rows; nothing of C1.
+    /// </summary>
+    private static IEnumerable<string> ExpectedSecondFile() => SecondFile.Order(StringComparer.Ordinal);
+
+    private static readonly string[] SecondFile =
+    [
+        "06550946528e0de041155bca422d8dfb,1980,female,021,2026,telehealth,,,130,85,,,J06.9",
+        "d27859102f8cc74ac36bb35fc54143a6,90+,male,000,,,,,,,,,",
+    ];
+
+    private async Task<List<List<string>>> RunThreeTimesAsync(ExtractionStage? crashAt)
+    {
+        _clock.SetUtcNow(FirstRun);
+        Assert.True(await Runner().RunAllAsync(default));
+
+        _clock.SetUtcNow(Changes);
+        await MakeChangesAsync();
+
+        _clock.SetUtcNow(SecondRun);
+        if (crashAt is { } stage)
+        {
+            var crashing = Runner();
+            crashing.OnStage = s => s == stage ? throw new IOException($"Simulated crash at {s}.") : Task.CompletedTask;
+            var crash = await Assert.ThrowsAnyAsync<Exception>(() => crashing.RunAllAsync(default));
+            Assert.Contains("Simulated crash", crash.Message, StringComparison.Ordinal);
+            crashing.OnStage = null;
+        }
+        else
+        {
+            Assert.True(await Runner().RunAllAsync(default));
+        }
+
+        _clock.SetUtcNow(ThirdRun);
+        Assert.True(await Runner().RunAllAsync(default));
+        return await FilesAsync();
+    }
+
+    private async Task MakeChangesAsync()
+    {
+        var a2 = ExportDataSet.Ids["A2"];
+        await _db.Get<IVisitStore>().AddAsync(Visit.Record(a2, new DateOnly(1980, 11, 30), NewVisit(), Changes), default);
+
+        var b4 = (await _db.Get<IPatientStore>().FindAsync(ExportDataSet.Ids["B4"], default))!;
+        await _db.Get<IPatientStore>().UpdateAsync(b4.Id, b4.Version, InputOf(b4) with { PostalCode = "03604" }, Changes, default);
+
+        var c1 = (await _db.Get<IEnrollmentStore>().ListForPatientAsync(ExportDataSet.Ids["C1"], default)).Single();
+        await _db.Get<IEnrollmentStore>().WithdrawAsync(c1.Id, Changes, default);
+    }
+
+    private static VisitInput NewVisit() => new()
+    {
+        StartedAt = Changes.AddMinutes(-30),
+        Type = VisitType.Telehealth,
+        Clinician = "Dr. Canary",
+        Reason = "CANARY-REASON",
+        Systolic = 130,
+        Diastolic = 85,
+        DiagnosisCodes = ["J06.9"],
+    };
+
+    private static PatientInput InputOf(PatientDto p) => new()
+    {
+        Mrn = p.Mrn,
+        GivenName = p.GivenName,
+        FamilyName = p.FamilyName,
+        BirthDate = p.BirthDate,
+        Sex = p.Sex,
+        Phone = p.Phone,
+        Email = p.Email,
+        AddressLine = p.AddressLine,
+        City = p.City,
+        State = p.State,
+        PostalCode = p.PostalCode,
+    };
+
+    private ExtractionRunner Runner() => _db.Get<ExtractionRunner>();
+
+    private async Task<List<ExtractionRun>> History() =>
+        [.. (await _db.Get<IExtractionStore>().ListAsync(ExportDataSet.Study, default)).OrderBy(r => r.WindowUntil)];
+
+    /// <summary>The rows (header dropped) of each completed file of the golden study, oldest first.</summary>
+    private async Task<List<List<string>>> FilesAsync()
+    {
+        var files = new List<List<string>>();
+        foreach (var run in await History())
+        {
+            var lines = await File.ReadAllLinesAsync(Runner().PathOf(run));
+            Assert.Equal(string.Join(',', ResearchCsv.Header), lines[0]);
+            files.Add([.. lines.Skip(1)]);
+        }
+
+        return files;
+    }
+
+    private string StudyFolder() => Path.Combine(_db.Directory, "data", "exports", ExportDataSet.Study.ToString("D"));
+
+    private string[] LeftoverTemporaryFiles() => Directory.GetFiles(StudyFolder(), "*.tmp");
+}
