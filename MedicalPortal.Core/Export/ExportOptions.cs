@@ -21,8 +21,12 @@ public sealed class ExportOptions
     /// <summary>Cron expression (UTC) of the incremental extraction, such as "0 2 * * *"; empty means no schedule.</summary>
     public string? Schedule { get; set; }
 
-    /// <summary>Where scheduled extractions are written: <c>&lt;Directory&gt;/&lt;study id&gt;/&lt;UTC timestamp&gt;.csv</c>.</summary>
-    public string Directory { get; set; } = "data/exports";
+    /// <summary>
+    /// Where scheduled extractions are written: <c>&lt;Directory&gt;/&lt;study id&gt;/&lt;UTC timestamp&gt;.csv</c>. Empty means
+    /// <c>exports</c> in the data folder (<c>./data/exports</c> on the embedded default). With several nodes it must be
+    /// storage they share, so that any node can serve any extraction's file.
+    /// </summary>
+    public string? Directory { get; set; }
 
     /// <summary>
     /// Base64 master key (32+ bytes) from which each study's research-id key is derived. Required outside Development;

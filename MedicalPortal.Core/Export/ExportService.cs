@@ -22,11 +22,20 @@ public sealed class ExportService(
     IOptions<ExportOptions> options,
     IExtractionStore extractions)
 {
+    /// <summary>
+    /// Whether <paramref name="user"/> may export the study, and that it exists: checked before a download sends its
+    /// first byte, so that a refusal can still be an ordinary error answer.
+    /// </summary>
+    public async Task<StudyDto> AuthorizeDownloadAsync(ICurrentUser user, Guid studyId, CancellationToken cancellationToken)
+    {
+        await access.DemandAsync(user, Resource.Export, Operations.Retrieve, cancellationToken);
+        return await studies.FindAsync(studyId, cancellationToken) ?? throw new RecordNotFoundException(Resource.MedicalStudy);
+    }
+
     /// <summary>The full export of <paramref name="studyId"/> to <paramref name="output"/>, for a download.</summary>
     public async Task<ExportSummary> DownloadAsync(ICurrentUser user, Guid studyId, Stream output, CancellationToken cancellationToken)
     {
-        await access.DemandAsync(user, Resource.Export, Operations.Retrieve, cancellationToken);
-        _ = await studies.FindAsync(studyId, cancellationToken) ?? throw new RecordNotFoundException(Resource.MedicalStudy);
+        await AuthorizeDownloadAsync(user, studyId, cancellationToken);
         return await WriteAsync(AuditActor.Of(user), studyId, window: null, output, cancellationToken);
     }
 

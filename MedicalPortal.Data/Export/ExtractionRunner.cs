@@ -18,6 +18,9 @@ public interface IExtractionRunner
     /// nodes ticking at the same moment exactly one does the work. Returns false when another node holds the lease.
     /// </summary>
     Task<bool> RunAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Where the file of <paramref name="run"/> is (or will be, until it completes).</summary>
+    string PathOf(ExtractionRun run);
 }
 
 /// <summary>A point in a run where a test can make it "crash".</summary>
@@ -41,6 +44,7 @@ internal sealed partial class ExtractionRunner(
     IExtractionStore runs,
     IOptions<ExportOptions> options,
     IHostEnvironment environment,
+    DataDirectory dataDirectory,
     TimeProvider clock,
     ILogger<ExtractionRunner> logger) : IExtractionRunner
 {
@@ -179,8 +183,10 @@ internal sealed partial class ExtractionRunner(
 
     private string StudyDirectory(Guid studyId)
     {
-        var root = options.Value.Directory;
-        return Path.Combine(Path.IsPathRooted(root) ? root : Path.Combine(environment.ContentRootPath, root), studyId.ToString("D"));
+        var root = string.IsNullOrWhiteSpace(options.Value.Directory)
+            ? Path.Combine(dataDirectory.Path, "exports")
+            : Path.GetFullPath(options.Value.Directory, environment.ContentRootPath);
+        return Path.Combine(root, studyId.ToString("D"));
     }
 
     private string TemporaryPathOf(ExtractionRun run) => Path.Combine(StudyDirectory(run.StudyId), $".{run.FileName}.tmp");

@@ -1,5 +1,6 @@
 using Bogus;
 using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Patients;
@@ -11,6 +12,7 @@ namespace MedicalPortal.Data.Seeding;
 internal sealed partial class DataSeeder(
     UserManager<ApplicationUser> users,
     PatientSeeder patientSeeder,
+    IStudyStore studies,
     MrnRegistry mrns,
     TimeProvider clock,
     ILogger<DataSeeder> logger) : IDataSeeder
@@ -21,6 +23,8 @@ internal sealed partial class DataSeeder(
     public async Task SeedDemoAsync(string password, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        await EnsureStudyAsync(DemoData.DemoStudyId, DemoData.DemoStudy(), now, cancellationToken);
+        await EnsureStudyAsync(DemoData.RecruitingStudyId, DemoData.RecruitingStudy(), now, cancellationToken);
         var demo = Enumerable.Range(0, DemoPatientCount).Select(i => DemoPatient(i, now)).ToList();
 
         var taken = await mrns.ReserveManyAsync(demo.Select(p => (p.Patient.Mrn, p.Patient.Id)).ToList(), cancellationToken);
@@ -93,7 +97,31 @@ internal sealed partial class DataSeeder(
         var visits = Enumerable.Range(0, index == 0 ? 4 : faker.Random.Int(0, 6))
             .Select(_ => Visit.Record(patient.Id, patient.BirthDate, DemoData.Visit(faker, patient.BirthDate, DemoData.ReferenceDate), now))
             .ToList();
-        return new SeedPatient(patient, visits);
+        var consents = DemoData.DemoConsent(index) is { } consentedAt
+            ? new[] { Enrollment.Consent(DemoData.DemoStudyId, patient.Id, consentedAt, now) }
+            : [];
+        return new SeedPatient(patient, visits, consents);
+    }
+
+    private async Task EnsureStudyAsync(Guid id, StudyInput input, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await studies.FindAsync(id, cancellationToken) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await studies.AddAsync(MedicalStudy.Create(input, now, id), cancellationToken);
+        }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            // Another node seeded it at the same moment; otherwise this is a real failure.
+            if (await studies.FindAsync(id, cancellationToken) is null)
+            {
+                throw;
+            }
+        }
     }
 
     private static SeedPatient WithNewMrn(SeedPatient seed, DateTimeOffset now)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bogus;
 using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 
 namespace MedicalPortal.Data.Seeding;
@@ -52,6 +53,35 @@ internal static class DemoData
     }
 
     public static string DemoMrn(int index) => $"D{index + 1:000000}";
+
+    /// <summary>The demo study most demo patients were asked about; every even-numbered one consented.</summary>
+    public static readonly Guid DemoStudyId = Guid.Parse("0198f0a0-2026-8000-8000-000000000001");
+
+    /// <summary>A second demo study, still recruiting, that nobody has joined yet.</summary>
+    public static readonly Guid RecruitingStudyId = Guid.Parse("0198f0a0-2026-8000-8000-000000000002");
+
+    public static StudyInput DemoStudy() => new()
+    {
+        Title = "Blood pressure in primary care",
+        Description = "How blood pressure and weight change over the years in the clinic's adult patients. Observational; uses routine visit data only.",
+        PrincipalInvestigator = "Dr. Priya Raman",
+        Status = StudyStatus.Active,
+        StartDate = new DateOnly(2025, 9, 1),
+        EndDate = new DateOnly(2028, 8, 31),
+    };
+
+    public static StudyInput RecruitingStudy() => new()
+    {
+        Title = "Sleep and recovery after minor surgery",
+        Description = "Recruiting: sleep quality during the first month after day surgery.",
+        PrincipalInvestigator = "Dr. Ethan Walsh",
+        Status = StudyStatus.Recruiting,
+        StartDate = new DateOnly(2026, 9, 1),
+    };
+
+    /// <summary>Whether demo patient <paramref name="index"/> consented to the demo study, and when.</summary>
+    public static DateTimeOffset? DemoConsent(int index) =>
+        index % 2 == 0 ? ReferenceDate.AddDays(-120 + (index % 90)) : null;
 
     /// <summary>The generator of demo patient <paramref name="index"/>: its patient first, then its visits.</summary>
     public static Faker DemoFaker(int index) => new("en") { Random = new Randomizer(20260000 + index) };

@@ -1,13 +1,14 @@
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Sharding;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Shards;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Seeding;
 
-/// <summary>A patient to seed together with their visits (one shard, one transaction).</summary>
-internal sealed record SeedPatient(Patient Patient, IReadOnlyList<Visit> Visits);
+/// <summary>A patient to seed together with their visits and study consents (one shard, one transaction).</summary>
+internal sealed record SeedPatient(Patient Patient, IReadOnlyList<Visit> Visits, IReadOnlyList<Enrollment>? Enrollments = null);
 
 /// <summary>
 /// Writes batches of patients with their visits straight to their shards, one transaction per shard and batch,
@@ -45,6 +46,7 @@ internal sealed class PatientSeeder(IShardMap map, ShardContextFactory shards)
 
             context.Patients.AddRange(fresh.Select(p => p.Patient));
             context.Visits.AddRange(fresh.SelectMany(p => p.Visits));
+            context.Enrollments.AddRange(fresh.SelectMany(p => p.Enrollments ?? []));
             try
             {
                 await context.SaveChangesAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using MedicalPortal.Web.Api.Accounts;
 using MedicalPortal.Web.Api.Audit;
 using MedicalPortal.Web.Api.Auth;
+using MedicalPortal.Web.Api.Export;
 using MedicalPortal.Web.Api.Patients;
 using MedicalPortal.Web.Api.Roles;
 using MedicalPortal.Web.Api.Studies;
@@ -39,6 +40,7 @@ internal static class ApiEndpoints
         secured.MapAccountEndpoints();
         secured.MapRoleEndpoints();
         secured.MapAuditEndpoints();
+        secured.MapExportEndpoints();
         return app;
     }
 

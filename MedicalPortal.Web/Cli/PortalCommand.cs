@@ -1,5 +1,7 @@
 using System.Globalization;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Seeding;
 
@@ -16,9 +18,12 @@ internal sealed partial class PortalCommand
           migrate                                          apply migrations to the catalog and every shard
           seed --patients N [--visits-per-patient M]       add N generated patients with M visits each (default 0)
           verify-audit                                     check every audit chain; exit 0 only if all are intact
+          export --study ID --out FILE                     write the study's full anonymized export to FILE (CSV)
         """;
 
-    private static readonly string[] Known = ["migrate", "seed", "verify-audit"];
+    private static readonly string[] Known = ["migrate", "seed", "verify-audit", "export"];
+
+    private static readonly string[] OptionsWithValue = ["--patients", "--visits-per-patient", "--study", "--out"];
 
     private PortalCommand(string? name, string[] commandArguments, string[] hostArguments)
     {
@@ -48,7 +53,7 @@ internal sealed partial class PortalCommand
         var host = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
-            if (args[i] is "--patients" or "--visits-per-patient" && i + 1 < args.Length)
+            if (OptionsWithValue.Contains(args[i], StringComparer.Ordinal) && i + 1 < args.Length)
             {
                 own.Add(args[i]);
                 own.Add(args[++i]);
@@ -85,6 +90,8 @@ internal sealed partial class PortalCommand
                     return await SeedAsync(app, cancel.Token);
                 case "verify-audit":
                     return await VerifyAuditAsync(app, cancel.Token);
+                case "export":
+                    return await ExportAsync(app, cancel.Token);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown command '{Name}'. Known: {string.Join(", ", Known)}.{Environment.NewLine}{Usage}");
                     return 2;
@@ -138,6 +145,56 @@ internal sealed partial class PortalCommand
         }
 
         return results.All(r => r.IsIntact) ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The full export of one study, as a researcher's download would give it, into a file: written under a temporary
+    /// name and renamed when complete, so a half-written export never carries the final name. Audited as this command.
+    /// </summary>
+    private async Task<int> ExportAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var study = ValueOf("--study");
+        var output = ValueOf("--out");
+        if (!Guid.TryParse(study, out var studyId) || string.IsNullOrWhiteSpace(output))
+        {
+            await Console.Error.WriteLineAsync($"export needs --study with a study id and --out with a file name.{Environment.NewLine}{Usage}");
+            return 2;
+        }
+
+        await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
+        if (await app.Services.GetRequiredService<IStudyStore>().FindAsync(studyId, cancellationToken) is null)
+        {
+            await Console.Error.WriteLineAsync($"There is no study {studyId:D}.");
+            return 1;
+        }
+
+        var path = Path.GetFullPath(output);
+        var temporary = Path.Combine(Path.GetDirectoryName(path) ?? ".", $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            ExportSummary summary;
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            {
+                var actor = new AuditActor(null, $"export command ({Environment.UserName})");
+                summary = await app.Services.GetRequiredService<ExportService>().WriteAsync(actor, studyId, window: null, file, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            await Console.Out.WriteLineAsync(
+                $"Wrote {summary.Rows:N0} rows for {summary.Patients:N0} patients to {path}; {summary.SuppressedPatients:N0} held back by k-anonymity, {summary.GeneralizedPatients:N0} generalized.");
+            return 0;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private string? ValueOf(string option)
+    {
+        var index = Array.IndexOf(CommandArguments, option);
+        return index >= 0 && index + 1 < CommandArguments.Length ? CommandArguments[index + 1] : null;
     }
 
     private bool TryReadCount(string option, bool required, out int value)

@@ -1,14 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Export;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Api;
+using MedicalPortal.Web.Api.Export;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Components;
 using MedicalPortal.Web.Components.Account;
+using MedicalPortal.Web.Jobs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
@@ -39,6 +42,11 @@ public static class WebHostingExtensions
                 $"{ClinicOptions.SectionName}:TimeZone must be an IANA time zone such as America/Chicago.")
             .ValidateOnStart();
         services.AddSingleton<ClinicClock>();
+        services.AddOptions<ExportOptions>()
+            .Validate(o => ScheduledExtraction.IsValid(o.Schedule),
+                $"{ExportOptions.SectionName}:Schedule must be a five-field cron expression (UTC) such as \"0 2 * * *\", or empty for no schedule.")
+            .ValidateOnStart();
+        services.AddHostedService<ScheduledExtraction>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -187,6 +195,7 @@ public static class WebHostingExtensions
         app.MapAdditionalIdentityEndpoints();
 
         app.MapApi();
+        app.MapExportDownloads();
         app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });

@@ -279,7 +279,7 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         return files;
     }
 
-    private string StudyFolder() => Path.Combine(_db.Directory, "data", "exports", ExportDataSet.Study.ToString("D"));
+    private string StudyFolder() => Path.Combine(_db.Directory, "exports", ExportDataSet.Study.ToString("D"));
 
     private string[] LeftoverTemporaryFiles() => Directory.GetFiles(StudyFolder(), "*.tmp");
 }

@@ -14,16 +14,16 @@ namespace MedicalPortal.Web.Tests.Api.Permissions;
 /// </summary>
 internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
 {
-    /// <summary>
-    /// The resources with API endpoints today. Export (issue 5) has none yet: its cells are checked as stored
-    /// (<c>GET /api/v1/roles</c>), and its enforcement over HTTP belongs to that issue.
-    /// </summary>
+    /// <summary>Every resource of the matrix: each has endpoints the matrix governs.</summary>
     public static IReadOnlyList<Resource> ResourcesWithEndpoints { get; } =
-        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role, Resource.AuditLog];
+        [Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment, Resource.Account, Resource.Role, Resource.AuditLog, Resource.Export];
 
-    /// <summary>The operations a resource has at all: the audit log is append-only, so reading is all there is.</summary>
+    /// <summary>
+    /// The operations a resource has at all: the audit log is append-only and an export is a reading of a study, so
+    /// for both reading is all there is.
+    /// </summary>
     public static IReadOnlyList<Operations> OperationsOf(Resource resource) =>
-        resource == Resource.AuditLog ? [Operations.Retrieve] : EachOperation;
+        resource is Resource.AuditLog or Resource.Export ? [Operations.Retrieve] : EachOperation;
 
     public static IReadOnlyList<Operations> EachOperation { get; } =
         [Operations.Create, Operations.Retrieve, Operations.Update, Operations.Delete];
@@ -92,6 +92,7 @@ internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
         (Resource.Role, Operations.Delete) => Send(HttpMethod.Delete, $"/api/v1/roles/{Uri.EscapeDataString(await admin.CreateRoleAsync())}"),
 
         (Resource.AuditLog, Operations.Retrieve) => Send(HttpMethod.Get, "/api/v1/audit?limit=1"),
+        (Resource.Export, Operations.Retrieve) => Send(HttpMethod.Get, $"/api/v1/studies/{(await StudyAsync()).Id()}/export.csv"),
 
         _ => throw new ArgumentOutOfRangeException(nameof(resource), $"No representative call for {operation} on {resource}."),
     };

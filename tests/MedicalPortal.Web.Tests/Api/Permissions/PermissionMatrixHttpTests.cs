@@ -9,7 +9,7 @@ namespace MedicalPortal.Web.Tests.Api.Permissions;
 /// The seeded permission matrix, enforced over HTTP: every role x every resource with endpoints x every operation makes
 /// one representative call, which succeeds exactly when DESIGN.md section 3 grants it and is refused with 403
 /// otherwise. The expectations come from <see cref="DesignPermissionTable"/>, not from the product's defaults.
-/// AuditLog has only Retrieve (append-only); Export has no endpoint yet (issue 5), so only its stored cells are checked here.
+/// AuditLog (append-only) and Export (a reading of a study) have only Retrieve.
 /// </summary>
 public sealed class PermissionMatrixHttpTests(MatrixPortal portal) : IClassFixture<MatrixPortal>
 {
