@@ -42,3 +42,6 @@ public sealed record ResearchRow(
 
 /// <summary>What an export did: rows written, patients exported, patients (and their rows) held back by k-anonymity.</summary>
 public sealed record ExportSummary(int Rows, int Patients, int SuppressedPatients, int GeneralizedPatients);
+
+/// <summary>The numbers of an export before it is made: participants, generalized and held back, and the k used.</summary>
+public sealed record ExportPreview(int Participants, int GeneralizedPatients, int SuppressedPatients, int K);

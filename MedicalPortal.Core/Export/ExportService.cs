@@ -32,6 +32,17 @@ public sealed class ExportService(
         return await studies.FindAsync(studyId, cancellationToken) ?? throw new RecordNotFoundException(Resource.MedicalStudy);
     }
 
+    /// <summary>
+    /// What an export of the study would hold now, in numbers only: participants, and how many of them k-anonymity
+    /// would generalize or hold back. Shows no patient's data, so it is not an export in the audit trail.
+    /// </summary>
+    public async Task<ExportPreview> PreviewAsync(ICurrentUser user, Guid studyId, CancellationToken cancellationToken)
+    {
+        await AuthorizeDownloadAsync(user, studyId, cancellationToken);
+        var plan = await PlanAsync(studyId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
+        return new ExportPreview(plan.Patients, plan.GeneralizedPatients, plan.SuppressedPatients, plan.K);
+    }
+
     /// <summary>The full export of <paramref name="studyId"/> to <paramref name="output"/>, for a download.</summary>
     public async Task<ExportSummary> DownloadAsync(ICurrentUser user, Guid studyId, Stream output, CancellationToken cancellationToken)
     {
@@ -51,14 +62,23 @@ public sealed class ExportService(
         var plan = await PlanAsync(studyId, exportDate, cancellationToken);
         var pseudonyms = new StudyPseudonyms(pseudonymKey.Key, studyId);
 
-        var patients = 0;
+        // Counted over the patients this export reads (all participants for a download, the changed ones for an
+        // extraction); the classes themselves are always sized over the whole study.
+        int patients = 0, suppressed = 0, generalized = 0;
         async IAsyncEnumerable<ResearchRow> Rows()
         {
             await foreach (var patient in source.ParticipantsAsync(studyId, window, cancellationToken))
             {
-                var rows = anonymizer.Rows(patient, pseudonyms, plan, exportDate);
-                patients += rows.Count > 0 ? 1 : 0;
-                foreach (var row in rows)
+                var identifiers = anonymizer.QuasiIdentifiersOf(patient, exportDate);
+                if (plan.Publish(identifiers) is not { } published)
+                {
+                    suppressed++;
+                    continue;
+                }
+
+                patients++;
+                generalized += published == identifiers ? 0 : 1;
+                foreach (var row in anonymizer.Rows(patient, pseudonyms, plan, exportDate))
                 {
                     yield return row;
                 }
@@ -72,10 +92,10 @@ public sealed class ExportService(
         }
         finally
         {
-            await accessLog.RecordExportAsync(actor, studyId, written, plan.SuppressedPatients, CancellationToken.None);
+            await accessLog.RecordExportAsync(actor, studyId, written, suppressed, CancellationToken.None);
         }
 
-        return new ExportSummary(written, patients, plan.SuppressedPatients, plan.GeneralizedPatients);
+        return new ExportSummary(written, patients, suppressed, generalized);
     }
 
     /// <summary>The scheduled extractions of a study, newest first (Export Retrieve).</summary>

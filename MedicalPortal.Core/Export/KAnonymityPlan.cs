@@ -12,15 +12,19 @@ public sealed class KAnonymityPlan
 {
     private readonly Dictionary<QuasiIdentifiers, QuasiIdentifiers?> _published;
 
-    private KAnonymityPlan(int k, Dictionary<QuasiIdentifiers, QuasiIdentifiers?> published, int generalized, int suppressed)
+    private KAnonymityPlan(int k, Dictionary<QuasiIdentifiers, QuasiIdentifiers?> published, int patients, int generalized, int suppressed)
     {
         K = k;
+        Patients = patients;
         _published = published;
         GeneralizedPatients = generalized;
         SuppressedPatients = suppressed;
     }
 
     public int K { get; }
+
+    /// <summary>Everyone counted: the study's participants at the time of the plan.</summary>
+    public int Patients { get; }
 
     public int GeneralizedPatients { get; }
 
@@ -59,7 +63,7 @@ public sealed class KAnonymityPlan
             }
         }
 
-        return new KAnonymityPlan(k, published, generalized, suppressed);
+        return new KAnonymityPlan(k, published, classSizes.Values.Sum(), generalized, suppressed);
     }
 
     /// <summary>Applies <paramref name="generalize"/> to every class whose current form has fewer than k patients.</summary>

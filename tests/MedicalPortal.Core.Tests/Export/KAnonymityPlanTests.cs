@@ -123,6 +123,7 @@ public sealed class KAnonymityPlanTests
         }
 
         Assert.All(published, c => Assert.True(c.Value >= k, $"Class {c.Key} has {c.Value} < {k} patients (seed {seed})."));
+        Assert.Equal(patients, plan.Patients);
         Assert.Equal(suppressed, plan.SuppressedPatients);
         Assert.Equal(patients, published.Values.Sum() + suppressed);
     }

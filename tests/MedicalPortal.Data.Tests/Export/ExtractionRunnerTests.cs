@@ -42,6 +42,10 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         Assert.Equal(ExpectedSecondFile(), files[1].Order(StringComparer.Ordinal));
         Assert.Empty(files[2]); // nothing changed since
         Assert.Empty(LeftoverTemporaryFiles());
+
+        // The counts are the file's: C2, now alone in its class, is held back study-wide but is not in this file.
+        var second = (await History())[1];
+        Assert.Equal((2, 2, 0), (second.Rows, second.Patients, second.SuppressedPatients));
     }
 
     [Theory]

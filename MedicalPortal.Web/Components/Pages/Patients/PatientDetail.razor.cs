@@ -2,8 +2,10 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Web.Authentication;
+using MedicalPortal.Web.Components.Pages.Studies;
 using MedicalPortal.Web.Components.Pages.Visits;
 using MedicalPortal.Web.Hosting;
 using Microsoft.AspNetCore.Components;
@@ -21,7 +23,9 @@ public sealed partial class PatientDetail
     private List<VisitDto> _visits = [];
     private string? _nextVisits;
     private string? _error;
-    private Allowed _can = new(false, false, false, false, false, false);
+    private Allowed _can = new(false, false, false, false, false, false, false, false, false);
+    private List<EnrollmentDto> _enrollments = [];
+    private Dictionary<Guid, StudyDto> _studies = [];
     private List<AuditEntryDto> _viewedBy = [];
     private List<BreadcrumbItem> _breadcrumbs = [];
 
@@ -36,6 +40,12 @@ public sealed partial class PatientDetail
 
     [Inject]
     private AuditService Audit { get; set; } = default!;
+
+    [Inject]
+    private EnrollmentService Enrollments { get; set; } = default!;
+
+    [Inject]
+    private StudyService Studies { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
@@ -66,7 +76,10 @@ public sealed partial class PatientDetail
             await IsAllowedAsync(user, Resource.Visit, Operations.Create),
             await IsAllowedAsync(user, Resource.Visit, Operations.Update),
             await IsAllowedAsync(user, Resource.Visit, Operations.Delete),
-            await IsAllowedAsync(user, Resource.AuditLog, Operations.Retrieve));
+            await IsAllowedAsync(user, Resource.AuditLog, Operations.Retrieve),
+            await IsAllowedAsync(user, Resource.Enrollment, Operations.Retrieve) && await IsAllowedAsync(user, Resource.MedicalStudy, Operations.Retrieve),
+            await IsAllowedAsync(user, Resource.Enrollment, Operations.Create),
+            await IsAllowedAsync(user, Resource.Enrollment, Operations.Delete));
         try
         {
             _patient = await Patients.GetAsync(user, Id, CancellationToken.None);
@@ -74,6 +87,13 @@ public sealed partial class PatientDetail
             var page = await VisitRecords.ListForPatientAsync(user, Id, cursor: null, limit: null, CancellationToken.None);
             _visits = [.. page.Items];
             _nextVisits = page.NextCursor;
+            if (_can.ReadEnrollments)
+            {
+                _studies = (await Studies.ListAsync(user, CancellationToken.None)).ToDictionary(study => study.Id);
+                _enrollments = [.. (await Enrollments.ListForPatientAsync(user, Id, CancellationToken.None))
+                    .OrderBy(e => e.WithdrawnAt is not null).ThenByDescending(e => e.ConsentedAt)];
+            }
+
             _viewedBy = _can.ReadAudit
                 ? [.. (await Audit.QueryAsync(user, new AuditQuery { PatientId = Id, Action = AuditAction.Read, Limit = 10 }, CancellationToken.None)).Items]
                 : [];
@@ -190,9 +210,52 @@ public sealed partial class PatientDetail
         }
     }
 
+    private string StudyTitle(Guid studyId) => _studies.TryGetValue(studyId, out var study) ? study.Title : "A study that no longer exists";
+
+    private async Task RecordConsentAsync()
+    {
+        var consenting = _enrollments.Where(e => e.WithdrawnAt is null).Select(e => e.StudyId).ToHashSet();
+        var open = _studies.Values.Where(s => StudyFormat.TakesConsent(s) && !consenting.Contains(s.Id)).OrderBy(s => s.Title).ToList();
+        var dialog = await Dialogs.ShowAsync<EnrollDialog>("Record consent to a study",
+            new DialogParameters<EnrollDialog> { { d => d.PatientId, Id }, { d => d.Studies, open } },
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add("Consent recorded.", Severity.Success);
+            await LoadAsync(await AuthenticationState.CurrentUserAsync());
+        }
+    }
+
+    private async Task WithdrawAsync(EnrollmentDto enrollment)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Withdraw consent",
+            $"Withdraw {PatientFormat.FullName(_patient!)} from \"{StudyTitle(enrollment.StudyId)}\"? Their data is left out of every later export of the study.",
+            yesText: "Withdraw", cancelText: "Keep");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        await RunAsync(async user =>
+        {
+            await Enrollments.WithdrawAsync(user, enrollment.Id, CancellationToken.None);
+            Snackbar.Add("Consent withdrawn.", Severity.Success);
+            await LoadAsync(user);
+        });
+    }
+
     private async Task<bool> IsAllowedAsync(ICurrentUser user, Resource resource, Operations operation) =>
         await Access.ScopeAsync(user, resource, operation, CancellationToken.None) != AccessScope.None;
 
     private sealed record Allowed(
-        bool UpdatePatient, bool DeletePatient, bool CreateVisit, bool UpdateVisit, bool DeleteVisit, bool ReadAudit);
+        bool UpdatePatient,
+        bool DeletePatient,
+        bool CreateVisit,
+        bool UpdateVisit,
+        bool DeleteVisit,
+        bool ReadAudit,
+        bool ReadEnrollments,
+        bool CreateEnrollment,
+        bool DeleteEnrollment);
 }

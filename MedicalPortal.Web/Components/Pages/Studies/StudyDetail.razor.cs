@@ -1,0 +1,154 @@
+using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Studies;
+using MedicalPortal.Core.Validation;
+using MedicalPortal.Web.Authentication;
+using MedicalPortal.Web.Hosting;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace MedicalPortal.Web.Components.Pages.Studies;
+
+/// <summary>One study: its details, its anonymized export, and who consented, each as far as the caller's role allows.</summary>
+public sealed partial class StudyDetail
+{
+    private const int MaxListed = 100;
+
+    private StudyDto? _study;
+    private ExportPreview? _preview;
+    private List<EnrollmentDto> _enrollments = [];
+    private string? _error;
+    private Allowed _can = new(false, false, false, false, false);
+    private List<BreadcrumbItem> _breadcrumbs = [new("Studies", "studies")];
+
+    [Inject]
+    private StudyService Studies { get; set; } = default!;
+
+    [Inject]
+    private EnrollmentService Enrollments { get; set; } = default!;
+
+    [Inject]
+    private ExportService Exports { get; set; } = default!;
+
+    [Inject]
+    private AccessControl Access { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private ClinicClock Clock { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [Parameter]
+    public Guid Id { get; set; }
+
+    protected override async Task OnParametersSetAsync() => await LoadAsync(await AuthenticationState.CurrentUserAsync());
+
+    private async Task LoadAsync(ICurrentUser user)
+    {
+        _can = new Allowed(
+            await IsAllowedAsync(user, Resource.MedicalStudy, Operations.Update),
+            await IsAllowedAsync(user, Resource.MedicalStudy, Operations.Delete),
+            await IsAllowedAsync(user, Resource.Export, Operations.Retrieve),
+            await Access.ScopeAsync(user, Resource.Enrollment, Operations.Retrieve, CancellationToken.None) == AccessScope.AllRecords,
+            await Access.ScopeAsync(user, Resource.Patient, Operations.Retrieve, CancellationToken.None) == AccessScope.AllRecords);
+        try
+        {
+            _study = await Studies.GetAsync(user, Id, CancellationToken.None);
+            _breadcrumbs = [new("Studies", "studies"), new(_study.Title, null, disabled: true)];
+            _preview = _can.Export ? await Exports.PreviewAsync(user, Id, CancellationToken.None) : null;
+            _enrollments = _can.ReadEnrollments ? [.. await Enrollments.ListForStudyAsync(user, Id, CancellationToken.None)] : [];
+            _error = null;
+        }
+        catch (Exception e) when (e is RecordNotFoundException or AccessDeniedException)
+        {
+            _study = null;
+            _error = e.Message;
+        }
+    }
+
+    private async Task EditAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<StudyFormDialog>("Edit study",
+            new DialogParameters<StudyFormDialog> { { d => d.Study, _study } }, StudyFormDialog.Options);
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add("Study saved.", Severity.Success);
+        }
+
+        await LoadAsync(await AuthenticationState.CurrentUserAsync());
+    }
+
+    private async Task CloseStudyAsync()
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Close study",
+            $"Close \"{_study!.Title}\"? It takes no new consents afterwards; its data can still be exported.",
+            yesText: "Close study", cancelText: "Keep open");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        var study = _study;
+        await RunAsync(async user =>
+        {
+            var input = new StudyInput
+            {
+                Title = study.Title, Description = study.Description, PrincipalInvestigator = study.PrincipalInvestigator,
+                Status = StudyStatus.Closed, StartDate = study.StartDate,
+                EndDate = study.EndDate ?? (Clock.Today < study.StartDate ? study.StartDate : Clock.Today),
+            };
+            await Studies.UpdateAsync(user, Id, input, study.Version, CancellationToken.None);
+            Snackbar.Add("Study closed.", Severity.Success);
+        });
+    }
+
+    private async Task DeleteAsync()
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Delete study", $"Delete \"{_study!.Title}\"? This cannot be undone.", yesText: "Delete", cancelText: "Keep");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        await RunAsync(async user =>
+        {
+            await Studies.DeleteAsync(user, Id, _study.Version, CancellationToken.None);
+            Snackbar.Add("Study deleted.", Severity.Success);
+            Navigation.NavigateTo("studies");
+        });
+    }
+
+    /// <summary>Runs an action; a refusal becomes a message and the page shows the current state.</summary>
+    private async Task RunAsync(Func<ICurrentUser, Task> action)
+    {
+        try
+        {
+            await action(await AuthenticationState.CurrentUserAsync());
+        }
+        catch (Exception e) when (e is AccessDeniedException or RecordNotFoundException or ConcurrencyConflictException or ValidationFailedException)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
+        }
+
+        await LoadAsync(await AuthenticationState.CurrentUserAsync());
+    }
+
+    private async Task<bool> IsAllowedAsync(ICurrentUser user, Resource resource, Operations operation) =>
+        await Access.ScopeAsync(user, resource, operation, CancellationToken.None) != AccessScope.None;
+
+    private sealed record Allowed(bool Update, bool Delete, bool Export, bool ReadEnrollments, bool ReadPatients);
+}
