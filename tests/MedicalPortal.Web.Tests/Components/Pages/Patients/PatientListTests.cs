@@ -95,7 +95,7 @@ public sealed class PatientListTests : ComponentTestContext
         cut.WaitForAssertion(() => Assert.False(PagerButton(cut, "Next page").HasAttribute("disabled")), _patience);
 
         // Act
-        PagerButton(cut, "Next page").Click();
+        await cut.InvokeAsync(() => PagerButton(cut, "Next page").Click());
 
         // Assert
         var expected = seeded.InListOrder().Skip(PageSize).Select(Row).ToList();
@@ -128,11 +128,11 @@ public sealed class PatientListTests : ComponentTestContext
         var seeded = await SeedThirtyAsync(RoleNames.Doctor);
         var cut = Render<PatientList>();
         cut.WaitForAssertion(() => Assert.False(PagerButton(cut, "Next page").HasAttribute("disabled")), _patience);
-        PagerButton(cut, "Next page").Click();
+        await cut.InvokeAsync(() => PagerButton(cut, "Next page").Click());
         cut.WaitForAssertion(() => Assert.Equal("Page 2", PageNumber(cut)), _patience);
 
         // Act
-        PagerButton(cut, "Previous page").Click();
+        await cut.InvokeAsync(() => PagerButton(cut, "Previous page").Click());
 
         // Assert
         var expected = seeded.InListOrder().Take(PageSize).Select(Row).ToList();
@@ -150,11 +150,11 @@ public sealed class PatientListTests : ComponentTestContext
         cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
 
         // Act
-        cut.Find("tbody tr.mud-table-row").Click();
+        await cut.InvokeAsync(() => cut.Find("tbody tr.mud-table-row").Click());
 
-        // Assert
+        // Assert: the grid handles the click asynchronously, so the navigation may land after Click returns.
         var navigation = Services.GetRequiredService<NavigationManager>();
-        Assert.Equal($"patients/{first.Id}", navigation.ToBaseRelativePath(navigation.Uri));
+        cut.WaitForAssertion(() => Assert.Equal($"patients/{first.Id}", navigation.ToBaseRelativePath(navigation.Uri)), _patience);
     }
 
     [Theory]
