@@ -3,6 +3,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data;
+using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Seeding;
 
 namespace MedicalPortal.Web.Cli;
@@ -19,9 +20,10 @@ internal sealed partial class PortalCommand
           seed --patients N [--visits-per-patient M]       add N generated patients with M visits each (default 0)
           verify-audit                                     check every audit chain; exit 0 only if all are intact
           export --study ID --out FILE                     write the study's full anonymized export to FILE (CSV)
+          extract                                          run one pass of the scheduled incremental extraction now
         """;
 
-    private static readonly string[] Known = ["migrate", "seed", "verify-audit", "export"];
+    private static readonly string[] Known = ["migrate", "seed", "verify-audit", "export", "extract"];
 
     private static readonly string[] OptionsWithValue = ["--patients", "--visits-per-patient", "--study", "--out"];
 
@@ -92,6 +94,8 @@ internal sealed partial class PortalCommand
                     return await VerifyAuditAsync(app, cancel.Token);
                 case "export":
                     return await ExportAsync(app, cancel.Token);
+                case "extract":
+                    return await ExtractAsync(app, cancel.Token);
                 default:
                     await Console.Error.WriteLineAsync($"Unknown command '{Name}'. Known: {string.Join(", ", Known)}.{Environment.NewLine}{Usage}");
                     return 2;
@@ -189,6 +193,22 @@ internal sealed partial class PortalCommand
         {
             File.Delete(temporary);
         }
+    }
+
+    /// <summary>One pass of the scheduled extraction, under the same lease as the nodes' cron.</summary>
+    private static async Task<int> ExtractAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
+        if (await app.Services.GetRequiredService<IExtractionRunner>().RunAllAsync(cancellationToken))
+        {
+            await Console.Out.WriteLineAsync("Extracted what changed in every study since its last extraction.");
+        }
+        else
+        {
+            await Console.Out.WriteLineAsync("Another node is extracting right now; nothing was done.");
+        }
+
+        return 0;
     }
 
     private string? ValueOf(string option)

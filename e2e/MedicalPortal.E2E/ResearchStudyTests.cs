@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CsvHelper;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Data.Export;
+using MedicalPortal.Data.Seeding;
 using MedicalPortal.E2E.Infrastructure;
 using MedicalPortal.E2E.Pages;
 using Microsoft.Extensions.DependencyInjection;
@@ -155,6 +156,11 @@ public sealed class ResearchStudyTests(PortalFixture portal)
 
             // Withdrawing is the patient's (or an admin's) act: the Doctor role has no Delete on Enrollment.
             await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Withdraw consent" })).ToHaveCountAsync(0);
+
+            // Nor may a doctor export: the download link, typed in with the doctor's own session, is refused.
+            var refused = await page.APIRequest.GetAsync($"/downloads/studies/{DemoData.DemoStudyId:D}/export.csv", new() { MaxRedirects = 0 });
+            Assert.Equal(302, refused.Status);
+            Assert.Contains("/Account/AccessDenied", refused.Headers["location"], StringComparison.Ordinal);
         }
         catch
         {

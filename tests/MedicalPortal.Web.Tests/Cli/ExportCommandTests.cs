@@ -89,6 +89,20 @@ public sealed class ExportCommandTests : IAsyncLifetime
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task Extract_OnePass_RecordsACompletedRunWithItsFile()
+    {
+        // Act
+        var exitCode = await RunAsync(["extract"]);
+
+        // Assert
+        Assert.Equal(0, exitCode);
+        await using var app = Build([]);
+        var run = Assert.Single(await app.Services.GetRequiredService<IExtractionStore>().ListAsync(_study, default));
+        Assert.Equal(ExtractionStatus.Completed, run.Status);
+        Assert.True(File.Exists(app.Services.GetRequiredService<MedicalPortal.Data.Export.IExtractionRunner>().PathOf(run)));
+    }
+
     [Theory]
     [InlineData("export")]
     [InlineData("export --study not-a-guid --out x.csv")]
