@@ -20,7 +20,10 @@ public static class ResearchCsv
         InjectionEscape = '\'',
     };
 
-    /// <summary>Writes the header and the rows as they come; nothing is held in memory but the current row.</summary>
+    /// <summary>
+    /// Writes the header and the rows as they come; nothing is held in memory but the writer's buffer. Only
+    /// asynchronous writes reach <paramref name="output"/>: an HTTP response refuses synchronous ones.
+    /// </summary>
     public static async Task<int> WriteAsync(Stream output, IAsyncEnumerable<ResearchRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -29,17 +32,13 @@ public static class ResearchCsv
         var count = 0;
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
-            csv.WriteRecord(
+            await csv.WriteRecordAsync(
             [
                 row.ResearchId, row.BirthYear, row.Sex, row.Zip3, row.VisitYear ?? "", row.VisitType ?? "",
                 row.HeightCm ?? "", row.WeightKg ?? "", row.Systolic ?? "", row.Diastolic ?? "", row.HeartRate ?? "",
                 row.TemperatureC ?? "", row.DiagnosisCodes ?? "",
-            ]);
+            ], cancellationToken);
             count++;
-            if (count % 1000 == 0)
-            {
-                await csv.FlushAsync(cancellationToken);
-            }
         }
 
         await csv.FlushAsync(cancellationToken);

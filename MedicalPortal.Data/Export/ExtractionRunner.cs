@@ -231,7 +231,9 @@ internal sealed partial class ExtractionRunner(
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        // Like an HTTP response, the file accepts asynchronous writes only: a synchronous one is a bug to surface.
+        public override void Write(byte[] buffer, int offset, int count) =>
+            throw new NotSupportedException("The export writes asynchronously only.");
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
