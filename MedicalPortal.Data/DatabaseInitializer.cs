@@ -22,12 +22,14 @@ internal sealed partial class DatabaseInitializer(
     ShardMap shardMap,
     PermissionStore permissions,
     AuditKeyRing auditKeys,
+    Core.Export.IPseudonymKey pseudonymKey,
     ILogger<DatabaseInitializer> logger) : IDatabaseInitializer
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        // Resolving the audit key first: without it nothing may be written (it throws, naming the setting).
+        // Resolving the keys first: without them nothing may be written or exported (each throws, naming its setting).
         _ = auditKeys.Key;
+        _ = pseudonymKey.Key;
 
         await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
         {

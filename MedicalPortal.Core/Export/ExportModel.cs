@@ -45,3 +45,12 @@ public sealed record ExportSummary(int Rows, int Patients, int SuppressedPatient
 
 /// <summary>The numbers of an export before it is made: participants, generalized and held back, and the k used.</summary>
 public sealed record ExportPreview(int Participants, int GeneralizedPatients, int SuppressedPatients, int K);
+
+/// <summary>
+/// What an extraction published, for the next one to compare with: the date its quasi-identifiers were computed on
+/// and the published form of every class (null: held back).
+/// </summary>
+public sealed record ExtractionBaseline(DateOnly PlannedOn, IReadOnlyDictionary<QuasiIdentifiers, QuasiIdentifiers?> Published);
+
+/// <summary>An extraction's numbers and the baseline it leaves for the next one.</summary>
+public sealed record ExtractionResult(ExportSummary Summary, ExtractionBaseline Baseline);

@@ -22,6 +22,9 @@ public sealed class ExportService(
     IOptions<ExportOptions> options,
     IExtractionStore extractions)
 {
+    /// <summary>Patients per disclosure entry in the audit trail: the rows held back until it is durable.</summary>
+    private const int AuditBatch = 256;
+
     /// <summary>
     /// Whether <paramref name="user"/> may export the study, and that it exists: checked before a download sends its
     /// first byte, so that a refusal can still be an ordinary error answer.
@@ -47,27 +50,57 @@ public sealed class ExportService(
     public async Task<ExportSummary> DownloadAsync(ICurrentUser user, Guid studyId, Stream output, CancellationToken cancellationToken)
     {
         await AuthorizeDownloadAsync(user, studyId, cancellationToken);
-        return await WriteAsync(AuditActor.Of(user), studyId, window: null, output, cancellationToken);
+        return (await WriteCoreAsync(AuditActor.Of(user), studyId, window: null, previous: null, output, cancellationToken)).Summary;
     }
 
+    /// <summary>The full export, as the <c>export</c> command writes it (no user: the caller names the actor).</summary>
+    public async Task<ExportSummary> WriteAsync(AuditActor actor, Guid studyId, Stream output, CancellationToken cancellationToken) =>
+        (await WriteCoreAsync(actor, studyId, window: null, previous: null, output, cancellationToken)).Summary;
+
     /// <summary>
-    /// Writes the export (everything, or what changed in <paramref name="window"/>) and records it in the audit trail.
-    /// For the scheduled extraction and the <c>export</c> command, which run as the system.
+    /// One incremental extraction (the scheduled job, as the system): the patients with anything new or changed in
+    /// <paramref name="window"/>, and every patient whose published quasi-identifiers differ from those of the
+    /// <paramref name="previous"/> extraction (a class that grew to k or shrank below it, a patient turning 90). Each
+    /// patient in it comes with all their rows, which replace their rows from earlier files. Returns the baseline the
+    /// next extraction compares with.
     /// </summary>
-    public async Task<ExportSummary> WriteAsync(
-        AuditActor actor, Guid studyId, ChangeWindow? window, Stream output, CancellationToken cancellationToken)
+    public Task<ExtractionResult> ExtractAsync(
+        Guid studyId, ChangeWindow window, ExtractionBaseline? previous, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        return WriteCoreAsync(AuditActor.System, studyId, window, previous, output, cancellationToken);
+    }
+
+    private async Task<ExtractionResult> WriteCoreAsync(
+        AuditActor actor, Guid studyId, ChangeWindow? window, ExtractionBaseline? previous, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var exportDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var plan = await PlanAsync(studyId, exportDate, cancellationToken);
         var pseudonyms = new StudyPseudonyms(pseudonymKey.Key, studyId);
 
-        // Counted over the patients this export reads (all participants for a download, the changed ones for an
+        // Whether a patient whose data did not change must go out anyway, because what is published about them did.
+        bool PublishedFormChanged(ExportPatient patient)
+        {
+            if (previous is null)
+            {
+                return true;
+            }
+
+            var then = anonymizer.QuasiIdentifiersOf(patient, previous.PlannedOn);
+            var now = anonymizer.QuasiIdentifiersOf(patient, exportDate);
+            return then != now || !previous.Published.TryGetValue(then, out var before) || before != plan.Publish(now);
+        }
+
+        // Counted over the patients this export reads (all participants for a download, the selected ones for an
         // extraction); the classes themselves are always sized over the whole study.
         int patients = 0, suppressed = 0, generalized = 0;
         async IAsyncEnumerable<ResearchRow> Rows()
         {
-            await foreach (var patient in source.ParticipantsAsync(studyId, window, cancellationToken))
+            // Each group of patients is in the audit trail (which patients' data left, to whom) before its rows are
+            // released: a disclosure is never unrecorded.
+            var pending = new List<(Guid PatientId, IReadOnlyList<ResearchRow> Rows)>(AuditBatch);
+            await foreach (var patient in source.ParticipantsAsync(studyId, window, PublishedFormChanged, cancellationToken))
             {
                 var identifiers = anonymizer.QuasiIdentifiersOf(patient, exportDate);
                 if (plan.Publish(identifiers) is not { } published)
@@ -78,7 +111,23 @@ public sealed class ExportService(
 
                 patients++;
                 generalized += published == identifiers ? 0 : 1;
-                foreach (var row in anonymizer.Rows(patient, pseudonyms, plan, exportDate))
+                pending.Add((patient.PatientId, anonymizer.Rows(patient, pseudonyms, plan, exportDate)));
+                if (pending.Count == AuditBatch)
+                {
+                    await accessLog.RecordAsync(Disclosure(actor, studyId, pending), cancellationToken);
+                    foreach (var row in pending.SelectMany(p => p.Rows))
+                    {
+                        yield return row;
+                    }
+
+                    pending.Clear();
+                }
+            }
+
+            if (pending.Count > 0)
+            {
+                await accessLog.RecordAsync(Disclosure(actor, studyId, pending), cancellationToken);
+                foreach (var row in pending.SelectMany(p => p.Rows))
                 {
                     yield return row;
                 }
@@ -95,28 +144,36 @@ public sealed class ExportService(
             await accessLog.RecordExportAsync(actor, studyId, written, suppressed, CancellationToken.None);
         }
 
-        return new ExportSummary(written, patients, suppressed, generalized);
+        return new ExtractionResult(
+            new ExportSummary(written, patients, suppressed, generalized),
+            new ExtractionBaseline(exportDate, plan.Mapping));
     }
+
+    private static AccessRecord Disclosure(AuditActor actor, Guid studyId, List<(Guid PatientId, IReadOnlyList<ResearchRow> Rows)> patients) =>
+        new(actor, AuditAction.Export, Resource.Export, studyId.ToString("D"), [.. patients.Select(p => p.PatientId)]);
 
     /// <summary>The scheduled extractions of a study, newest first (Export Retrieve).</summary>
     public async Task<IReadOnlyList<ExtractionRun>> HistoryAsync(ICurrentUser user, Guid studyId, CancellationToken cancellationToken)
     {
-        await access.DemandAsync(user, Resource.Export, Operations.Retrieve, cancellationToken);
+        await AuthorizeDownloadAsync(user, studyId, cancellationToken);
         return (await extractions.ListAsync(studyId, cancellationToken)).OrderByDescending(r => r.WindowUntil).ToList();
     }
 
-    /// <summary>A completed extraction, for downloading its file; recorded in the audit trail like any export.</summary>
-    public async Task<ExtractionRun> OpenExtractionAsync(ICurrentUser user, Guid studyId, Guid runId, CancellationToken cancellationToken)
+    /// <summary>A completed extraction of the study, to download its file (Export Retrieve); not yet an export.</summary>
+    public async Task<ExtractionRun> FindExtractionAsync(ICurrentUser user, Guid studyId, Guid runId, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Export, Operations.Retrieve, cancellationToken);
         var run = await extractions.FindAsync(runId, cancellationToken);
-        if (run is null || run.StudyId != studyId || run.Status != ExtractionStatus.Completed)
-        {
-            throw new RecordNotFoundException(Resource.Export);
-        }
+        return run is not null && run.StudyId == studyId && run.Status == ExtractionStatus.Completed
+            ? run
+            : throw new RecordNotFoundException(Resource.Export);
+    }
 
-        await accessLog.RecordExportAsync(AuditActor.Of(user), studyId, run.Rows, run.SuppressedPatients, cancellationToken);
-        return run;
+    /// <summary>Records that <paramref name="user"/> is about to receive the file of <paramref name="run"/>.</summary>
+    public Task RecordExtractionDownloadAsync(ICurrentUser user, ExtractionRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return accessLog.RecordExportAsync(AuditActor.Of(user), run.StudyId, run.Rows, run.SuppressedPatients, cancellationToken);
     }
 
     private async Task<KAnonymityPlan> PlanAsync(Guid studyId, DateOnly exportDate, CancellationToken cancellationToken)

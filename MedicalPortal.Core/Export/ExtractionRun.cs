@@ -46,12 +46,16 @@ public interface IExtractionStore
 
     Task<ExtractionRun> StartAsync(Guid studyId, DateTimeOffset? after, DateTimeOffset until, string fileName, CancellationToken cancellationToken);
 
-    Task MarkWrittenAsync(Guid runId, ExportSummary summary, string sha256, CancellationToken cancellationToken);
+    /// <summary>What the last completed run published, for the next run to compare with; null before the first.</summary>
+    Task<ExtractionBaseline?> BaselineAsync(Guid studyId, CancellationToken cancellationToken);
+
+    Task MarkWrittenAsync(Guid runId, ExtractionResult result, string sha256, CancellationToken cancellationToken);
 
     Task MarkCompletedAsync(Guid runId, CancellationToken cancellationToken);
 
     /// <summary>Takes (or renews) the named lease for <paramref name="holder"/> unless another holder's lease is still running.</summary>
     Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken);
 
-    Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken);
+    /// <summary>Lets the lease run out <paramref name="after"/> from now (zero: free at once), if <paramref name="holder"/> holds it.</summary>
+    Task ReleaseLeaseAsync(string name, string holder, TimeSpan after, CancellationToken cancellationToken);
 }

@@ -10,10 +10,11 @@ public interface IExportSource
     IAsyncEnumerable<ExportPatient> PopulationAsync(Guid studyId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Participants with their visits. With a <paramref name="window"/>, only what changed in it: all rows of a patient
-    /// whose record or consent changed, otherwise only the visits that changed.
+    /// Participants with all their visits. With a <paramref name="window"/>, only those whose record, consent or any
+    /// visit changed in it, and those <paramref name="alsoSelect"/> picks (it sees a patient without visits).
     /// </summary>
-    IAsyncEnumerable<ExportPatient> ParticipantsAsync(Guid studyId, ChangeWindow? window, CancellationToken cancellationToken);
+    IAsyncEnumerable<ExportPatient> ParticipantsAsync(
+        Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, CancellationToken cancellationToken);
 }
 
 /// <summary>Changes with an update time in (<see cref="After"/>, <see cref="Until"/>]; no <see cref="After"/> means from the start.</summary>

@@ -30,11 +30,15 @@ public sealed class KAnonymityPlan
 
     public int SuppressedPatients { get; }
 
-    /// <summary>The published quasi-identifiers of a patient's class, or null when the patient is suppressed.</summary>
-    public QuasiIdentifiers? Publish(QuasiIdentifiers original) =>
-        _published.TryGetValue(original, out var published)
-            ? published
-            : throw new InvalidOperationException("A patient whose class was not counted cannot be published safely.");
+    /// <summary>
+    /// The published quasi-identifiers of a patient's class, or null when the patient is held back. A class that was
+    /// not counted (a patient who consented or changed between the counting and the writing) is held back too: it
+    /// cannot be shown to have k members.
+    /// </summary>
+    public QuasiIdentifiers? Publish(QuasiIdentifiers original) => _published.GetValueOrDefault(original);
+
+    /// <summary>Every counted class and how it is published (null: held back).</summary>
+    public IReadOnlyDictionary<QuasiIdentifiers, QuasiIdentifiers?> Mapping => _published;
 
     /// <param name="classSizes">Patients per quasi-identifier class, over everyone the export may contain.</param>
     public static KAnonymityPlan For(IReadOnlyDictionary<QuasiIdentifiers, int> classSizes, int k)

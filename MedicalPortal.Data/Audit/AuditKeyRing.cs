@@ -33,28 +33,7 @@ internal sealed class AuditKeyRing
 
     public byte[] Key { get; }
 
-    private static byte[] LoadOrCreate(string path)
-    {
-        if (File.Exists(path))
-        {
-            return Decode(File.ReadAllText(path).Trim(), path);
-        }
-
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var key = RandomNumberGenerator.GetBytes(MinimumKeyBytes);
-        try
-        {
-            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            using var writer = new StreamWriter(file);
-            writer.Write(Convert.ToBase64String(key));
-            return key;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another node on the same folder created it first: use theirs.
-            return Decode(File.ReadAllText(path).Trim(), path);
-        }
-    }
+    private static byte[] LoadOrCreate(string path) => Decode(DevelopmentKeyFile.LoadOrCreate(path, MinimumKeyBytes), path);
 
     private static byte[] Decode(string base64, string source)
     {

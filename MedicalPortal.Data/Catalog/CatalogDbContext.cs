@@ -3,6 +3,7 @@ using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,10 +11,11 @@ using Microsoft.EntityFrameworkCore;
 namespace MedicalPortal.Data.Catalog;
 
 /// <summary>
-/// The one catalog database: accounts and roles, the permission matrix, studies, the shard map and the MRN registry.
+/// The one catalog database: accounts and roles, the permission matrix, studies, the shard map, the MRN registry, and
+/// the Data Protection keys every node shares (so that a cookie or token issued by one node is read by all).
 /// Each provider has a subclass with its own migrations (<c>Migrations/&lt;Provider&gt;/Catalog</c>).
 /// </summary>
-public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, IdentityRole, string>
+public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, IdentityRole, string>, IDataProtectionKeyContext
 {
     protected CatalogDbContext(DbContextOptions options)
         : base(options)
@@ -32,6 +34,9 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
 
     internal DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
+    /// <summary>The key ring of ASP.NET Core Data Protection (cookies, bearer tokens, antiforgery).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -46,6 +51,7 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
         builder.Entity<IdentityUserPasskey<string>>().Audited(Resource.Account);
         builder.Entity<IdentityRole>().Audited(Resource.Role);
         builder.Entity<IdentityRoleClaim<string>>().Audited(Resource.Role);
+        builder.Entity<DataProtectionKey>();
 
         builder.Entity<ApplicationUser>(user =>
         {
@@ -81,6 +87,9 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
             run.ToTable("ExtractionRuns");
             run.HasKey(r => r.Id);
             run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+
+            // A state change succeeds only from the state this node read: two nodes can never both move a run.
+            run.Property(r => r.Status).IsConcurrencyToken();
             run.Property(r => r.FileName).HasMaxLength(64);
             run.Property(r => r.Sha256).HasMaxLength(64);
             run.HasIndex(r => new { r.StudyId, r.WindowUntil });

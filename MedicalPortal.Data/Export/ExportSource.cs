@@ -20,8 +20,9 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
     public IAsyncEnumerable<ExportPatient> PopulationAsync(Guid studyId, CancellationToken cancellationToken) =>
         Merge((shard, ct) => PopulationOfShardAsync(shard, studyId, ct), cancellationToken);
 
-    public IAsyncEnumerable<ExportPatient> ParticipantsAsync(Guid studyId, ChangeWindow? window, CancellationToken cancellationToken) =>
-        Merge((shard, ct) => ParticipantsOfShardAsync(shard, studyId, window, ct), cancellationToken);
+    public IAsyncEnumerable<ExportPatient> ParticipantsAsync(
+        Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, CancellationToken cancellationToken) =>
+        Merge((shard, ct) => ParticipantsOfShardAsync(shard, studyId, window, alsoSelect, ct), cancellationToken);
 
     private async IAsyncEnumerable<ExportPatient> Merge(
         Func<string, CancellationToken, IAsyncEnumerable<ExportPatient>> perShard,
@@ -67,17 +68,21 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
     }
 
     private async IAsyncEnumerable<ExportPatient> ParticipantsOfShardAsync(
-        string shard, Guid studyId, ChangeWindow? window, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string shard,
+        Guid studyId,
+        ChangeWindow? window,
+        Func<ExportPatient, bool>? alsoSelect,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = window?.After ?? DateTimeOffset.MinValue;
         var until = window?.Until ?? DateTimeOffset.MaxValue;
-        var whole = window is null;
+        var everyone = window is null;
         Guid? last = null;
 
         while (true)
         {
             // Participants in batches by id (keyset: the database orders and compares ids its own way), then the visits
-            // of one batch: memory holds one batch, never the study.
+            // of the selected ones: memory holds one batch, never the study.
             await using var context = shards.Create(shard);
             var query = context.Patients.AsNoTracking()
                 .Where(p => context.Enrollments.Any(e => e.StudyId == studyId && e.PatientId == p.Id && e.WithdrawnAt == null));
@@ -86,8 +91,7 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
                 query = query.Where(p => p.Id.CompareTo(lastId) > 0);
             }
 
-            // A patient is new or changed for this export when the record or the consent changed in the window: then all
-            // of the patient's visits go out. Otherwise only the visits that changed in the window go out.
+            // Changed in the window: the record, the consent, or any visit (a new, corrected or moved one).
             var batch = await query
                 .OrderBy(p => p.Id)
                 .Take(BatchSize)
@@ -97,10 +101,11 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
                     p.BirthDate,
                     p.Sex,
                     p.PostalCode,
-                    Whole = whole
+                    Changed = everyone
                         || (p.UpdatedAt > after && p.UpdatedAt <= until)
                         || context.Enrollments.Any(e => e.StudyId == studyId && e.PatientId == p.Id && e.WithdrawnAt == null
-                            && e.UpdatedAt > after && e.UpdatedAt <= until),
+                            && e.UpdatedAt > after && e.UpdatedAt <= until)
+                        || context.Visits.Any(v => v.PatientId == p.Id && v.UpdatedAt > after && v.UpdatedAt <= until),
                 })
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0)
@@ -109,24 +114,24 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
             }
 
             last = batch[^1].Id;
-            var ids = batch.Select(p => p.Id).ToList();
-            var wholeIds = batch.Where(p => p.Whole).Select(p => p.Id).ToList();
-            var visits = (await context.Visits.AsNoTracking()
-                    .Where(v => ids.Contains(v.PatientId)
-                        && (wholeIds.Contains(v.PatientId) || (v.UpdatedAt > after && v.UpdatedAt <= until)))
-                    .ToListAsync(cancellationToken))
-                .ToLookup(v => v.PatientId);
+            var selected = batch
+                .Select(p => (p.Changed, Patient: new ExportPatient(p.Id, p.BirthDate, p.Sex, p.PostalCode, [])))
+                .Where(p => p.Changed || alsoSelect?.Invoke(p.Patient) == true)
+                .Select(p => p.Patient)
+                .ToList();
+            var ids = selected.Select(p => p.PatientId).ToList();
+            var visits = ids.Count == 0
+                ? Enumerable.Empty<Core.Visits.Visit>().ToLookup(v => v.PatientId)
+                : (await context.Visits.AsNoTracking().Where(v => ids.Contains(v.PatientId)).ToListAsync(cancellationToken))
+                    .ToLookup(v => v.PatientId);
 
-            foreach (var participant in batch)
+            foreach (var patient in selected)
             {
-                var own = visits[participant.Id]
+                var own = visits[patient.PatientId]
                     .Select(v => new ExportVisit(v.StartedAt, v.Type, v.HeightCm, v.WeightKg, v.Systolic, v.Diastolic,
                         v.HeartRate, v.TemperatureC, v.DiagnosisCodes))
                     .ToList();
-                if (participant.Whole || own.Count > 0)
-                {
-                    yield return new ExportPatient(participant.Id, participant.BirthDate, participant.Sex, participant.PostalCode, own);
-                }
+                yield return patient with { Visits = own };
             }
 
             if (batch.Count < BatchSize)

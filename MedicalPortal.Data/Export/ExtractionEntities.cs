@@ -29,6 +29,15 @@ internal sealed class ExtractionRunRow
 
     public string? Sha256 { get; set; }
 
+    /// <summary>The date the run's quasi-identifiers were computed on (its baseline; see <see cref="Plan"/>).</summary>
+    public DateOnly? PlannedOn { get; set; }
+
+    /// <summary>
+    /// The published form of every class, as JSON rows <c>[birthYear, sex, zip3, publishedBirthYear, publishedSex,
+    /// publishedZip3]</c> (the published part null when held back). Classes only: no patient, no research id.
+    /// </summary>
+    public string? Plan { get; set; }
+
     public ExtractionRun ToRun() =>
         new(Id, StudyId, Status, StartedAt, FinishedAt, WindowAfter, WindowUntil, FileName, Rows, Patients, SuppressedPatients, Sha256);
 }

@@ -58,6 +58,12 @@ internal sealed partial class ExtractionRunner(
 
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// After a pass the lease stays taken this long, so that the other nodes ticking on the same cron occurrence skip
+    /// it rather than start a second pass right behind the first (a cron fires at most once a minute).
+    /// </summary>
+    public static readonly TimeSpan Cooldown = TimeSpan.FromSeconds(55);
+
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     /// <summary>Test seam: called at each stage; throwing here is a crash at that point.</summary>
@@ -70,10 +76,14 @@ internal sealed partial class ExtractionRunner(
             return false;
         }
 
+        // The lease is renewed while the pass runs; if it cannot be (another node took it over after it expired,
+        // say after a long pause of this process), the pass stops rather than work beside the new holder.
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = RenewWhileRunningAsync(held);
         var failures = new List<Exception>();
         try
         {
-            foreach (var study in await studies.ListAsync(cancellationToken))
+            foreach (var study in await studies.ListAsync(held.Token))
             {
                 if (study.Status == StudyStatus.Draft)
                 {
@@ -82,7 +92,7 @@ internal sealed partial class ExtractionRunner(
 
                 try
                 {
-                    await RunStudyAsync(study.Id, cancellationToken);
+                    await RunStudyAsync(study.Id, held.Token);
                 }
                 catch (Exception failure) when (failure is not OperationCanceledException)
                 {
@@ -95,7 +105,9 @@ internal sealed partial class ExtractionRunner(
         }
         finally
         {
-            await runs.ReleaseLeaseAsync(LeaseName, _holder, CancellationToken.None);
+            await held.CancelAsync();
+            await renewal;
+            await runs.ReleaseLeaseAsync(LeaseName, _holder, Cooldown, CancellationToken.None);
         }
 
         if (failures.Count == 1)
@@ -106,6 +118,27 @@ internal sealed partial class ExtractionRunner(
         return failures.Count == 0 ? true : throw new AggregateException("Extractions of several studies failed.", failures);
     }
 
+    private async Task RenewWhileRunningAsync(CancellationTokenSource held)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(LeaseDuration / 3, clock, held.Token);
+                if (!await runs.TryAcquireLeaseAsync(LeaseName, _holder, LeaseDuration, held.Token))
+                {
+                    LogLeaseLost(logger);
+                    await held.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The pass is over (or the lease was lost): nothing more to renew.
+        }
+    }
+
     /// <summary>One study: recover an interrupted run, then extract the next window. Returns the run made, if any.</summary>
     public async Task<ExtractionRun?> RunStudyAsync(Guid studyId, CancellationToken cancellationToken)
     {
@@ -114,8 +147,10 @@ internal sealed partial class ExtractionRunner(
             await FinishAsync(unfinished, cancellationToken);
         }
 
+        // Windows end on whole seconds, the precision of the file names: two passes in one second share the window end,
+        // so the second finds nothing to do instead of writing a second file under the same name.
         var watermark = await runs.WatermarkAsync(studyId, cancellationToken);
-        var until = clock.GetUtcNow() - SafetyMargin;
+        var until = WholeSecond(clock.GetUtcNow() - SafetyMargin);
         if (watermark >= until)
         {
             return null;
@@ -134,11 +169,14 @@ internal sealed partial class ExtractionRunner(
         return Path.Combine(StudyDirectory(run.StudyId), run.FileName);
     }
 
+    private static DateTimeOffset WholeSecond(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
     private async Task FinishAsync(ExtractionRun run, CancellationToken cancellationToken)
     {
         var final = PathOf(run);
         var temporary = TemporaryPathOf(run);
-        if (run.Status == ExtractionStatus.Written && File.Exists(final))
+        if (run.Status == ExtractionStatus.Written && File.Exists(final) && await Sha256Async(final, cancellationToken) == run.Sha256)
         {
             await runs.MarkCompletedAsync(run.Id, cancellationToken);
         }
@@ -149,7 +187,7 @@ internal sealed partial class ExtractionRunner(
         }
         else
         {
-            // Interrupted while writing: the same window again, into the same file name.
+            // Interrupted while writing, or a file that is not the one recorded: the same window again, same file name.
             await WriteAsync(run, cancellationToken);
         }
 
@@ -160,18 +198,21 @@ internal sealed partial class ExtractionRunner(
     {
         Directory.CreateDirectory(StudyDirectory(run.StudyId));
         var temporary = TemporaryPathOf(run);
-        ExportSummary summary;
+        // Compared with what the last completed run published (this run is not completed, so never itself).
+        var previous = await runs.BaselineAsync(run.StudyId, cancellationToken);
+        ExtractionResult result;
         await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
         {
             await using var observed = new StageStream(file, () => Stage(ExtractionStage.MidFile));
-            summary = await exports.WriteAsync(
-                AuditActor.System, run.StudyId, new ChangeWindow(run.WindowAfter, run.WindowUntil), observed, cancellationToken);
+            result = await exports.ExtractAsync(
+                run.StudyId, new ChangeWindow(run.WindowAfter, run.WindowUntil), previous, observed, cancellationToken);
             await observed.FlushAsync(cancellationToken);
             file.Flush(flushToDisk: true);
         }
 
+        var summary = result.Summary;
         await Stage(ExtractionStage.FileWritten);
-        await runs.MarkWrittenAsync(run.Id, summary, await Sha256Async(temporary, cancellationToken), cancellationToken);
+        await runs.MarkWrittenAsync(run.Id, result, await Sha256Async(temporary, cancellationToken), cancellationToken);
         await Stage(ExtractionStage.RunMarkedWritten);
         File.Move(temporary, PathOf(run), overwrite: true);
         await Stage(ExtractionStage.FileRenamed);
@@ -199,6 +240,9 @@ internal sealed partial class ExtractionRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Extracted study {StudyId}: {Rows} rows, {Suppressed} patients held back by k-anonymity.")]
     private static partial void LogExtracted(ILogger logger, Guid studyId, int rows, int suppressed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The extraction lease could not be renewed: another node took it over, so this pass stops.")]
+    private static partial void LogLeaseLost(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The extraction of study {StudyId} failed ({Failure}); the next run finishes it.")]
     private static partial void LogStudyFailed(ILogger logger, Guid studyId, string failure);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Data.Catalog;
 using Microsoft.EntityFrameworkCore;
@@ -59,16 +61,52 @@ internal sealed class ExtractionStore(IDbContextFactory<CatalogDbContext> catalo
         return row.ToRun();
     }
 
-    public async Task MarkWrittenAsync(Guid runId, ExportSummary summary, string sha256, CancellationToken cancellationToken)
+    public async Task<ExtractionBaseline?> BaselineAsync(Guid studyId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(summary);
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var last = await context.ExtractionRuns.AsNoTracking()
+            .Where(r => r.StudyId == studyId && r.Status == ExtractionStatus.Completed)
+            .OrderByDescending(r => r.WindowUntil)
+            .Select(r => new { r.PlannedOn, r.Plan })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (last?.PlannedOn is not { } plannedOn || last.Plan is null)
+        {
+            return null;
+        }
+
+        var published = new Dictionary<QuasiIdentifiers, QuasiIdentifiers?>();
+        foreach (var row in JsonSerializer.Deserialize(last.Plan, ExportJson.Default.ListStringArray) ?? [])
+        {
+            published[new QuasiIdentifiers(row[0]!, row[1]!, row[2]!)] =
+                row[3] is null ? null : new QuasiIdentifiers(row[3]!, row[4]!, row[5]!);
+        }
+
+        return new ExtractionBaseline(plannedOn, published);
+    }
+
+    public async Task MarkWrittenAsync(Guid runId, ExtractionResult result, string sha256, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var summary = result.Summary;
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         var row = await context.ExtractionRuns.SingleAsync(r => r.Id == runId, cancellationToken);
+        if (row.Status == ExtractionStatus.Completed)
+        {
+            throw new InvalidOperationException("The extraction run was completed meanwhile by another node; this one stops.");
+        }
+
         row.Status = ExtractionStatus.Written;
         row.Rows = summary.Rows;
         row.Patients = summary.Patients;
         row.SuppressedPatients = summary.SuppressedPatients;
         row.Sha256 = sha256;
+        row.PlannedOn = result.Baseline.PlannedOn;
+        row.Plan = JsonSerializer.Serialize(
+            result.Baseline.Published.Select(c => new[]
+            {
+                c.Key.BirthYear, c.Key.Sex, c.Key.Zip3, c.Value?.BirthYear, c.Value?.Sex, c.Value?.Zip3,
+            }).ToList(),
+            ExportJson.Default.ListStringArray);
         await context.SaveChangesAsync(cancellationToken);
     }
 
@@ -76,6 +114,11 @@ internal sealed class ExtractionStore(IDbContextFactory<CatalogDbContext> catalo
     {
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         var row = await context.ExtractionRuns.SingleAsync(r => r.Id == runId, cancellationToken);
+        if (row.Status != ExtractionStatus.Written)
+        {
+            throw new InvalidOperationException("The extraction run is not in the written state; another node is working on it.");
+        }
+
         row.Status = ExtractionStatus.Completed;
         row.FinishedAt = clock.GetUtcNow();
         await context.SaveChangesAsync(cancellationToken);
@@ -105,10 +148,14 @@ internal sealed class ExtractionStore(IDbContextFactory<CatalogDbContext> catalo
         return taken == 1;
     }
 
-    public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken)
+    public async Task ReleaseLeaseAsync(string name, string holder, TimeSpan after, CancellationToken cancellationToken)
     {
+        var expires = clock.GetUtcNow() + after;
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         await context.Leases.Where(l => l.Name == name && l.Holder == holder)
-            .ExecuteUpdateAsync(l => l.SetProperty(x => x.ExpiresAt, DateTimeOffset.MinValue), cancellationToken);
+            .ExecuteUpdateAsync(l => l.SetProperty(x => x.ExpiresAt, expires), cancellationToken);
     }
 }
+
+[JsonSerializable(typeof(List<string?[]>))]
+internal sealed partial class ExportJson : JsonSerializerContext;

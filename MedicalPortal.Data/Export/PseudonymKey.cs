@@ -7,8 +7,9 @@ namespace MedicalPortal.Data.Export;
 
 /// <summary>
 /// The master key of research ids: <c>Export:PseudonymKey</c>; in Development, when none is configured, generated once
-/// into the data folder (<c>export.key</c>). Anywhere else the portal refuses to export without one: research ids made
-/// with a throwaway key would change with every restart and could not be linked across a study's extractions.
+/// into the data folder (<c>export.key</c>). Anywhere else the portal refuses to start without one (the initializer
+/// resolves it first): research ids made with a throwaway key would change with every restart and could not be linked
+/// across a study's extractions.
 /// </summary>
 internal sealed class PseudonymKey(IOptions<ExportOptions> options, IHostEnvironment environment, DataDirectory dataDirectory)
     : IPseudonymKey
@@ -31,22 +32,7 @@ internal sealed class PseudonymKey(IOptions<ExportOptions> options, IHostEnviron
         }
 
         var path = Path.Combine(dataDirectory.Path, "export.key");
-        if (File.Exists(path))
-        {
-            return Decode(File.ReadAllText(path).Trim(), path);
-        }
-
-        Directory.CreateDirectory(dataDirectory.Path);
-        var key = RandomNumberGenerator.GetBytes(32);
-        try
-        {
-            File.WriteAllText(path, Convert.ToBase64String(key));
-            return key;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return Decode(File.ReadAllText(path).Trim(), path);
-        }
+        return Decode(DevelopmentKeyFile.LoadOrCreate(path, 32), path);
     }
 
     private static byte[] Decode(string base64, string source)

@@ -180,7 +180,7 @@ internal sealed partial class PortalCommand
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
             {
                 var actor = new AuditActor(null, $"export command ({Environment.UserName})");
-                summary = await app.Services.GetRequiredService<ExportService>().WriteAsync(actor, studyId, window: null, file, cancellationToken);
+                summary = await app.Services.GetRequiredService<ExportService>().WriteAsync(actor, studyId, file, cancellationToken);
                 file.Flush(flushToDisk: true);
             }
 

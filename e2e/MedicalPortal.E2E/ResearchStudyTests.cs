@@ -147,6 +147,9 @@ public sealed class ResearchStudyTests(PortalFixture portal)
             var dialog = page.GetByRole(AriaRole.Dialog);
             await dialog.GetByLabel("Study").ClickAsync();
             await page.GetByRole(AriaRole.Option, new() { Name = RecruitingStudy }).ClickAsync();
+
+            // The select's list closes with an animation; a click meanwhile can land on the closing overlay.
+            await Expect(page.GetByRole(AriaRole.Listbox)).ToBeHiddenAsync();
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Record consent", Exact = true }).ClickAsync();
             await dialog.WaitForAsync(new() { State = WaitForSelectorState.Detached });
 

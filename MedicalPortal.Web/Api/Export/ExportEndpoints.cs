@@ -72,11 +72,17 @@ internal static class ExportEndpoints
     private static async Task<IResult> ExtractionFileAsync(
         ExportService exports, IExtractionRunner runner, ClaimsPrincipal user, Guid id, Guid runId, CancellationToken cancellationToken)
     {
-        var run = await exports.OpenExtractionAsync(PrincipalUser.From(user), id, runId, cancellationToken);
+        var caller = PrincipalUser.From(user);
+        var run = await exports.FindExtractionAsync(caller, id, runId, cancellationToken);
         var path = runner.PathOf(run);
-        return File.Exists(path)
-            ? TypedResults.PhysicalFile(path, CsvContentType, $"study-{id:D}-{run.FileName}")
-            : throw new RecordNotFoundException(Resource.Export);
+        if (!File.Exists(path))
+        {
+            // Removed under the clinic's retention policy, or the shared folder is not mounted here.
+            throw new RecordNotFoundException(Resource.Export);
+        }
+
+        await exports.RecordExtractionDownloadAsync(caller, run, cancellationToken);
+        return TypedResults.PhysicalFile(path, CsvContentType, $"study-{id:D}-{run.FileName}");
     }
 
     private static async Task<IResult> AsPage(Func<Task<IResult>> download)

@@ -74,13 +74,16 @@ public sealed class KAnonymityPlanTests
     }
 
     [Fact]
-    public void Publish_ClassNotCounted_Refuses()
+    public void Publish_ClassNotCounted_HeldBack()
     {
-        // Arrange
+        // Arrange: a patient who consented after the classes were counted.
         var plan = KAnonymityPlan.For(new Dictionary<QuasiIdentifiers, int>(), k: 5);
 
-        // Act + Assert
-        Assert.Throws<InvalidOperationException>(() => plan.Publish(new QuasiIdentifiers("1980", "female", "021")));
+        // Act
+        var published = plan.Publish(new QuasiIdentifiers("1980", "female", "021"));
+
+        // Assert
+        Assert.Null(published);
     }
 
     /// <summary>

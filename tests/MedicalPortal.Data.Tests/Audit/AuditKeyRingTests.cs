@@ -60,8 +60,11 @@ public sealed class AuditKeyRingTests
     {
         var key = RandomNumberGenerator.GetBytes(AuditKeyRing.MinimumKeyBytes);
 
-        await using var db = await ShardedDatabase.CreateAsync(
-            shardCount: 1, environment: Environments.Production, settings: new Dictionary<string, string?> { [KeySetting] = Convert.ToBase64String(key) });
+        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1, environment: Environments.Production, settings: new Dictionary<string, string?>
+        {
+            [KeySetting] = Convert.ToBase64String(key),
+            ["Export:PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        });
         await db.Get<IPatientStore>().AddAsync(TestPatients.New(), None);
 
         Assert.Equal(key, db.Get<AuditKeyRing>().Key);

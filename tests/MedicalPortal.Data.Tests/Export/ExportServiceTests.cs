@@ -138,6 +138,31 @@ public sealed class ExportServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DownloadAsync_Researcher_EveryExportedPatientInTheirShardsChainAndNoHeldBackOne()
+    {
+        // Arrange
+        var mark = await AuditTrail.MarkAsync(_db);
+
+        // Act
+        await DownloadAsync(ExportDataSet.Study);
+
+        // Assert: an accounting of disclosures, per patient, on the shard that holds them.
+        var disclosed = new List<Guid>();
+        foreach (var shard in _db.ShardNames)
+        {
+            foreach (var entry in (await AuditTrail.EntriesAsync(_db, shard, mark[shard])).Where(e => e.Action == nameof(AuditAction.Export)))
+            {
+                Assert.Equal(Researcher.AccountId, entry.ActorId);
+                Assert.Equal(ExportDataSet.Study.ToString("D"), entry.ResourceId);
+                disclosed.AddRange(System.Text.Json.JsonSerializer.Deserialize<List<Guid>>(entry.PatientIds!)!);
+            }
+        }
+
+        string[] published = ["A1", "A2", "A3", "B1", "B2", "B3", "B4", "B5", "C1", "C2", "D1", "D2"];
+        Assert.Equal(published.Select(n => ExportDataSet.Ids[n]).Order(), disclosed.Order());
+    }
+
+    [Fact]
     public async Task DownloadAsync_UnknownStudy_NotFoundAndNothingWritten()
     {
         // Arrange

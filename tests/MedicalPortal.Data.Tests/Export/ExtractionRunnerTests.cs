@@ -43,9 +43,9 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         Assert.Empty(files[2]); // nothing changed since
         Assert.Empty(LeftoverTemporaryFiles());
 
-        // The counts are the file's: C2, now alone in its class, is held back study-wide but is not in this file.
+        // The counts are the file's: C2, now alone in its class, is held back (it was published before).
         var second = (await History())[1];
-        Assert.Equal((2, 2, 0), (second.Rows, second.Patients, second.SuppressedPatients));
+        Assert.Equal((2, 2, 1), (second.Rows, second.Patients, second.SuppressedPatients));
     }
 
     [Theory]
@@ -133,14 +133,61 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         var secondRan = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
         release.SetResult();
         var firstRan = await firstRun;
-        var secondAfterwards = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
+        var secondOnTheSameTick = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var secondOnTheNextTick = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
 
         // Assert
         Assert.True(firstRan);
         Assert.False(secondRan);
-        Assert.True(secondAfterwards); // it took the free lease, and found nothing left to do
-        Assert.Single(await History());
-        Assert.Single(Directory.GetFiles(StudyFolder(), "*.csv"));
+        Assert.False(secondOnTheSameTick); // the cooldown: no second pass right behind the first
+        Assert.True(secondOnTheNextTick); // the lease is free again, and this pass finds one minute of (no) changes
+        Assert.Equal(2, (await History()).Count);
+        Assert.Equal(2, Directory.GetFiles(StudyFolder(), "*.csv").Length);
+    }
+
+    [Fact]
+    public async Task RunAllAsync_TwoPassesInOneSecond_TheSecondFindsNothingToDo()
+    {
+        // Arrange: the first pass, then the lease free again within the same second (a pass run by hand, say).
+        _clock.SetUtcNow(FirstRun.AddMilliseconds(100));
+        await Runner().RunAllAsync(default);
+        await _db.Get<IExtractionStore>().ReleaseLeaseAsync(ExtractionRunner.LeaseName, "nobody", TimeSpan.Zero, default);
+        _clock.Advance(TimeSpan.FromMilliseconds(500));
+
+        // Act
+        var ran = await Runner().RunAllAsync(default);
+
+        // Assert: one run, one file, and its recorded hash still matches (nothing overwrote it).
+        Assert.True(ran);
+        var run = Assert.Single(await History());
+        await using var file = File.OpenRead(Runner().PathOf(run));
+        Assert.Equal(run.Sha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
+    }
+
+    [Fact]
+    public async Task RunAllAsync_RecoveredRunWhoseFileWasReplaced_WritesItAgain()
+    {
+        // Arrange: a run that crashed after the rename, and a file under its name that is not the one recorded.
+        _clock.SetUtcNow(FirstRun);
+        var crashing = Runner();
+        crashing.OnStage = s => s == ExtractionStage.FileRenamed ? throw new IOException("Simulated crash.") : Task.CompletedTask;
+        await Assert.ThrowsAnyAsync<Exception>(() => crashing.RunAllAsync(default));
+        crashing.OnStage = null;
+        var run = Assert.Single(await History());
+        await File.WriteAllTextAsync(Runner().PathOf(run), "not the extraction\r\n");
+
+        // Act
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await Runner().RunAllAsync(default);
+
+        // Assert
+        var recovered = (await History())[0];
+        Assert.Equal(ExtractionStatus.Completed, recovered.Status);
+        var lines = await File.ReadAllLinesAsync(Runner().PathOf(recovered));
+        Assert.Equal(13, lines.Length - 1);
+        await using var file = File.OpenRead(Runner().PathOf(recovered));
+        Assert.Equal(recovered.Sha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
     }
 
     [Fact]
@@ -187,9 +234,50 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         Assert.DoesNotContain(a1ResearchId, System.Text.Encoding.UTF8.GetString(download.ToArray()), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAllAsync_HeldBackClassReachesK_EveryMemberGoesOutNotJustTheNewcomer()
+    {
+        // Arrange: E1 is alone in (2001, female, 303) and held back; then N1, of the same class, consents.
+        _clock.SetUtcNow(FirstRun);
+        await Runner().RunAllAsync(default);
+        _clock.SetUtcNow(Changes);
+        await _db.Get<IEnrollmentStore>().AddAsync(Enrollment.Consent(ExportDataSet.Study, ExportDataSet.Ids["N1"], Changes, Changes), default);
+
+        // Act
+        _clock.SetUtcNow(SecondRun);
+        await Runner().RunAllAsync(default);
+
+        // Assert: E1, unchanged, is in the file with N1 (N1's one visit, E1's row without visits): a class of two.
+        var second = (await FilesAsync())[1];
+        Assert.Equal(2, second.Count);
+        Assert.All(second, row => Assert.Contains(",2001,female,303,", row, StringComparison.Ordinal));
+        Assert.Equal(2, second.Select(row => row[..32]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task RunAllAsync_PatientTurns90BetweenRuns_GoesOutAgainAs90PlusThoughNothingChanged()
+    {
+        // Arrange: B1 is 89 on the first run (born 1936-06-02) and 90 the next day.
+        _clock.SetUtcNow(FirstRun);
+        await Runner().RunAllAsync(default);
+        var first = (await FilesAsync())[0];
+        var born1936 = first.Where(r => r.Contains(",1936,male,000,", StringComparison.Ordinal)).Select(r => r[..32]).ToList();
+
+        // Act
+        _clock.SetUtcNow(FirstRun.AddDays(1));
+        await Runner().RunAllAsync(default);
+
+        // Assert: B1 again, now 90+; B5, left alone as 1936, is held back.
+        var row = Assert.Single((await FilesAsync())[1]);
+        Assert.EndsWith(",90+,male,000,,,,,,,,,", row, StringComparison.Ordinal);
+        Assert.Contains(row[..32], born1936);
+        Assert.Equal(1, (await History())[1].SuppressedPatients);
+    }
+
     /// <summary>
     /// Between the first and second run: a new visit of A2 (A2's record unchanged), a changed address of B4 (B4's
-    /// record changed), C1 withdraws. The second file holds A2's new visit only and all of B4's rows; nothing of C1.
+    /// record changed), C1 withdraws. The second file holds each changed patient whole: A2 with their one visit, B4;
+    /// nothing of C1, and nothing of C2, whom C1's withdrawal left alone in a class.
     /// </summary>
     private static IEnumerable<string> ExpectedSecondFile() => SecondFile.Order(StringComparer.Ordinal);
 

@@ -238,6 +238,12 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.Property<int>("Patients")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Plan")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("PlannedOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Rows")
                         .HasColumnType("INTEGER");
 
@@ -250,6 +256,7 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -373,6 +380,23 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("AspNetUsers", (string)null);
 
                     b.HasAnnotation("MedicalPortal:AuditResource", "Account");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

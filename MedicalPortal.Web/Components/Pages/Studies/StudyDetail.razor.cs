@@ -18,6 +18,7 @@ public sealed partial class StudyDetail
 
     private StudyDto? _study;
     private ExportPreview? _preview;
+    private string? _previewError;
     private List<EnrollmentDto> _enrollments = [];
     private string? _error;
     private Allowed _can = new(false, false, false, false, false);
@@ -67,7 +68,7 @@ public sealed partial class StudyDetail
         {
             _study = await Studies.GetAsync(user, Id, CancellationToken.None);
             _breadcrumbs = [new("Studies", "studies"), new(_study.Title, null, disabled: true)];
-            _preview = _can.Export ? await Exports.PreviewAsync(user, Id, CancellationToken.None) : null;
+            _preview = _can.Export ? await PreviewAsync(user) : null;
             _enrollments = _can.ReadEnrollments ? [.. await Enrollments.ListForStudyAsync(user, Id, CancellationToken.None)] : [];
             _error = null;
         }
@@ -75,6 +76,24 @@ public sealed partial class StudyDetail
         {
             _study = null;
             _error = e.Message;
+        }
+    }
+
+    /// <summary>
+    /// The export's numbers read every shard: if one does not answer, the page still shows the study and says so,
+    /// instead of failing as a whole.
+    /// </summary>
+    private async Task<ExportPreview?> PreviewAsync(ICurrentUser user)
+    {
+        try
+        {
+            _previewError = null;
+            return await Exports.PreviewAsync(user, Id, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not (AccessDeniedException or RecordNotFoundException or OperationCanceledException))
+        {
+            _previewError = "The participant numbers are unavailable right now: a database did not answer. Downloads may fail until it is back.";
+            return null;
         }
     }
 

@@ -172,6 +172,19 @@ public sealed class ExportEndpointsTests(PortalFactory portal) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Extractions_UnknownStudy_404()
+    {
+        // Arrange
+        using var client = await portal.CreateClientForAsync(DemoUsers.Researcher);
+
+        // Act
+        using var response = await client.GetAsync($"/api/v1/studies/{Guid.NewGuid()}/extractions");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task ExtractionFile_UnknownRun_404()
     {
         // Arrange
