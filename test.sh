@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh machine it installs what the tests need (Debian's Chromium for the
-# end-to-end tests, when run as root), builds with warnings as errors, and runs every test project in turn:
-# unit (Core), integration on real SQLite files (Data), API over HTTP and bUnit (Web), e2e in real Chromium, and last a
+# end-to-end tests, and redis-server for the cache tests, when run as root), builds with warnings as errors, and runs every test project in turn:
+# unit (Core), integration on real SQLite files and a real Redis (Data), API over HTTP, two-node and bUnit (Web), e2e in real Chromium, and last a
 # scan of everything the portals logged meanwhile for patient data.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The cache tests start and stop their own redis-server processes (the package's own service stays off).
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ((${#missing[@]} > 0)); then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing: ${missing[*]}"

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Administration;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
@@ -35,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<AuditService>();
+        services.AddSingleton<SystemStatusService>();
         services.AddOptions<ExportOptions>();
         services.AddSingleton<IAnonymizer>(sp => new Anonymizer(sp.GetRequiredService<IOptions<ExportOptions>>().Value.DateShift));
         services.AddSingleton<ExportService>();

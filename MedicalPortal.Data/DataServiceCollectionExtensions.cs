@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Administration;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
@@ -9,8 +10,10 @@ using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Accounts;
 using MedicalPortal.Data.Audit;
+using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Export;
+using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Patients;
 using MedicalPortal.Data.Permissions;
@@ -93,6 +96,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ShardMap>();
         services.AddSingleton<IShardMap>(sp => sp.GetRequiredService<ShardMap>());
 
+        services.AddMedicalPortalCache();
+
         services.AddSingleton<MrnRegistry>();
         services.AddSingleton<IPatientStore, PatientStore>();
         services.AddSingleton<IVisitStore, VisitStore>();
@@ -103,7 +108,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IEnrollmentStore, EnrollmentStore>();
         services.AddSingleton<IRoleDirectory, RoleDirectory>();
         services.AddSingleton(sp => new AccountStatusStore(
-            sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RecordCache>()));
         services.AddSingleton<IAccountDirectory, AccountDirectory>();
 
         services.AddOptions<ExportOptions>()
@@ -116,9 +122,38 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ExtractionRunner>();
         services.AddSingleton<IExtractionRunner>(sp => sp.GetRequiredService<ExtractionRunner>());
 
+        services.AddSingleton<ISystemStatusSource, SystemStatusSource>();
         services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();
         services.AddSingleton<PatientSeeder>();
         services.AddScoped<IDataSeeder, DataSeeder>();
+        return services;
+    }
+
+    /// <summary>
+    /// The cache: this node's memory, and Redis shared by every node when <c>Cache:Redis</c> is set (DESIGN.md section 5).
+    /// </summary>
+    private static IServiceCollection AddMedicalPortalCache(this IServiceCollection services)
+    {
+        services.AddOptions<CacheOptions>()
+            .BindConfiguration(CacheOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddMetrics();
+        services.AddSingleton<CacheMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CacheOptions>>().Value;
+            return new LocalCacheLayer(options.LocalEntries, TimeSpan.FromMinutes(options.TimeToLiveMinutes));
+        });
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RedisCacheLayer>(sp, sp.GetRequiredService<IOptions<CacheOptions>>().Value));
+        services.AddSingleton(sp => new RecordCache(
+            sp.GetRequiredService<LocalCacheLayer>(),
+            string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<CacheOptions>>().Value.Redis)
+                ? null
+                : sp.GetRequiredService<RedisCacheLayer>(),
+            sp.GetRequiredService<CacheMetrics>(),
+            sp.GetRequiredService<IOptions<CacheOptions>>(),
+            sp.GetRequiredService<ILogger<RecordCache>>()));
         return services;
     }
 

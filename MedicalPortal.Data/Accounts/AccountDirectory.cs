@@ -172,6 +172,7 @@ internal sealed class AccountDirectory(
                 .ExecuteUpdateAsync(r => r.SetProperty(x => x.ConcurrencyStamp, x => x.ConcurrencyStamp), cancellationToken);
 
             var user = await users.FindByIdAsync(id) ?? throw new RecordNotFoundException(Resource.Account);
+            await using var cached = await status.BeginChangeAsync([id], cancellationToken);
             await change(users, user, context);
             if (!deletes)
             {
@@ -179,9 +180,8 @@ internal sealed class AccountDirectory(
             }
 
             await transaction.CommitAsync(cancellationToken);
+            await cached.CompleteAsync();
         }
-
-        status.Invalidate(id);
     }
 
     private async Task EnsureAnotherActiveAdminAsync(CatalogDbContext context, string userId, CancellationToken cancellationToken)

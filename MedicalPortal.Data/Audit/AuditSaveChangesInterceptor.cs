@@ -50,8 +50,24 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
         return result;
     }
 
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result) =>
-        throw new NotSupportedException("Audited contexts save asynchronously (SaveChangesAsync).");
+    /// <summary>
+    /// A synchronous save may only carry changes that are not audited (the Data Protection key ring, whose library
+    /// saves synchronously); one that carries audited changes is refused, since the chain is written asynchronously.
+    /// </summary>
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (eventData.Context is { } context)
+        {
+            context.ChangeTracker.DetectChanges();
+            if (Describe(context.ChangeTracker, AuditContext.Current).Count > 0)
+            {
+                throw new NotSupportedException("Audited changes are saved asynchronously (SaveChangesAsync).");
+            }
+        }
+
+        return result;
+    }
 
     public override async ValueTask<int> SavedChangesAsync(
         SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)

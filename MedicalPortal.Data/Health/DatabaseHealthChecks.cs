@@ -61,6 +61,7 @@ public static class DatabaseHealthCheckExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .AddCheck<CatalogHealthCheck>("catalog", tags: ["ready"])
-            .AddCheck<ShardsHealthCheck>("shards", tags: ["ready"]);
+            .AddCheck<ShardsHealthCheck>("shards", tags: ["ready"])
+            .AddCheck<CacheHealthCheck>("cache", tags: ["ready"]);
     }
 }

@@ -3,15 +3,22 @@ using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
+using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Shards;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Patients;
 
-/// <summary>Patients on their shards; MRNs through the catalog's registry; search fans out to every shard.</summary>
-internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, MrnRegistry mrns) : IPatientStore
+/// <summary>
+/// Patients on their shards, profiles read through the cache; MRNs through the catalog's registry; search fans out to
+/// every shard (and is not cached: its answers change with every registration).
+/// </summary>
+internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, MrnRegistry mrns, RecordCache cache) : IPatientStore
 {
-    public async Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken)
+    public Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        cache.GetOrLoadAsync(CacheKeys.Patient(id), ct => LoadAsync(id, ct), cancellationToken, p => p.Version);
+
+    private async Task<PatientDto?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var context = shards.Create(map.ShardForPatient(id));
         var patient = await context.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
@@ -23,6 +30,8 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
         ArgumentNullException.ThrowIfNull(patient);
         await mrns.ReserveAsync(patient.Mrn, patient.Id, cancellationToken);
         var shard = map.ShardForPatient(patient.Id);
+        var key = CacheKeys.Patient(patient.Id);
+        await using var write = await cache.BeginWriteAsync([key], cancellationToken);
         try
         {
             await using var context = shards.Create(shard);
@@ -41,7 +50,9 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
             throw;
         }
 
-        return patient.ToDto();
+        var dto = patient.ToDto();
+        await write.CompleteAsync(CacheUpdate.Put(key, dto, dto.Version));
+        return dto;
     }
 
     public async Task<PatientDto> UpdateAsync(
@@ -56,8 +67,12 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
         }
 
         patient.Update(input, now);
+        var key = CacheKeys.Patient(id);
+        await using var write = await cache.BeginWriteAsync([key], cancellationToken);
         await SaveAsync(context, cancellationToken);
-        return patient.ToDto();
+        var dto = patient.ToDto();
+        await write.CompleteAsync(CacheUpdate.Put(key, dto, dto.Version));
+        return dto;
     }
 
     public async Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken)
@@ -76,7 +91,10 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
         context.Visits.RemoveRange(await context.Visits.Where(v => v.PatientId == id).ToListAsync(cancellationToken));
         context.Enrollments.RemoveRange(await context.Enrollments.Where(e => e.PatientId == id).ToListAsync(cancellationToken));
         context.Patients.Remove(patient);
+        var key = CacheKeys.Patient(id);
+        await using var write = await cache.BeginWriteAsync([key, CacheKeys.Visits(id)], cancellationToken);
         await SaveAsync(context, cancellationToken);
+        await write.CompleteAsync(CacheUpdate.Deleted(key));
     }
 
     public async Task<Page<PatientDto>> SearchAsync(PatientSearch search, CancellationToken cancellationToken)

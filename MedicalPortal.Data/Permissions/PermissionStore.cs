@@ -6,24 +6,19 @@ using Microsoft.EntityFrameworkCore;
 namespace MedicalPortal.Data.Permissions;
 
 /// <summary>
-/// The permission matrix as stored in the catalog, cached in memory: every check reads the cache, and every change
-/// made through the portal invalidates it after its commit, so it applies to the next operation.
+/// The permission matrix as stored in the catalog, read through the cache: every check reads the cache, and every
+/// change made through the portal evicts it on every node before its commit, so it applies to the next operation.
 /// </summary>
-internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalog, TimeProvider clock) : IPermissionStore
+internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalog, RecordCache cache) : IPermissionStore
 {
-    private const string Key = "matrix";
+    public async Task<PermissionMatrix> GetMatrixAsync(CancellationToken cancellationToken) =>
+        (await cache.GetOrLoadAsync<PermissionMatrix>(CacheKeys.Matrix, LoadAsync, cancellationToken))!;
 
-    // Invalidated on this node by every change; the minute bounds how long another node (without the Redis
-    // backplane of Cache:Redis) can lag behind.
-    private readonly GuardedCache<string, PermissionMatrix> _cache = new(clock, TimeSpan.FromMinutes(1));
+    /// <summary>Call before committing a change to the matrix or to role names; complete it after the commit.</summary>
+    public Task<CacheWrite> BeginChangeAsync(CancellationToken cancellationToken) =>
+        cache.BeginWriteAsync([CacheKeys.Matrix], cancellationToken);
 
-    public Task<PermissionMatrix> GetMatrixAsync(CancellationToken cancellationToken) =>
-        _cache.GetOrLoadAsync(Key, LoadAsync, cancellationToken);
-
-    /// <summary>Called after a change to the matrix or to role names has committed.</summary>
-    public void Invalidate() => _cache.Invalidate(Key);
-
-    private async Task<PermissionMatrix> LoadAsync(CancellationToken cancellationToken)
+    private async Task<PermissionMatrix?> LoadAsync(CancellationToken cancellationToken)
     {
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         var rows = await context.RolePermissions.AsNoTracking().ToListAsync(cancellationToken);
@@ -59,8 +54,9 @@ internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalo
 
         try
         {
+            await using var write = await BeginChangeAsync(cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
-            Invalidate();
+            await write.CompleteAsync();
         }
         catch (DbUpdateException)
         {

@@ -12,7 +12,8 @@ namespace MedicalPortal.Data.Roles;
 
 /// <summary>
 /// Roles are Identity roles in the catalog; their matrix rows are <see cref="RolePermission"/> rows keyed by role name.
-/// Every change commits first, then invalidates the cached matrix, so the next operation of every holder sees it.
+/// Every change evicts the cached matrix on every node before it commits, and stores nothing stale after, so the next
+/// operation of every holder sees it.
 /// </summary>
 internal sealed class RoleDirectory(
     IDbContextFactory<CatalogDbContext> catalog,
@@ -64,7 +65,6 @@ internal sealed class RoleDirectory(
 
     public async Task<RoleDto> RenameAsync(string name, string newName, CancellationToken cancellationToken)
     {
-        List<string> holderIds;
         await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
         {
             await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
@@ -88,18 +88,20 @@ internal sealed class RoleDirectory(
             context.RolePermissions.AddRange(rows.Select(r => new RolePermission { Role = newName, Resource = r.Resource, Operations = r.Operations }));
 
             // Holders' sessions carry the old role name as a claim: a new security stamp makes them sign in afresh.
-            holderIds = await context.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(cancellationToken);
+            var holderIds = await context.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(cancellationToken);
             foreach (var holder in await context.Users.Where(u => holderIds.Contains(u.Id)).ToListAsync(cancellationToken))
             {
                 holder.SecurityStamp = Guid.NewGuid().ToString("N");
             }
 
+            await using var matrix = await permissions.BeginChangeAsync(cancellationToken);
+            await using var holders = await accountStatus.BeginChangeAsync(holderIds, cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await matrix.CompleteAsync();
+            await holders.CompleteAsync();
         }
 
-        permissions.Invalidate();
-        holderIds.ForEach(accountStatus.Invalidate);
         return await FindAsync(newName, cancellationToken) ?? throw new RecordNotFoundException(Resource.Role);
     }
 
@@ -117,11 +119,11 @@ internal sealed class RoleDirectory(
 
             context.RolePermissions.RemoveRange(await context.RolePermissions.Where(p => p.Role == role.Name).ToListAsync(cancellationToken));
             context.Roles.Remove(role);
+            await using var matrix = await permissions.BeginChangeAsync(cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await matrix.CompleteAsync();
         }
-
-        permissions.Invalidate();
     }
 
     public async Task<RoleDto> GrantAsync(string role, Resource resource, Operations operations, CancellationToken cancellationToken)
@@ -145,10 +147,11 @@ internal sealed class RoleDirectory(
                 row.Operations = operations;
             }
 
+            await using var matrix = await permissions.BeginChangeAsync(cancellationToken);
             await context.SaveChangesAsync(cancellationToken);
+            await matrix.CompleteAsync();
         }
 
-        permissions.Invalidate();
         return await FindAsync(role, cancellationToken) ?? throw new RecordNotFoundException(Resource.Role);
     }
 

@@ -11,6 +11,7 @@ namespace MedicalPortal.Data.Seeding;
 
 internal sealed partial class DataSeeder(
     UserManager<ApplicationUser> users,
+    Catalog.CatalogDbContext accountContext,
     PatientSeeder patientSeeder,
     IStudyStore studies,
     MrnRegistry mrns,
@@ -153,7 +154,24 @@ internal sealed partial class DataSeeder(
             PatientId = linkedPatient?.Id,
         };
 
-        var created = await users.CreateAsync(user, password);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user, password);
+        }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            // The unique index refused it: another node starting at the same moment created it first. Forget the
+            // refused row, or the next account's save would try it again.
+            accountContext.ChangeTracker.Clear();
+            if (await users.FindByEmailAsync(account.Email) is not null)
+            {
+                return;
+            }
+
+            throw;
+        }
+
         if (!created.Succeeded)
         {
             if (await users.FindByEmailAsync(account.Email) is not null)

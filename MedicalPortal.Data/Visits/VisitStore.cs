@@ -4,14 +4,27 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
+using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Shards;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Visits;
 
-/// <summary>Visits on their patient's shard, found by the bucket their id carries.</summary>
-internal sealed class VisitStore(IShardMap map, ShardContextFactory shards) : IVisitStore
+/// <summary>
+/// A patient's visits as cached: the newest <see cref="VisitStore.CachedVisitCount"/> of them, newest first, and whether
+/// that is all of them.
+/// </summary>
+internal sealed record CachedVisits(IReadOnlyList<VisitDto> Visits, bool Complete);
+
+/// <summary>
+/// Visits on their patient's shard, found by the bucket their id carries. A patient's visit list is read through the
+/// cache (the pages a clinician turns are cut from it); every change to a visit invalidates its patient's list.
+/// </summary>
+internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, RecordCache cache) : IVisitStore
 {
+    /// <summary>Visits kept per patient in the cache; pages beyond them come from the shard.</summary>
+    internal const int CachedVisitCount = 200;
+
     public async Task<VisitDto?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var context = shards.Create(map.ShardForRecord(id));
@@ -23,7 +36,43 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards) : IV
         Guid patientId, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var after = Cursor.Decode(cursor, 2) is { } parts ? ParseCursor(parts) : default((DateTimeOffset, Guid)?);
+        var cached = await cache.GetOrLoadAsync(
+            CacheKeys.Visits(patientId), ct => LoadNewestAsync(patientId, ct), cancellationToken);
+        if (cached is null)
+        {
+            return null;
+        }
 
+        var start = after is var (startedAt, id)
+            ? CountWhile(cached.Visits, v => v.StartedAt > startedAt || (v.StartedAt == startedAt && v.Id.CompareTo(id) >= 0))
+            : 0;
+        if (cached.Complete || start + limit < cached.Visits.Count)
+        {
+            var page = cached.Visits.Skip(start).Take(limit).ToList();
+            return PageOf(page, hasMore: start + limit < cached.Visits.Count);
+        }
+
+        return await ListFromShardAsync(patientId, after, limit, cancellationToken);
+    }
+
+    private async Task<CachedVisits?> LoadNewestAsync(Guid patientId, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(map.ShardForPatient(patientId));
+        if (!await context.Patients.AnyAsync(p => p.Id == patientId, cancellationToken))
+        {
+            return null;
+        }
+
+        var visits = await context.Visits.AsNoTracking().Where(v => v.PatientId == patientId)
+            .OrderByDescending(v => v.StartedAt).ThenByDescending(v => v.Id)
+            .Take(CachedVisitCount + 1)
+            .ToListAsync(cancellationToken);
+        return new CachedVisits([.. visits.Take(CachedVisitCount).Select(v => v.ToDto())], visits.Count <= CachedVisitCount);
+    }
+
+    private async Task<Page<VisitDto>?> ListFromShardAsync(
+        Guid patientId, (DateTimeOffset StartedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    {
         await using var context = shards.Create(map.ShardForPatient(patientId));
         if (!await context.Patients.AnyAsync(p => p.Id == patientId, cancellationToken))
         {
@@ -40,12 +89,23 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards) : IV
             .OrderByDescending(v => v.StartedAt).ThenByDescending(v => v.Id)
             .Take(limit + 1)
             .ToListAsync(cancellationToken);
+        return PageOf(visits.Take(limit).Select(v => v.ToDto()).ToList(), hasMore: visits.Count > limit);
+    }
 
-        var page = visits.Take(limit).Select(v => v.ToDto()).ToList();
-        var next = visits.Count > limit
+    private static Page<VisitDto> PageOf(List<VisitDto> page, bool hasMore) =>
+        new(page, hasMore && page.Count > 0
             ? Cursor.Encode([page[^1].StartedAt.ToString("O", CultureInfo.InvariantCulture), page[^1].Id.ToString()])
-            : null;
-        return new Page<VisitDto>(page, next);
+            : null);
+
+    private static int CountWhile(IReadOnlyList<VisitDto> visits, Func<VisitDto, bool> before)
+    {
+        var count = 0;
+        while (count < visits.Count && before(visits[count]))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     public async Task<VisitDto> AddAsync(Visit visit, CancellationToken cancellationToken)
@@ -58,6 +118,7 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards) : IV
         }
 
         context.Visits.Add(visit);
+        await using var write = await cache.BeginWriteAsync([CacheKeys.Visits(visit.PatientId)], cancellationToken);
         try
         {
             await context.SaveChangesAsync(cancellationToken);
@@ -74,6 +135,7 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards) : IV
             throw;
         }
 
+        await write.CompleteAsync();
         return visit.ToDto();
     }
 
@@ -90,7 +152,9 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards) : IV
         }
 
         visit.Update(patientBirthDate, input, now);
+        await using var write = await cache.BeginWriteAsync([CacheKeys.Visits(visit.PatientId)], cancellationToken);
         await SaveAsync(context, cancellationToken);
+        await write.CompleteAsync();
         return visit.ToDto();
     }
 
@@ -105,7 +169,9 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards) : IV
         }
 
         context.Visits.Remove(visit);
+        await using var write = await cache.BeginWriteAsync([CacheKeys.Visits(visit.PatientId)], cancellationToken);
         await SaveAsync(context, cancellationToken);
+        await write.CompleteAsync();
     }
 
     private static (DateTimeOffset StartedAt, Guid Id) ParseCursor(IReadOnlyList<string> parts) =>

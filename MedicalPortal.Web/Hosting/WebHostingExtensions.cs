@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Data;
+using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
@@ -17,11 +18,14 @@ using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace MedicalPortal.Web.Hosting;
 
@@ -119,6 +123,24 @@ public static class WebHostingExtensions
             });
         });
         services.AddHealthChecks().AddMedicalPortalDatabases();
+
+        // Every node reads the cookies and tokens every other node issued: one key ring, in the catalog.
+        services.AddDataProtection()
+            .SetApplicationName("MedicalPortal")
+            .PersistKeysToDbContext<CatalogDbContext>();
+
+        // Cache hits, misses and errors and the HTTP server's own metrics, exported over OTLP when a collector is
+        // configured (OTEL_EXPORTER_OTLP_ENDPOINT, as every OpenTelemetry SDK reads it).
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("MedicalPortal"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(PortalMeters.Cache).AddAspNetCoreInstrumentation();
+                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
         return builder;
     }
 

@@ -1,0 +1,37 @@
+using MedicalPortal.Core.Permissions;
+
+namespace MedicalPortal.Core.Administration;
+
+/// <summary>One shard as this node sees it: whether it answers, and how many patients it holds.</summary>
+public sealed record ShardStatus(string Name, bool Reachable, long? Patients);
+
+/// <summary>This node's cache: where it keeps values, whether Redis answers, and what it has served since start.</summary>
+public sealed record CacheState(string Mode, string State, long EntriesInMemory, long MemoryHits, long RedisHits, long Misses, long Errors)
+{
+    public long Reads => MemoryHits + RedisHits + Misses;
+
+    /// <summary>Hits per read, or null before the first read.</summary>
+    public double? HitRatio => Reads == 0 ? null : (double)(MemoryHits + RedisHits) / Reads;
+}
+
+/// <summary>What the System page shows an administrator.</summary>
+public sealed record SystemStatus(string Node, IReadOnlyList<ShardStatus> Shards, CacheState Cache);
+
+/// <summary>Reads the state of the shards and the cache. Implemented in Data; callers have already authorized.</summary>
+public interface ISystemStatusSource
+{
+    Task<SystemStatus> ReadAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The state of the installation for its administrators: Retrieve on Role, the resource of those who administer the
+/// system's access (no resource of its own, so DESIGN.md's permission table stays as it is).
+/// </summary>
+public sealed class SystemStatusService(ISystemStatusSource source, AccessControl access)
+{
+    public async Task<SystemStatus> ReadAsync(ICurrentUser user, CancellationToken cancellationToken)
+    {
+        await access.DemandAsync(user, Resource.Role, Operations.Retrieve, cancellationToken);
+        return await source.ReadAsync(cancellationToken);
+    }
+}
