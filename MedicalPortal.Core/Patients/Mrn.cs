@@ -12,12 +12,16 @@ public static partial class Mrn
 {
     public static bool IsWellFormed(string mrn) => Format().IsMatch(mrn);
 
-    public static string Generate()
+    public static string Generate() => Generate(RandomNumberGenerator.GetInt32);
+
+    /// <summary>An MRN from the digits <paramref name="nextDigit"/> draws (given 10, a digit 0-9): repeatable data sets.</summary>
+    public static string Generate(Func<int, int> nextDigit)
     {
+        ArgumentNullException.ThrowIfNull(nextDigit);
         Span<char> digits = stackalloc char[10];
         for (var i = 0; i < 9; i++)
         {
-            digits[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+            digits[i] = (char)('0' + nextDigit(10));
         }
 
         digits[9] = LuhnCheckDigit(digits[..9]);

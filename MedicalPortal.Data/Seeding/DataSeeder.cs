@@ -52,13 +52,18 @@ internal sealed partial class DataSeeder(
     }
 
     public async Task<SeedResult> SeedPatientsAsync(
-        int patients, int visitsPerPatient, IProgress<SeedResult>? progress, CancellationToken cancellationToken)
+        int patients, int visitsPerPatient, IProgress<SeedResult>? progress, CancellationToken cancellationToken, int? randomSeed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(patients);
         ArgumentOutOfRangeException.ThrowIfNegative(visitsPerPatient);
 
-        var faker = new Faker("en");
-        var now = clock.GetUtcNow();
+        // Unseeded: fresh patients each time. Seeded: everything that tells patients apart comes from one generator
+        // and one fixed instant, so two runs (on any number of shards) hold the same patients.
+        var random = randomSeed is { } seed ? new Random(seed) : null;
+        var faker = random is null ? new Faker("en") : new Faker("en") { Random = new Randomizer(random.Next()) };
+        var now = random is null ? clock.GetUtcNow() : DemoData.ReferenceDate;
+        Guid NewId() => random is null ? Guid.CreateVersion7(now) : SeededVersion7(now, random);
+        string NewMrn() => random is null ? Mrn.Generate() : Mrn.Generate(random.Next);
         var total = new SeedResult(0, 0);
         while (total.Patients < patients)
         {
@@ -68,7 +73,7 @@ internal sealed partial class DataSeeder(
             for (var i = 0; i < count; i++)
             {
                 var input = DemoData.Patient(faker, now);
-                var patient = Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), input, now);
+                var patient = Patient.Register(NewId(), NewMrn(), input, now);
                 var visits = Enumerable.Range(0, visitsPerPatient)
                     .Select(_ => Visit.Record(patient.Id, patient.BirthDate, DemoData.Visit(faker, patient.BirthDate, now), now))
                     .ToList();
@@ -79,7 +84,7 @@ internal sealed partial class DataSeeder(
             IReadOnlySet<string> taken;
             while ((taken = await mrns.ReserveManyAsync(batch.Select(p => (p.Patient.Mrn, p.Patient.Id)).ToList(), cancellationToken)).Count > 0)
             {
-                batch = batch.Select(p => taken.Contains(p.Patient.Mrn) ? WithNewMrn(p, now) : p).ToList();
+                batch = batch.Select(p => taken.Contains(p.Patient.Mrn) ? WithNewMrn(p, NewMrn(), now) : p).ToList();
             }
 
             var added = await patientSeeder.InsertAsync(batch, cancellationToken);
@@ -125,7 +130,23 @@ internal sealed partial class DataSeeder(
         }
     }
 
-    private static SeedPatient WithNewMrn(SeedPatient seed, DateTimeOffset now)
+    /// <summary>A version 7 id at <paramref name="timestamp"/> whose random bits come from <paramref name="random"/>.</summary>
+    private static Guid SeededVersion7(DateTimeOffset timestamp, Random random)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        random.NextBytes(bytes);
+        var milliseconds = timestamp.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
+        }
+
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return new Guid(bytes, bigEndian: true);
+    }
+
+    private static SeedPatient WithNewMrn(SeedPatient seed, string mrn, DateTimeOffset now)
     {
         var p = seed.Patient;
         var input = new PatientInput
@@ -133,7 +154,7 @@ internal sealed partial class DataSeeder(
             GivenName = p.GivenName, FamilyName = p.FamilyName, BirthDate = p.BirthDate, Sex = p.Sex, Phone = p.Phone,
             Email = p.Email, AddressLine = p.AddressLine, City = p.City, State = p.State, PostalCode = p.PostalCode,
         };
-        return seed with { Patient = Patient.Register(p.Id, Mrn.Generate(), input, now) };
+        return seed with { Patient = Patient.Register(p.Id, mrn, input, now) };
     }
 
     private async Task EnsureAccountAsync(

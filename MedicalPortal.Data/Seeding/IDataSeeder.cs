@@ -9,9 +9,13 @@ public interface IDataSeeder
     /// </summary>
     Task SeedDemoAsync(string password, CancellationToken cancellationToken);
 
-    /// <summary>Adds <paramref name="patients"/> generated patients with <paramref name="visitsPerPatient"/> visits each, in batches.</summary>
+    /// <summary>
+    /// Adds <paramref name="patients"/> generated patients with <paramref name="visitsPerPatient"/> visits each, in
+    /// batches. With <paramref name="randomSeed"/> the patients (ids, MRNs, names, dates) are the same on every run and
+    /// any shard layout, so that data sets can be compared.
+    /// </summary>
     Task<SeedResult> SeedPatientsAsync(
-        int patients, int visitsPerPatient, IProgress<SeedResult>? progress, CancellationToken cancellationToken);
+        int patients, int visitsPerPatient, IProgress<SeedResult>? progress, CancellationToken cancellationToken, int? randomSeed = null);
 }
 
 public sealed record SeedResult(int Patients, int Visits);

@@ -17,7 +17,9 @@ internal sealed partial class PortalCommand
     private const string Usage = """
         Commands:
           migrate                                          apply migrations to the catalog and every shard
-          seed --patients N [--visits-per-patient M]       add N generated patients with M visits each (default 0)
+          seed --patients N [--visits-per-patient M] [--random-seed S]
+                                                     add N generated patients with M visits each (default 0);
+                                                     with S, the same patients on every run and shard layout
           verify-audit                                     check every audit chain; exit 0 only if all are intact
           export --study ID --out FILE                     write the study's full anonymized export to FILE (CSV)
           extract                                          run one pass of the scheduled incremental extraction now
@@ -25,7 +27,7 @@ internal sealed partial class PortalCommand
 
     private static readonly string[] Known = ["migrate", "seed", "verify-audit", "export", "extract"];
 
-    private static readonly string[] OptionsWithValue = ["--patients", "--visits-per-patient", "--study", "--out"];
+    private static readonly string[] OptionsWithValue = ["--patients", "--visits-per-patient", "--random-seed", "--study", "--out"];
 
     private PortalCommand(string? name, string[] commandArguments, string[] hostArguments)
     {
@@ -116,7 +118,8 @@ internal sealed partial class PortalCommand
     private async Task<int> SeedAsync(WebApplication app, CancellationToken cancellationToken)
     {
         if (!TryReadCount("--patients", required: true, out var patients) ||
-            !TryReadCount("--visits-per-patient", required: false, out var visits))
+            !TryReadCount("--visits-per-patient", required: false, out var visits) ||
+            !TryReadCount("--random-seed", required: false, out var randomSeed))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -129,7 +132,8 @@ internal sealed partial class PortalCommand
         var started = TimeProvider.System.GetTimestamp();
         var progress = new Progress<SeedResult>(r => Console.WriteLine(
             $"  {r.Patients:N0} patients, {r.Visits:N0} visits ({TimeProvider.System.GetElapsedTime(started).TotalSeconds:N0} s)"));
-        var result = await seeder.SeedPatientsAsync(patients, visits, progress, cancellationToken);
+        var result = await seeder.SeedPatientsAsync(
+            patients, visits, progress, cancellationToken, CommandArguments.Contains("--random-seed") ? randomSeed : null);
         await Console.Out.WriteLineAsync(
             $"Seeded {result.Patients:N0} patients and {result.Visits:N0} visits in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:N1} s.");
         return 0;

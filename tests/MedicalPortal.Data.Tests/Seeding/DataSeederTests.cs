@@ -75,6 +75,23 @@ public sealed class DataSeederTests
         Assert.All(counts.PerShard, count => Assert.InRange(count, 1_000, 1_345));
     }
 
+    [Fact]
+    public async Task SeedPatientsAsync_SameRandomSeed_SamePatientsOnAnyNumberOfShards()
+    {
+        await using var one = await ShardedDatabase.CreateAsync(shardCount: 1);
+        await using var four = await ShardedDatabase.CreateAsync(shardCount: 4);
+
+        foreach (var db in new[] { one, four })
+        {
+            await using var scope = db.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IDataSeeder>().SeedPatientsAsync(300, 1, null, CancellationToken.None, randomSeed: 42);
+        }
+
+        var onOne = await MrnsAndNamesAsync(one);
+        Assert.Equal(300, onOne.Count);
+        Assert.Equal(onOne, await MrnsAndNamesAsync(four));
+    }
+
     private static async Task SeedAsync(ShardedDatabase db)
     {
         await using var scope = db.Services.CreateAsyncScope();
@@ -101,7 +118,7 @@ public sealed class DataSeederTests
         foreach (var shard in db.Get<IShardMap>().Shards)
         {
             await using var context = db.OpenShard(shard);
-            all.AddRange(await context.Patients.Select(p => p.Mrn + " " + p.FamilyName + " " + p.BirthDate).ToListAsync());
+            all.AddRange(await context.Patients.Select(p => p.Id + " " + p.Mrn + " " + p.FamilyName + " " + p.GivenName + " " + p.BirthDate).ToListAsync());
         }
 
         return [.. all.Order(StringComparer.Ordinal)];
