@@ -112,11 +112,9 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, Reco
     {
         ArgumentNullException.ThrowIfNull(visit);
         await using var context = shards.Create(map.ShardForRecord(visit.Id));
-        if (!await context.Patients.AnyAsync(p => p.Id == visit.PatientId, cancellationToken))
-        {
-            throw new RecordNotFoundException(Resource.Patient);
-        }
 
+        // No existence check first: the foreign key refuses a visit whose patient is gone, and only then do we look
+        // (one statement less on every visit recorded; the benchmarks showed the write path paying for it).
         context.Visits.Add(visit);
         await using var write = await cache.BeginWriteAsync([CacheKeys.Visits(visit.PatientId)], cancellationToken);
         try
@@ -125,7 +123,7 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, Reco
         }
         catch (DbUpdateException)
         {
-            // The patient may have been deleted between the check and the insert (the foreign key refused the visit).
+            // The foreign key refused the visit if the patient does not exist (or was deleted meanwhile).
             await using var check = shards.Create(map.ShardForRecord(visit.Id));
             if (!await check.Patients.AnyAsync(p => p.Id == visit.PatientId, CancellationToken.None))
             {
