@@ -15,7 +15,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]} > 0)); then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "Missing: ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
     exit 1

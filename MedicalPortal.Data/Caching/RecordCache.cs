@@ -131,6 +131,11 @@ internal sealed partial class RecordCache(
     public async Task<CacheWrite> BeginWriteAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return new CacheWrite(this, keys, begunOnRedis: true); // nothing cached is touched: nothing to tell anyone
+        }
+
         if (shared is null)
         {
             foreach (var key in keys)
