@@ -32,6 +32,28 @@ internal static class Circuits
         return ((after - before) / (double)pages, before, after);
     }
 
+    /// <summary>
+    /// Opens <paramref name="pages"/> circuits on a running portal and keeps them open for <paramref name="hold"/>: for
+    /// looking at what a circuit holds (dotnet-gcdump, dotnet-counters) while they are there.
+    /// </summary>
+    public static async Task HoldAsync(string baseUrl, int pages, TimeSpan hold)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        for (var i = 0; i < pages; i++)
+        {
+            await OpenPatientListAsync(browser, baseUrl);
+        }
+
+        Console.WriteLine($"{pages} circuits open on {baseUrl}; holding them for {hold.TotalSeconds:N0} s.");
+        await Task.Delay(hold);
+    }
+
     private static async Task OpenPatientListAsync(IBrowser browser, string baseUrl)
     {
         var context = await browser.NewContextAsync(new() { BaseURL = baseUrl });
