@@ -6,21 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-# The cache tests start and stop their own redis-server processes (the package's own service stays off).
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-if ((${#missing[@]} > 0)); then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "Missing: ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-fi
+# Chromium for the end-to-end tests; redis-server for the cache tests, which start and stop their own servers (the
+# package's own service stays off).
+scripts/require-packages.sh chromium redis-server
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore MedicalPortal.sln

@@ -9,20 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-missing=()
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-if ((${#missing[@]} > 0)); then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "Missing: ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-fi
+scripts/require-packages.sh wrk chromium
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet publish MedicalPortal.Web -c Release -o benchmarks/.out/portal -v quiet --nologo

@@ -92,17 +92,13 @@ internal sealed partial class RedisCacheLayer : IAsyncDisposable
     }
 
     /// <summary>After the commit: the new values, or invalidations where the value is not at hand.</summary>
-    public async Task CompleteAsync(IEnumerable<SharedUpdate> updates, TimeSpan timeToLive, bool begun)
-    {
-        foreach (var update in updates)
-        {
-            await Database.ScriptEvaluateAsync(RedisScripts.Complete, KeysOf(update.Key),
-            [
-                update.Invalidate ? "i" : "p", update.Version, update.Data,
-                (long)timeToLive.TotalMilliseconds, (long)GenerationLifetime.TotalMilliseconds, begun ? "1" : "0",
-            ]);
-        }
-    }
+    public Task CompleteAsync(IEnumerable<SharedUpdate> updates, TimeSpan timeToLive, bool begun) =>
+        // One script per key, all sent at once (the connection pipelines them): keys are independent of each other.
+        Task.WhenAll(updates.Select(update => Database.ScriptEvaluateAsync(RedisScripts.Complete, KeysOf(update.Key),
+        [
+            update.Invalidate ? "i" : "p", update.Version, update.Data,
+            (long)timeToLive.TotalMilliseconds, (long)GenerationLifetime.TotalMilliseconds, begun ? "1" : "0",
+        ])));
 
     /// <summary>Something failed on the way to Redis: stop using it (and this node's memory) until it answers again.</summary>
     public void MarkUnavailable(Exception error)

@@ -35,10 +35,8 @@ internal sealed class InProcess : IAsyncDisposable
             ContentRootPath = data.Directory,
             DisableDefaults = true,
         });
-        var settings = PortalCommand.StartInfo(".", data, []).Environment
-            .Where(e => e.Key.Contains("__", StringComparison.Ordinal) && e.Value is not null)
-            .ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => e.Value);
-        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(PortalCommand.Configuration(data)
+            .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value)));
         builder.Logging.ClearProviders();
         builder.AddMedicalPortalCore();
         builder.AddMedicalPortalData();

@@ -133,6 +133,21 @@ internal static class PortalCommand
     /// <summary>Fixed keys: benchmark data sets are throwaway, and every run must see the same research ids.</summary>
     private const string BenchmarkKey = "YmVuY2htYXJrLWtleS1ub3QtZm9yLXJlYWwtZGF0YS0wMTIzNDU2Nzg5";
 
+    /// <summary>The portal's configuration on <paramref name="data"/>, as environment variable names (<c>__</c>).</summary>
+    public static IReadOnlyDictionary<string, string> Configuration(DataSet data)
+    {
+        var configuration = new Dictionary<string, string>(data.Settings)
+        {
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
+            ["Audit__HmacKey"] = BenchmarkKey,
+            ["Export__PseudonymKey"] = BenchmarkKey,
+            ["Export__Directory"] = Path.Combine(data.Directory, "exports"),
+            ["Security__AccessTokenMinutes"] = "600",
+        };
+        return configuration;
+    }
+
     public static ProcessStartInfo StartInfo(
         string portalDirectory, DataSet data, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings = null)
     {
@@ -150,18 +165,7 @@ internal static class PortalCommand
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning";
-        start.Environment["Audit__HmacKey"] = BenchmarkKey;
-        start.Environment["Export__PseudonymKey"] = BenchmarkKey;
-        start.Environment["Export__Directory"] = Path.Combine(data.Directory, "exports");
-        start.Environment["Security__AccessTokenMinutes"] = "600";
-        foreach (var (key, value) in data.Settings)
-        {
-            start.Environment[key] = value;
-        }
-
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in Configuration(data).Concat(settings ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }
