@@ -117,32 +117,72 @@ internal sealed class AccessLog(
             await _loop;
         }
 
+        /// <summary>
+        /// One context and one prepared insert for the writer's life, opened again after a failure (the connection may
+        /// be what failed). Per batch: lock and read the chain's head, seal, insert, move the head, commit.
+        /// </summary>
         private async Task WriteLoopAsync()
         {
             var batch = new List<(AuditEntry Entry, TaskCompletionSource Durable)>(MaxBatch);
-            while (await _queue.Reader.WaitToReadAsync())
+            var entries = new List<AuditEntry>(MaxBatch);
+            DbContext? context = null;
+            AuditEntryInsert? insert = null;
+            try
             {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                while (await _queue.Reader.WaitToReadAsync())
                 {
-                    batch.Add(item);
-                }
+                    while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                    {
+                        batch.Add(item);
+                        entries.Add(item.Entry);
+                    }
 
-                try
-                {
-                    await using var context = _open();
-                    await using var transaction = await context.Database.BeginTransactionAsync();
-                    await _chain.AppendAsync(context, [.. batch.Select(b => b.Entry)], CancellationToken.None);
-                    await context.SaveChangesAsync();
-                    await transaction.CommitAsync();
-                    batch.ForEach(b => b.Durable.TrySetResult());
-                }
-                catch (Exception e)
-                {
-                    // Nobody gets their data without its access entry: every waiting reader fails.
-                    batch.ForEach(b => b.Durable.TrySetException(e));
-                }
+                    try
+                    {
+                        if (context is null || insert is null)
+                        {
+                            context = _open();
+                            await context.Database.OpenConnectionAsync();
+                            insert = new AuditEntryInsert(context);
+                        }
 
-                batch.Clear();
+                        await using (var transaction = await context.Database.BeginTransactionAsync())
+                        {
+                            await _chain.SealAsync(context, entries, CancellationToken.None);
+                            await insert.InsertAsync(entries, CancellationToken.None);
+                            await transaction.CommitAsync();
+                        }
+
+                        batch.ForEach(b => b.Durable.TrySetResult());
+                    }
+                    catch (Exception e)
+                    {
+                        // Nobody gets their data without its access entry: every waiting reader fails.
+                        batch.ForEach(b => b.Durable.TrySetException(e));
+                        await CloseAsync(context, insert);
+                        (context, insert) = (null, null);
+                    }
+
+                    batch.Clear();
+                    entries.Clear();
+                }
+            }
+            finally
+            {
+                await CloseAsync(context, insert);
+            }
+        }
+
+        private static async ValueTask CloseAsync(DbContext? context, AuditEntryInsert? insert)
+        {
+            if (insert is not null)
+            {
+                await insert.DisposeAsync();
+            }
+
+            if (context is not null)
+            {
+                await context.DisposeAsync();
             }
         }
     }

@@ -11,8 +11,24 @@ namespace MedicalPortal.Data.Audit;
 /// </summary>
 internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
 {
-    /// <summary>Seals and adds <paramref name="entries"/> (sequence and hashes are filled in here) to <paramref name="context"/>.</summary>
+    /// <summary>
+    /// Seals <paramref name="entries"/> (sequence and hashes are filled in here) and adds them to
+    /// <paramref name="context"/>, whose SaveChanges inserts them with the change they record.
+    /// </summary>
     public async Task AppendAsync(DbContext context, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        await SealAsync(context, entries, cancellationToken);
+        foreach (var entry in entries)
+        {
+            context.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// Takes the head's lock, seals <paramref name="entries"/> after the head and moves the head past them, all in the
+    /// context's current transaction. The caller inserts the entries in that same transaction.
+    /// </summary>
+    public async Task SealAsync(DbContext context, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
         {
@@ -40,7 +56,6 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
             entry.PreviousHash = previous;
             entry.Hash = AuditSeal.Compute(keys.Key, entry);
             previous = entry.Hash;
-            context.Add(entry);
         }
 
         var seal = AuditSeal.ForHead(keys.Key, sequence, previous);

@@ -6,6 +6,7 @@ using MedicalPortal.Benchmarks.Micro;
 //   macro --portal DIR [--quick] [--data DIR] [--report FILE]   the table of issue 7, into docs/PERFORMANCE.md
 //   micro [BenchmarkDotNet arguments]                           the hot paths, one at a time
 //   circuits --url URL [--pages N] [--hold SECONDS]             open N patient-list circuits and keep them (for gcdump)
+//   access-log --data DIR [--readers N] [--seconds S]           the read audit alone, in process, on a seeded data set
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(HotPaths).Assembly).Run(args[1..]);
@@ -22,9 +23,30 @@ if (args.Length > 0 && args[0] == "circuits")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "access-log")
+{
+    // For profiling the read audit's writer without HTTP around it (docs/PERFORMANCE.md, finding 3).
+    var data = new DataSet(
+        Path.GetDirectoryName(Path.GetFullPath(Option("--data") ?? throw new ArgumentException("--data DIR (a seeded data set, e.g. benchmarks/.data/quick/shards-2) is required.")))!,
+        int.Parse(Path.GetFileName(Path.GetFullPath(Option("--data")!)).Replace("shards-", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture));
+    var ids = File.ReadAllLines(Path.Combine(data.Directory, "ids.txt")).Where(l => l.Length > 0).ToList();
+    await using var process = await InProcess.OpenAsync(data);
+    var readers = int.Parse(Option("--readers") ?? "32", System.Globalization.CultureInfo.InvariantCulture);
+    var seconds = TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture));
+    await process.RecordReadsAsync(ids, TimeSpan.FromSeconds(5), readers); // warm-up: past tiered compilation
+    var self = System.Diagnostics.Process.GetCurrentProcess();
+    var (user, kernel) = (self.UserProcessorTime, self.PrivilegedProcessorTime);
+    var result = await process.RecordReadsAsync(ids, seconds, readers);
+    self.Refresh();
+    (user, kernel) = (self.UserProcessorTime - user, self.PrivilegedProcessorTime - kernel);
+    Console.WriteLine(System.FormattableString.Invariant(
+        $"{result.RequestsPerSecond:N0} reads recorded/s, p50 {result.P50Milliseconds:N2} ms, p99 {result.P99Milliseconds:N2} ms; CPU per read {user.TotalMicroseconds / result.Requests:N1} µs user + {kernel.TotalMicroseconds / result.Requests:N1} µs kernel ({readers} readers)"));
+    return 0;
+}
+
 if (args.Length == 0 || args[0] != "macro")
 {
-    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS]");
+    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S]");
     return 2;
 }
 

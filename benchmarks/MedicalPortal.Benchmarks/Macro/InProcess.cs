@@ -130,6 +130,36 @@ internal sealed class InProcess : IAsyncDisposable
             all.Count / stop.Elapsed.TotalSeconds, all[all.Count / 2], all[(int)(all.Count * 0.99)], all.Count, 0);
     }
 
+    /// <summary>
+    /// The read audit alone: <paramref name="readers"/> concurrent callers each recording one read of a random patient
+    /// and waiting until it is durable, as every API read does (group commit per shard, decision 0013).
+    /// </summary>
+    public async Task<LoadResult> RecordReadsAsync(IReadOnlyList<string> patientIds, TimeSpan duration, int readers)
+    {
+        var log = Services.GetRequiredService<Core.Audit.IAccessLog>();
+        var actor = new Core.Audit.AuditActor("benchmark-doctor", "doctor@clinic.test");
+        var latencies = new List<double>[readers];
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, readers).Select(reader => Task.Run(async () =>
+        {
+            var random = new Random(reader);
+            var mine = latencies[reader] = [];
+            while (stop.Elapsed < duration)
+            {
+                var patientId = patientIds[random.Next(patientIds.Count)];
+                var started = Stopwatch.GetTimestamp();
+                await log.RecordAsync(
+                    new Core.Audit.AccessRecord(actor, Core.Audit.AuditAction.Read, Resource.Patient, patientId, [Guid.Parse(patientId)]),
+                    CancellationToken.None);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        })));
+
+        var all = latencies.SelectMany(l => l).Order().ToList();
+        return new LoadResult(
+            all.Count / stop.Elapsed.TotalSeconds, all[all.Count / 2], all[(int)(all.Count * 0.99)], all.Count, 0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_host is IAsyncDisposable disposable)

@@ -159,6 +159,31 @@ public sealed class AccessLogTests : IAsyncLifetime
         Assert.All(await _db.Get<IAuditStore>().VerifyAsync(None), v => Assert.True(v.IsIntact, v.Problem?.Description));
     }
 
+    [Fact]
+    public async Task GetAsync_ReadEntry_IsStoredInTheSameFormAsAChangeEntryWrittenBySaveChanges()
+    {
+        // The access log inserts its entries with its own prepared statement; SaveChanges writes the change entries.
+        // Both must store every column alike (type and form), or queries (by patient, by time) would miss one kind.
+        var patient = await AddPatientAsync("shard-1");
+        await Patients.GetAsync(Reader, patient.Id, None);
+        var (create, read) = (await AuditTrail.EntriesAsync(_db, "shard-1")) switch
+        {
+            var all => (all.Single(e => e.Action == nameof(AuditAction.Create)).Sequence, all.Single(e => e.Action == nameof(AuditAction.Read)).Sequence),
+        };
+
+        foreach (var column in new[] { "Timestamp", "PatientId", "ResourceId", "Hash", "PreviousHash" })
+        {
+            var shape = $"SELECT typeof(\"{column}\") || ':' || length(\"{column}\") FROM \"AuditLog\" WHERE \"Sequence\" = $sequence";
+            Assert.Equal(
+                await AuditTrail.ScalarAsync(_db, "shard-1", shape, ("$sequence", create)),
+                await AuditTrail.ScalarAsync(_db, "shard-1", shape, ("$sequence", read)));
+        }
+
+        Assert.Equal(
+            await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = $s", ("$s", create)),
+            await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = $s", ("$s", read)));
+    }
+
     private async Task<PatientDto> AddPatientAsync(string shard, string family = "Example") =>
         await _db.Get<IPatientStore>().AddAsync(TestPatients.New(family: family, id: TestPatients.IdOnShard(Map, shard)), None);
 
