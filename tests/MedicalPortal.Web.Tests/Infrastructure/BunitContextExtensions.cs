@@ -23,7 +23,12 @@ public static class BunitContextExtensions
     /// context is disposed) and initializes them; adds MudBlazor, the clinic clock (UTC), loose JS interop, an
     /// interactive Server renderer, and a signed-in user holding <paramref name="roles"/>.
     /// </summary>
-    public static async Task<BunitAuthorizationContext> AddTestServicesAsync(this BunitContext context, params string[] roles)
+    public static Task<BunitAuthorizationContext> AddTestServicesAsync(this BunitContext context, params string[] roles) =>
+        context.AddTestServicesAsync(configure: null, roles);
+
+    /// <summary>The same, with <paramref name="configure"/> run after the portal's registrations (to wrap one of them).</summary>
+    public static async Task<BunitAuthorizationContext> AddTestServicesAsync(
+        this BunitContext context, Action<IServiceCollection>? configure, params string[] roles)
     {
         ArgumentNullException.ThrowIfNull(context);
         var directory = TestDatabaseSettings.NewDirectory();
@@ -38,6 +43,7 @@ public static class BunitContextExtensions
         services.AddMudServices();
         services.AddSingleton(Options.Create(new ClinicOptions { TimeZone = "UTC" }));
         services.AddSingleton<ClinicClock>();
+        configure?.Invoke(services);
 
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized("test.user@clinic.test");

@@ -52,6 +52,25 @@ public sealed class PatientListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Search_TypedWhileTheFirstPageIsStillLoading_ShowsTheSearchOnceBothFinish()
+    {
+        // Arrange: the first page is slow to come; the user starts typing before it arrives.
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor, GatedPatientStore.Install);
+        var cut = Render<PatientList>();
+        cut.Find("input[aria-label='Search patients']").Input("famtestc");
+
+        // Act: the first page arrives within the search's debounce, and the grid shows it.
+        Services.GetRequiredService<GatedPatientStore>().Open();
+
+        // Assert: the search still runs, with the typed text, and its result is what stays on screen.
+        var expected = seeded.Where(p => p.FamilyName == "Famtestc").InListOrder().Select(Row).ToList();
+        cut.WaitForAssertion(() => Assert.Equal(expected, Rows(cut)), _patience);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(expected, Rows(cut));
+        Assert.Equal("famtestc", cut.Find("input[aria-label='Search patients']").GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task Search_TextMatchingNobody_ShowsTheNoMatchMessage()
     {
         // Arrange
@@ -203,9 +222,9 @@ public sealed class PatientListTests : ComponentTestContext
     }
 
     /// <summary>30 patients (10 family names x 3 given names), stored out of list order.</summary>
-    private async Task<List<PatientDto>> SeedThirtyAsync(string role)
+    private async Task<List<PatientDto>> SeedThirtyAsync(string role, Action<IServiceCollection>? configure = null)
     {
-        await this.AddTestServicesAsync(role);
+        await this.AddTestServicesAsync(configure, role);
         string[] givens = ["Cleo", "Abe", "Bo"];
         var names = Enumerable.Range(0, 30)
             .Select(i => (i * 7) % 30)
