@@ -13,6 +13,9 @@ internal static class PatientFormat
         _ => "Unknown",
     };
 
+    /// <summary>A date as the clinic writes it everywhere: 1984-03-09 (ISO 8601, whatever the browser's culture).</summary>
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string FullName(PatientDto patient) => $"{patient.GivenName} {patient.FamilyName}";
 
     public static string Address(PatientDto patient)

@@ -31,7 +31,22 @@ public sealed class PatientListTests : ComponentTestContext
         cut.WaitForAssertion(() => Assert.Equal(expected, Rows(cut)), _patience);
         Assert.Equal("Page 1", PageNumber(cut));
         Assert.True(PagerButton(cut, "Previous page").HasAttribute("disabled"));
+        var first = seeded.InListOrder().First();
+        Assert.Equal(
+            ["Family name", "Given name", "MRN", "Birth date", "Sex", "Phone"],
+            cut.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal(
+            [first.FamilyName, first.GivenName, first.Mrn, first.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), PatientSexText(first), first.Phone ?? ""],
+            cut.Find("tbody tr.mud-table-row").QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
     }
+
+    private static string PatientSexText(PatientDto patient) => patient.Sex switch
+    {
+        Sex.Female => "Female",
+        Sex.Male => "Male",
+        Sex.Other => "Other",
+        _ => "Unknown",
+    };
 
     [Fact]
     public async Task Search_TypedText_ShowsOnlyMatchingPatientsAfterTheDebounce()
