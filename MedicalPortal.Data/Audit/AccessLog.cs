@@ -28,7 +28,8 @@ internal sealed class AccessLog(
 {
     private const int MaxBatch = 500;
 
-    private readonly ConcurrentDictionary<string, Writer> _writers = new(StringComparer.OrdinalIgnoreCase);
+    // Lazy: two first readers of a database at once must not start two writers (each with its loop) for it.
+    private readonly ConcurrentDictionary<string, Lazy<Writer>> _writers = new(StringComparer.OrdinalIgnoreCase);
 
     public Task RecordAsync(AccessRecord access, CancellationToken cancellationToken)
     {
@@ -38,22 +39,28 @@ internal sealed class AccessLog(
             return Task.CompletedTask;
         }
 
+        // One patient (every record read): no grouping, no second task.
+        if (access.PatientIds.Count == 1)
+        {
+            var shard = map.ShardForPatient(access.PatientIds[0]);
+            return WriterFor(shard, () => shards.Create(shard)).EnqueueAsync(EntryFor(access, access.PatientIds), cancellationToken);
+        }
+
         var perShard = access.PatientIds.Distinct().GroupBy(map.ShardForPatient);
         return Task.WhenAll(perShard.Select(group =>
-        {
-            var entry = new AuditEntry
-            {
-                ActorId = access.Actor.AccountId,
-                ActorName = access.Actor.Name,
-                Action = access.Action.ToString(),
-                Resource = access.Resource.ToString(),
-                ResourceId = access.ResourceId,
-                PatientId = access.PatientIds.Count == 1 ? access.PatientIds[0] : null,
-                PatientIds = JsonSerializer.Serialize(group.ToList(), AuditJson.Default.ListGuid),
-            };
-            return WriterFor(group.Key, () => shards.Create(group.Key)).EnqueueAsync(entry, cancellationToken);
-        }));
+            WriterFor(group.Key, () => shards.Create(group.Key)).EnqueueAsync(EntryFor(access, [.. group]), cancellationToken)));
     }
+
+    private static AuditEntry EntryFor(AccessRecord access, IReadOnlyList<Guid> shown) => new()
+    {
+        ActorId = access.Actor.AccountId,
+        ActorName = access.Actor.Name,
+        Action = access.Action.ToString(),
+        Resource = access.Resource.ToString(),
+        ResourceId = access.ResourceId,
+        PatientId = access.PatientIds.Count == 1 ? access.PatientIds[0] : null,
+        PatientIds = JsonSerializer.Serialize(shown.ToList(), AuditJson.Default.ListGuid),
+    };
 
     public Task RecordExportAsync(AuditActor actor, Guid studyId, int rows, int suppressedPatients, CancellationToken cancellationToken)
     {
@@ -73,13 +80,13 @@ internal sealed class AccessLog(
     }
 
     private Writer WriterFor(string database, Func<DbContext> open) =>
-        _writers.GetOrAdd(database, _ => new Writer(open, chain));
+        (_writers.TryGetValue(database, out var writer) ? writer : _writers.GetOrAdd(database, _ => new Lazy<Writer>(() => new Writer(open, chain)))).Value;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var writer in _writers.Values)
+        foreach (var writer in _writers.Values.Where(w => w.IsValueCreated))
         {
-            await writer.DisposeAsync();
+            await writer.Value.DisposeAsync();
         }
     }
 
@@ -118,15 +125,15 @@ internal sealed class AccessLog(
         }
 
         /// <summary>
-        /// One context and one prepared insert for the writer's life, opened again after a failure (the connection may
-        /// be what failed). Per batch: lock and read the chain's head, seal, insert, move the head, commit.
+        /// One context and one set of prepared statements for the writer's life, opened again after a failure (the
+        /// connection may be what failed). Per batch: lock and read the chain's head, seal, insert, move the head, commit.
         /// </summary>
         private async Task WriteLoopAsync()
         {
             var batch = new List<(AuditEntry Entry, TaskCompletionSource Durable)>(MaxBatch);
             var entries = new List<AuditEntry>(MaxBatch);
             DbContext? context = null;
-            AuditEntryInsert? insert = null;
+            AuditChainStatements? statements = null;
             try
             {
                 while (await _queue.Reader.WaitToReadAsync())
@@ -139,17 +146,16 @@ internal sealed class AccessLog(
 
                     try
                     {
-                        if (context is null || insert is null)
+                        if (context is null || statements is null)
                         {
                             context = _open();
                             await context.Database.OpenConnectionAsync();
-                            insert = new AuditEntryInsert(context);
+                            statements = new AuditChainStatements(context);
                         }
 
                         await using (var transaction = await context.Database.BeginTransactionAsync())
                         {
-                            await _chain.SealAsync(context, entries, CancellationToken.None);
-                            await insert.InsertAsync(entries, CancellationToken.None);
+                            await _chain.AppendAsync(statements, entries, CancellationToken.None);
                             await transaction.CommitAsync();
                         }
 
@@ -159,8 +165,8 @@ internal sealed class AccessLog(
                     {
                         // Nobody gets their data without its access entry: every waiting reader fails.
                         batch.ForEach(b => b.Durable.TrySetException(e));
-                        await CloseAsync(context, insert);
-                        (context, insert) = (null, null);
+                        await CloseAsync(context, statements);
+                        (context, statements) = (null, null);
                     }
 
                     batch.Clear();
@@ -169,15 +175,15 @@ internal sealed class AccessLog(
             }
             finally
             {
-                await CloseAsync(context, insert);
+                await CloseAsync(context, statements);
             }
         }
 
-        private static async ValueTask CloseAsync(DbContext? context, AuditEntryInsert? insert)
+        private static async ValueTask CloseAsync(DbContext? context, AuditChainStatements? statements)
         {
-            if (insert is not null)
+            if (statements is not null)
             {
-                await insert.DisposeAsync();
+                await statements.DisposeAsync();
             }
 
             if (context is not null)

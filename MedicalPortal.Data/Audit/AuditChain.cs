@@ -17,19 +17,6 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
     /// </summary>
     public async Task AppendAsync(DbContext context, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        await SealAsync(context, entries, cancellationToken);
-        foreach (var entry in entries)
-        {
-            context.Add(entry);
-        }
-    }
-
-    /// <summary>
-    /// Takes the head's lock, seals <paramref name="entries"/> after the head and moves the head past them, all in the
-    /// context's current transaction. The caller inserts the entries in that same transaction.
-    /// </summary>
-    public async Task SealAsync(DbContext context, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
-    {
         if (entries.Count == 0)
         {
             return;
@@ -43,11 +30,39 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
         await context.Database.ExecuteSqlRawAsync(
             "UPDATE \"AuditChainHead\" SET \"Sequence\" = \"Sequence\" WHERE \"Id\" = 1", cancellationToken);
         var head = await context.Set<AuditChainHead>().AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
+        var moved = Seal(head.Sequence, head.Hash, entries);
+        foreach (var entry in entries)
+        {
+            context.Add(entry);
+        }
 
+        await context.Database.ExecuteSqlAsync(
+            $"UPDATE \"AuditChainHead\" SET \"Sequence\" = {moved.Sequence}, \"Hash\" = {moved.Hash}, \"Seal\" = {moved.Seal} WHERE \"Id\" = 1",
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The same through prepared <paramref name="statements"/>, in their context's current transaction: lock and read
+    /// the head, seal, insert the entries, move the head.
+    /// </summary>
+    public async Task AppendAsync(AuditChainStatements statements, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
+        var moved = Seal(sequence, hash, entries);
+        await statements.InsertAsync(entries, cancellationToken);
+        await statements.MoveHeadAsync(moved, cancellationToken);
+    }
+
+    /// <summary>Numbers and seals <paramref name="entries"/> after the head; returns the head that follows them.</summary>
+    private AuditChainHead Seal(long sequence, byte[] previous, IReadOnlyList<AuditEntry> entries)
+    {
         var now = AuditSeal.Truncate(clock.GetUtcNow());
         var correlation = Activity.Current?.TraceId.ToString();
-        var sequence = head.Sequence;
-        var previous = head.Hash;
         foreach (var entry in entries)
         {
             entry.Sequence = ++sequence;
@@ -58,9 +73,6 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
             previous = entry.Hash;
         }
 
-        var seal = AuditSeal.ForHead(keys.Key, sequence, previous);
-        await context.Database.ExecuteSqlAsync(
-            $"UPDATE \"AuditChainHead\" SET \"Sequence\" = {sequence}, \"Hash\" = {previous}, \"Seal\" = {seal} WHERE \"Id\" = 1",
-            cancellationToken);
+        return new AuditChainHead { Sequence = sequence, Hash = previous, Seal = AuditSeal.ForHead(keys.Key, sequence, previous) };
     }
 }

@@ -1,0 +1,140 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace MedicalPortal.Data.Audit;
+
+/// <summary>
+/// A database chain's statements, prepared once on a context's open connection: lock and read the head, insert an
+/// entry, move the head. For the access log's writer, which appends many small batches and gains nothing from change
+/// tracking or from building its SQL again for each one (docs/PERFORMANCE.md, finding 3). Tables, columns and
+/// parameter conversions all come from the context's model and its provider's type mappings, so an entry is stored
+/// exactly as SaveChanges would store it and reads back (and verifies) the same.
+/// </summary>
+internal sealed class AuditChainStatements : IAsyncDisposable
+{
+    private readonly DbContext _context;
+    private readonly DbCommand _lockHead;
+    private readonly DbCommand _readHead;
+    private readonly Statement _insert;
+    private readonly Statement _moveHead;
+
+    public AuditChainStatements(DbContext context)
+    {
+        _context = context;
+        var sql = context.GetService<ISqlGenerationHelper>();
+        var entries = Table.Of<AuditEntry>(context, sql);
+        var head = Table.Of<AuditChainHead>(context, sql);
+        string Quoted(Table table, string property) => sql.DelimitIdentifier(table.ColumnOf(property).Name);
+        var isHead = $"{Quoted(head, nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId}";
+        var sequence = Quoted(head, nameof(AuditChainHead.Sequence));
+
+        // The first statement writes the head row: it takes the write lock (SQLite) or the row's lock before the read.
+        _lockHead = Command($"UPDATE {head.Name} SET {sequence} = {sequence} WHERE {isHead}");
+        _readHead = Command($"SELECT {sequence}, {Quoted(head, nameof(AuditChainHead.Hash))} FROM {head.Name} WHERE {isHead}");
+
+        var inserted = entries.Columns;
+        _insert = new Statement(
+            Command($"INSERT INTO {entries.Name} ({string.Join(", ", inserted.Select(c => sql.DelimitIdentifier(c.Name)))}) " +
+                    $"VALUES ({string.Join(", ", inserted.Select(c => c.Placeholder))})"),
+            inserted);
+
+        var moved = new[] { nameof(AuditChainHead.Sequence), nameof(AuditChainHead.Hash), nameof(AuditChainHead.Seal) }
+            .Select(head.ColumnOf).ToArray();
+        _moveHead = new Statement(
+            Command($"UPDATE {head.Name} SET {string.Join(", ", moved.Select(c => $"{sql.DelimitIdentifier(c.Name)} = {c.Placeholder}"))} WHERE {isHead}"),
+            moved);
+    }
+
+    /// <summary>Locks the head row and reads it, in the context's current transaction.</summary>
+    public async Task<(long Sequence, byte[] Hash)> LockHeadAsync(CancellationToken cancellationToken)
+    {
+        await Enlist(_lockHead).ExecuteNonQueryAsync(cancellationToken);
+        await using var reader = await Enlist(_readHead).ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The audit chain has no head row.");
+        }
+
+        return (reader.GetFieldValue<long>(0), reader.GetFieldValue<byte[]>(1));
+    }
+
+    /// <summary>Inserts <paramref name="entries"/>, already sealed.</summary>
+    public async Task InsertAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries)
+        {
+            await _insert.ExecuteAsync(this, entry, cancellationToken);
+        }
+    }
+
+    /// <summary>Moves the head to <paramref name="head"/>.</summary>
+    public Task MoveHeadAsync(AuditChainHead head, CancellationToken cancellationToken) =>
+        _moveHead.ExecuteAsync(this, head, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lockHead.DisposeAsync();
+        await _readHead.DisposeAsync();
+        await _insert.Command.DisposeAsync();
+        await _moveHead.Command.DisposeAsync();
+    }
+
+    private DbCommand Command(string text)
+    {
+        var command = _context.Database.GetDbConnection().CreateCommand();
+        command.CommandText = text;
+        return command;
+    }
+
+    private DbCommand Enlist(DbCommand command)
+    {
+        command.Transaction = _context.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("The audit chain is written inside a transaction.");
+        return command;
+    }
+
+    private sealed record Statement(DbCommand Command, IReadOnlyList<Column> Columns)
+    {
+        public async Task ExecuteAsync(AuditChainStatements owner, object row, CancellationToken cancellationToken)
+        {
+            var command = owner.Enlist(Command);
+            command.Parameters.Clear();
+            foreach (var column in Columns)
+            {
+                command.Parameters.Add(column.Mapping.CreateParameter(
+                    command, column.Parameter, column.Getter.GetClrValueUsingContainingEntity(row), column.Nullable));
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private sealed record Column(
+        string Property, string Name, string Parameter, string Placeholder, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable);
+
+    private sealed record Table(string Name, IReadOnlyList<Column> Columns)
+    {
+        public Column ColumnOf(string property) => Columns.Single(c => c.Property == property);
+
+        public static Table Of<T>(DbContext context, ISqlGenerationHelper sql)
+        {
+            var entityType = context.Model.FindEntityType(typeof(T))
+                ?? throw new InvalidOperationException($"The context does not map {typeof(T).Name}.");
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var prefix = typeof(T).Name;
+            return new Table(
+                sql.DelimitIdentifier(table.Name, table.Schema),
+                [.. entityType.GetProperties().Select((property, i) => new Column(
+                    property.Name,
+                    property.GetColumnName(table) ?? throw new InvalidOperationException($"{property.Name} has no column."),
+                    sql.GenerateParameterName($"{prefix}{i}"),
+                    sql.GenerateParameterNamePlaceholder($"{prefix}{i}"),
+                    property.GetRelationalTypeMapping(),
+                    property.GetGetter(),
+                    property.IsNullable))]);
+        }
+    }
+}
