@@ -50,8 +50,9 @@ internal sealed class Suite(SuiteOptions options)
                 "cached", ">= 0.6x baseline");
             await CompareAsync(portal, "Patient search, 2 shards", "search.lua", token, new() { ["BENCH_TERMS"] = termsFile }, "search-2", "");
             await CompareAsync(portal, "Record a visit (HTTP)", "visit.lua", token, new() { ["BENCH_IDS"] = idsFile }, "visit-http", "");
+            // More rounds: the one figure the first two full runs did not agree on (0.10x against 0.20x of cached reads).
             await CompareAsync(portal, "Mixed: 80% reads, 15% searches, 5% writes", "mixed.lua", token,
-                new() { ["BENCH_IDS"] = idsFile, ["BENCH_TERMS"] = termsFile }, "mixed", ">= 0.4x cached read");
+                new() { ["BENCH_IDS"] = idsFile, ["BENCH_TERMS"] = termsFile }, "mixed", ">= 0.4x cached read", rounds: options.Rounds + 2);
         }
 
         // Memory figures with the workstation collector, which collects as it goes: the server collector lets garbage
@@ -88,7 +89,8 @@ internal sealed class Suite(SuiteOptions options)
     }
 
     private async Task CompareAsync(
-        PortalProcess portal, string name, string script, string token, Dictionary<string, string> environment, string key, string target)
+        PortalProcess portal, string name, string script, string token, Dictionary<string, string> environment, string key, string target,
+        int? rounds = null)
     {
         environment["BENCH_TOKEN"] = token;
         Console.WriteLine($"- {name}");
@@ -98,7 +100,7 @@ internal sealed class Suite(SuiteOptions options)
         LoadResult best;
         var baselines = new List<LoadResult>();
         var runs = new List<LoadResult>();
-        for (var round = 0; round < options.Rounds; round++)
+        for (var round = 0; round < (rounds ?? options.Rounds); round++)
         {
             var baseline = await _wrk.RunAsync(portal.BaseUrl, "ping.lua", environment);
             var run = await _wrk.RunAsync(portal.BaseUrl, script, environment);
@@ -234,7 +236,7 @@ internal sealed class Suite(SuiteOptions options)
             .AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine()}")
             .AppendLine(CultureInfo.InvariantCulture, $"- Commit: {await CommitAsync()}")
             .AppendLine(CultureInfo.InvariantCulture, $"- Data set: {options.Patients:N0} seeded patients x {options.VisitsPerPatient} visits (+300 demo patients), SQLite, 2 shards unless named")
-            .AppendLine(CultureInfo.InvariantCulture, $"- Load: wrk, 2 threads, {options.Connections} connections, {options.Rounds} rounds of {options.Duration.TotalSeconds:N0} s alternated with the baseline; medians")
+            .AppendLine(CultureInfo.InvariantCulture, $"- Load: wrk, 2 threads, {options.Connections} connections, {options.Rounds} rounds ({options.Rounds + 2} for the mixed load) of {options.Duration.TotalSeconds:N0} s alternated with the baseline; medians")
             .AppendLine();
         await File.WriteAllTextAsync(options.ReportFile, PerformanceDocument.With(await ReadExistingAsync(), header + table.ToString()));
         Console.WriteLine($"Written to {options.ReportFile}");
