@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Text.Json;
 using System.Threading.Channels;
 using System.Globalization;
@@ -179,16 +180,34 @@ internal sealed class AccessLog(
             }
         }
 
+        /// <summary>
+        /// Closes a connection that failed or is no longer needed. Never throws: if the loop ended here, every later
+        /// reader would wait forever for an entry nobody writes.
+        /// </summary>
         private static async ValueTask CloseAsync(DbContext? context, AuditChainStatements? statements)
         {
-            if (statements is not null)
+            try
             {
-                await statements.DisposeAsync();
+                if (statements is not null)
+                {
+                    await statements.DisposeAsync();
+                }
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or ObjectDisposedException)
+            {
+                // The connection is already broken; the next batch opens a new one.
             }
 
-            if (context is not null)
+            try
             {
-                await context.DisposeAsync();
+                if (context is not null)
+                {
+                    await context.DisposeAsync();
+                }
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or ObjectDisposedException)
+            {
+                // As above.
             }
         }
     }

@@ -19,11 +19,11 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
 
     public override DbContextOptions CatalogOptions(string connectionString) =>
         new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseIdentitySchema().UseSqlite(Resolve(connectionString))
-            .AddInterceptors(Interceptors).UseLoggerFactory(LoggerFactory).Options;
+            .AddInterceptors(Interceptors).AddInterceptors(SqliteBusyTimeout.Instance).UseLoggerFactory(LoggerFactory).Options;
 
     public override DbContextOptions ShardOptions(string connectionString) =>
         new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(Resolve(connectionString))
-            .AddInterceptors(Interceptors).UseLoggerFactory(LoggerFactory).Options;
+            .AddInterceptors(Interceptors).AddInterceptors(SqliteBusyTimeout.Instance).UseLoggerFactory(LoggerFactory).Options;
 
     public override CatalogDbContext NewCatalog(DbContextOptions options) =>
         new SqliteCatalogDbContext((DbContextOptions<SqliteCatalogDbContext>)options);

@@ -31,6 +31,23 @@ public sealed class DatabaseInitializerTests
     }
 
     [Fact]
+    public async Task OpenedConnections_CatalogAndShards_LetSqliteWaitForTheWriteLock()
+    {
+        // Without a busy timeout, Microsoft.Data.Sqlite sleeps 150 ms whenever two writers meet on a file.
+        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1);
+        await using var catalog = await db.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
+        await using var shard = db.OpenShard("shard-0");
+
+        foreach (DbContext context in new DbContext[] { catalog, shard })
+        {
+            await context.Database.OpenConnectionAsync();
+            await using var command = context.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout;";
+            Assert.Equal(30_000L, (long)(await command.ExecuteScalarAsync())!);
+        }
+    }
+
+    [Fact]
     public async Task Migrations_MatchTheModel_NoChangeIsLeftWithoutAMigration()
     {
         await using var db = await ShardedDatabase.CreateAsync(shardCount: 1);
