@@ -9,7 +9,7 @@ namespace MedicalPortal.Data.Audit;
 /// <summary>
 /// A database chain's statements, prepared once on a context's open connection: lock and read the head, insert an
 /// entry, move the head. For the access log's writer, which appends many small batches and gains nothing from change
-/// tracking or from building its SQL again for each one (docs/PERFORMANCE.md, finding 3). Tables, columns and
+/// tracking or from building its SQL again for each one (docs/PERFORMANCE.md, finding 1). Tables, columns and
 /// parameter conversions all come from the context's model and its provider's type mappings, so an entry is stored
 /// exactly as SaveChanges would store it and reads back (and verifies) the same.
 /// </summary>

@@ -25,10 +25,15 @@ if (args.Length > 0 && args[0] == "circuits")
 
 if (args.Length > 0 && args[0] == "access-log")
 {
-    // For profiling the read audit's writer without HTTP around it (docs/PERFORMANCE.md, finding 3).
-    var data = new DataSet(
-        Path.GetDirectoryName(Path.GetFullPath(Option("--data") ?? throw new ArgumentException("--data DIR (a seeded data set, e.g. benchmarks/.data/quick/shards-2) is required.")))!,
-        int.Parse(Path.GetFileName(Path.GetFullPath(Option("--data")!)).Replace("shards-", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture));
+    // For profiling the read audit's writer without HTTP around it (docs/PERFORMANCE.md, finding 1). It adds audit
+    // entries to the data set: point it at a copy (cp -r benchmarks/.data/quick/shards-2 /tmp/shards-2).
+    var folder = Path.GetFullPath(Option("--data") ?? throw new ArgumentException("--data DIR (a copy of a seeded data set, e.g. of benchmarks/.data/quick/shards-2) is required."));
+    if (!int.TryParse(Path.GetFileName(folder).Replace("shards-", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, out var shardCount))
+    {
+        throw new ArgumentException($"--data names a data set folder, shards-N (the suite's layout): '{folder}' is not one.");
+    }
+
+    var data = new DataSet(Path.GetDirectoryName(folder)!, shardCount);
     var ids = File.ReadAllLines(Path.Combine(data.Directory, "ids.txt")).Where(l => l.Length > 0).ToList();
     await using var process = await InProcess.OpenAsync(data);
     var readers = int.Parse(Option("--readers") ?? "32", System.Globalization.CultureInfo.InvariantCulture);
