@@ -100,34 +100,19 @@ internal sealed class InProcess : IAsyncDisposable
         };
         var birthDate = new DateOnly(1970, 1, 1);
 
-        var latencies = new List<double>[workers];
-        var stop = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        return await LoadAsync(patientIds, duration, workers, async patientId =>
         {
-            var random = new Random(worker);
-            var mine = latencies[worker] = [];
-            while (stop.Elapsed < duration)
+            if (efOnly)
             {
-                var patientId = Guid.Parse(patientIds[random.Next(patientIds.Count)]);
-                var started = Stopwatch.GetTimestamp();
-                if (efOnly)
-                {
-                    await using var context = plain.NewShard(shardOptions[map.ShardForPatient(patientId)]);
-                    context.Visits.Add(Visit.Record(patientId, birthDate, input, DateTimeOffset.UtcNow));
-                    await context.SaveChangesAsync();
-                }
-                else
-                {
-                    await service.RecordAsync(doctor, patientId, input, CancellationToken.None);
-                }
-
-                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                await using var context = plain.NewShard(shardOptions[map.ShardForPatient(patientId)]);
+                context.Visits.Add(Visit.Record(patientId, birthDate, input, DateTimeOffset.UtcNow));
+                await context.SaveChangesAsync();
             }
-        })));
-
-        var all = latencies.SelectMany(l => l).Order().ToList();
-        return new LoadResult(
-            all.Count / stop.Elapsed.TotalSeconds, all[all.Count / 2], all[(int)(all.Count * 0.99)], all.Count, 0);
+            else
+            {
+                await service.RecordAsync(doctor, patientId, input, CancellationToken.None);
+            }
+        });
     }
 
     /// <summary>
@@ -138,19 +123,29 @@ internal sealed class InProcess : IAsyncDisposable
     {
         var log = Services.GetRequiredService<Core.Audit.IAccessLog>();
         var actor = new Core.Audit.AuditActor("benchmark-doctor", "doctor@clinic.test");
-        var latencies = new List<double>[readers];
+        return await LoadAsync(patientIds, duration, readers, patientId => log.RecordAsync(
+            new Core.Audit.AccessRecord(actor, Core.Audit.AuditAction.Read, Resource.Patient, patientId.ToString("D"), [patientId]),
+            CancellationToken.None));
+    }
+
+    /// <summary>
+    /// <paramref name="workers"/> concurrent callers, each running <paramref name="operation"/> on random patients from
+    /// <paramref name="patientIds"/> until <paramref name="duration"/> is up; throughput and latency of all their calls.
+    /// </summary>
+    private static async Task<LoadResult> LoadAsync(
+        IReadOnlyList<string> patientIds, TimeSpan duration, int workers, Func<Guid, Task> operation)
+    {
+        var latencies = new List<double>[workers];
         var stop = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, readers).Select(reader => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
-            var random = new Random(reader);
-            var mine = latencies[reader] = [];
+            var random = new Random(worker);
+            var mine = latencies[worker] = [];
             while (stop.Elapsed < duration)
             {
-                var patientId = patientIds[random.Next(patientIds.Count)];
+                var patientId = Guid.Parse(patientIds[random.Next(patientIds.Count)]);
                 var started = Stopwatch.GetTimestamp();
-                await log.RecordAsync(
-                    new Core.Audit.AccessRecord(actor, Core.Audit.AuditAction.Read, Resource.Patient, patientId, [Guid.Parse(patientId)]),
-                    CancellationToken.None);
+                await operation(patientId);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         })));
