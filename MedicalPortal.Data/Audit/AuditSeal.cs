@@ -25,7 +25,7 @@ internal static class AuditSeal
     public static byte[] Compute(byte[] key, AuditEntry entry, long? asSequence = null)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
+        buffer.ResetWrittenCount(); // in case a seal failed half-way on this thread
         buffer.Write(entry.PreviousHash);
         var json = t_json ??= new Utf8JsonWriter(buffer);
         json.Reset(buffer);
@@ -68,7 +68,12 @@ internal static class AuditSeal
         }
 
         var seal = new byte[HMACSHA256.HashSizeInBytes];
-        if (!mac.Mac.TryComputeHash(buffer.WrittenSpan, seal, out _))
+        var computed = mac.Mac.TryComputeHash(buffer.WrittenSpan, seal, out _);
+
+        // The canonical form holds the entry's values (changed fields of a patient record among them): leave none of it
+        // behind in the reused buffer.
+        buffer.Clear();
+        if (!computed)
         {
             throw new CryptographicException("The audit seal could not be computed.");
         }
