@@ -86,7 +86,7 @@ internal sealed partial class RecordCache(
         {
             read = await shared.ReadAsync(key);
         }
-        catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e))
+        catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e, cancellationToken))
         {
             shared.MarkUnavailable(e);
             metrics.Miss();
@@ -116,7 +116,7 @@ internal sealed partial class RecordCache(
                 local.TryFill(key, localStamp, new LocalEntry(fresh, version), lifetime);
             }
         }
-        catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e))
+        catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e, cancellationToken))
         {
             shared.MarkUnavailable(e);
         }
@@ -160,7 +160,7 @@ internal sealed partial class RecordCache(
                 await shared.BeginAsync(keys);
                 begun = true;
             }
-            catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e))
+            catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e, cancellationToken))
             {
                 shared.MarkUnavailable(e);
             }
@@ -226,7 +226,7 @@ internal sealed partial class RecordCache(
                 await shared.EvictEverywhereAsync(keys);
             }
         }
-        catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e))
+        catch (Exception e) when (RedisCacheLayer.IsRedisFailure(e, CancellationToken.None))
         {
             shared.MarkUnavailable(e);
             shared.RecordMissedWrite();

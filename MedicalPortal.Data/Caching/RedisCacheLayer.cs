@@ -130,6 +130,15 @@ internal sealed partial class RedisCacheLayer : IAsyncDisposable
     /// </summary>
     public static bool IsRedisFailure(Exception error) => error is not OperationCanceledException;
 
+    /// <summary>
+    /// The same for a call made on behalf of a caller holding <paramref name="caller"/>. StackExchange.Redis takes no
+    /// cancellation token, so a cancellation it throws is its own: a command abandoned when the connection dropped.
+    /// That is Redis failing, and the record must come from the database instead; only the caller's own cancellation
+    /// goes on up.
+    /// </summary>
+    public static bool IsRedisFailure(Exception error, CancellationToken caller) =>
+        error is not OperationCanceledException || !caller.IsCancellationRequested;
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
