@@ -67,6 +67,23 @@ public sealed class PatientListTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Search_FieldLosesFocusBeforeTheDebounce_StillSearches()
+    {
+        // MudBlazor validates a field when it loses focus; a debounce still pending then is cut short and the value set
+        // at once, without the debounce's own callback. The search must run all the same.
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
+        var search = cut.Find("input[aria-label='Search patients']");
+
+        search.Input("famtestc");
+        await cut.InvokeAsync(() => cut.Find("input[aria-label='Search patients']").Blur());
+
+        var expected = seeded.Where(p => p.FamilyName == "Famtestc").InListOrder().Select(Row).ToList();
+        cut.WaitForAssertion(() => Assert.Equal(expected, Rows(cut)), _patience);
+    }
+
+    [Fact]
     public async Task Search_TypedWhileTheFirstPageIsStillLoading_ShowsTheSearchOnceBothFinish()
     {
         // Arrange: the first page is slow to come; the user starts typing before it arrives.
