@@ -27,18 +27,16 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
             throw new InvalidOperationException("Audit entries must be appended inside the transaction of the change they record.");
         }
 
-        await context.Database.ExecuteSqlRawAsync(
-            "UPDATE \"AuditChainHead\" SET \"Sequence\" = \"Sequence\" WHERE \"Id\" = 1", cancellationToken);
-        var head = await context.Set<AuditChainHead>().AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
-        var moved = Seal(head.Sequence, head.Hash, entries);
+        // The same head statements as the access log's writer, built for this one save.
+        await using var statements = new AuditChainStatements(context);
+        var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
+        var moved = Seal(sequence, hash, entries);
         foreach (var entry in entries)
         {
             context.Add(entry);
         }
 
-        await context.Database.ExecuteSqlAsync(
-            $"UPDATE \"AuditChainHead\" SET \"Sequence\" = {moved.Sequence}, \"Hash\" = {moved.Hash}, \"Seal\" = {moved.Seal} WHERE \"Id\" = 1",
-            cancellationToken);
+        await statements.MoveHeadAsync(moved, cancellationToken);
     }
 
     /// <summary>
