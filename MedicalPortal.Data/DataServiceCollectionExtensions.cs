@@ -21,7 +21,6 @@ using MedicalPortal.Data.Providers;
 using MedicalPortal.Data.Providers.Sqlite;
 using MedicalPortal.Data.Roles;
 using MedicalPortal.Data.Seeding;
-using MedicalPortal.Data.Shards;
 using MedicalPortal.Data.Sharding;
 using MedicalPortal.Data.Studies;
 using MedicalPortal.Data.Visits;

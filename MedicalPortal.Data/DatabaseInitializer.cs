@@ -3,7 +3,6 @@ using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
-using MedicalPortal.Data.Shards;
 using MedicalPortal.Data.Sharding;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

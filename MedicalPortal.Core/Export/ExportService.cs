@@ -188,9 +188,3 @@ public sealed class ExportService(
         return KAnonymityPlan.For(sizes, options.Value.K);
     }
 }
-
-/// <summary>The master key of research ids (<c>Export:PseudonymKey</c>), never stored in a database.</summary>
-public interface IPseudonymKey
-{
-    byte[] Key { get; }
-}

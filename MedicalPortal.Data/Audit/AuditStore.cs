@@ -5,7 +5,7 @@ using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Catalog;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Audit;

@@ -1,6 +1,6 @@
 using MedicalPortal.Core.Administration;
 using MedicalPortal.Data.Caching;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Health;

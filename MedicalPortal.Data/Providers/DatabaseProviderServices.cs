@@ -1,5 +1,5 @@
 using MedicalPortal.Data.Catalog;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;

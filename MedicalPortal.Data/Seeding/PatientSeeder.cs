@@ -2,7 +2,7 @@ using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Seeding;

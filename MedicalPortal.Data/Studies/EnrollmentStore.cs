@@ -2,7 +2,7 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Studies;

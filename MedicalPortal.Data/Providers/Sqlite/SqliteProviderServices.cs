@@ -1,6 +1,6 @@
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Identity;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;

@@ -1,4 +1,4 @@
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Providers.Sqlite;

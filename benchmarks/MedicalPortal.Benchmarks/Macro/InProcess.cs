@@ -6,7 +6,7 @@ using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Providers.Sqlite;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

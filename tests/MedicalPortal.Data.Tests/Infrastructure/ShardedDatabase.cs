@@ -1,6 +1,6 @@
 using MedicalPortal.Core;
 using MedicalPortal.Data.Identity;
-using MedicalPortal.Data.Shards;
+using MedicalPortal.Data.Sharding;
 using MedicalPortal.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;

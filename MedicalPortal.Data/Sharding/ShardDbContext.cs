@@ -6,7 +6,7 @@ using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Audit;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedicalPortal.Data.Shards;
+namespace MedicalPortal.Data.Sharding;
 
 /// <summary>
 /// One shard: patients, their visits and their enrollments, always together (co-location). Each provider has a

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using MedicalPortal.Data.Providers;
 using Microsoft.EntityFrameworkCore;
 
-namespace MedicalPortal.Data.Shards;
+namespace MedicalPortal.Data.Sharding;
 
 /// <summary>One shard context per operation, for the shard named. Options are built once per shard.</summary>
 internal sealed class ShardContextFactory
