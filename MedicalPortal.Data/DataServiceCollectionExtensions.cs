@@ -24,6 +24,7 @@ using MedicalPortal.Data.Seeding;
 using MedicalPortal.Data.Sharding;
 using MedicalPortal.Data.Studies;
 using MedicalPortal.Data.Visits;
+using MedicalPortal.Data.Writing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -62,7 +63,6 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<AuditKeyRing>();
         services.AddSingleton<AuditChain>();
         services.AddSingleton<ISaveChangesInterceptor, AuditSaveChangesInterceptor>();
-        services.AddSingleton<IAuditContext, AuditContext>();
         services.AddSingleton<AccessLog>();
         services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLog>());
         services.AddSingleton<IAuditStore, AuditStore>();
@@ -83,8 +83,11 @@ public static class DataServiceCollectionExtensions
             sp.GetRequiredService<DatabaseProviderServices>(),
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Catalog));
 
-        // Identity's stores take a scoped context; everything else asks the factory for one per operation.
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>().CreateDbContext());
+        // Identity's stores take a scoped context, which names the scope's IdentityActor when it saves; everything else
+        // asks the factory for one per operation and names its actor itself.
+        services.AddScoped<IdentityActor>();
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>().CreateDbContext()
+            .ActingFor(sp.GetRequiredService<IdentityActor>()));
 
         services.AddSingleton(sp =>
         {
@@ -96,6 +99,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IShardMap>(sp => sp.GetRequiredService<ShardMap>());
 
         services.AddMedicalPortalCache();
+        services.AddSingleton<WritePath>();
 
         services.AddSingleton<MrnRegistry>();
         services.AddSingleton<IPatientStore, PatientStore>();

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
@@ -67,6 +68,7 @@ internal sealed partial class DatabaseInitializer(
         }
 
         // Same normalization as Identity's default lookup normalizer (upper invariant).
+        context.Actor = AuditActor.System;
         context.Roles.AddRange(missing.Select(name => new IdentityRole(name) { NormalizedName = name.ToUpperInvariant() }));
         try
         {

@@ -6,7 +6,7 @@ using MedicalPortal.Core.Validation;
 namespace MedicalPortal.Core.Accounts;
 
 /// <summary>Staff accounts: what admins open, re-role, lock and reset. Every operation authorizes first.</summary>
-public sealed class AccountService(IAccountDirectory accounts, AccessControl access, IAuditContext audit)
+public sealed class AccountService(IAccountDirectory accounts, AccessControl access)
 {
     public async Task<IReadOnlyList<AccountDto>> ListStaffAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
@@ -20,8 +20,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         await access.DemandAsync(user, Resource.Account, Operations.Create, cancellationToken);
         var cleaned = input.Cleaned();
         AccountRules.ValidateStaff(cleaned).ThrowIfInvalid();
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await accounts.CreateStaffAsync(cleaned, cancellationToken);
+        return await accounts.CreateStaffAsync(AuditActor.Of(user), cleaned, cancellationToken);
     }
 
     public async Task<AccountDto> ChangeRoleAsync(ICurrentUser user, string id, string? role, CancellationToken cancellationToken)
@@ -31,8 +30,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         AccountRules.StaffRole(errors, "role", FieldRules.Clean(role));
         errors.ThrowIfInvalid();
         _ = await StaffAccountAsync(id, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await accounts.ChangeRoleAsync(id, role!.Trim(), cancellationToken);
+        return await accounts.ChangeRoleAsync(AuditActor.Of(user), id, role!.Trim(), cancellationToken);
     }
 
     public async Task<AccountDto> LockAsync(ICurrentUser user, string id, CancellationToken cancellationToken)
@@ -45,16 +43,14 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         }
 
         _ = await StaffAccountAsync(id, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await accounts.SetLockedAsync(id, locked: true, cancellationToken);
+        return await accounts.SetLockedAsync(AuditActor.Of(user), id, locked: true, cancellationToken);
     }
 
     public async Task<AccountDto> UnlockAsync(ICurrentUser user, string id, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Account, Operations.Update, cancellationToken);
         _ = await StaffAccountAsync(id, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await accounts.SetLockedAsync(id, locked: false, cancellationToken);
+        return await accounts.SetLockedAsync(AuditActor.Of(user), id, locked: false, cancellationToken);
     }
 
     public async Task ResetPasswordAsync(ICurrentUser user, string id, string? password, CancellationToken cancellationToken)
@@ -64,8 +60,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         AccountRules.Password(errors, "password", password);
         errors.ThrowIfInvalid();
         _ = await StaffAccountAsync(id, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        await accounts.ResetPasswordAsync(id, password!, cancellationToken);
+        await accounts.ResetPasswordAsync(AuditActor.Of(user), id, password!, cancellationToken);
     }
 
     /// <summary>Deletes a staff account. Locking is usually the better choice: it can be undone.</summary>
@@ -79,8 +74,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         }
 
         _ = await StaffAccountAsync(id, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        await accounts.DeleteAsync(id, cancellationToken);
+        await accounts.DeleteAsync(AuditActor.Of(user), id, cancellationToken);
     }
 
     private async Task<AccountDto> StaffAccountAsync(string id, CancellationToken cancellationToken)

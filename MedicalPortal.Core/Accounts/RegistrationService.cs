@@ -9,7 +9,7 @@ namespace MedicalPortal.Core.Accounts;
 /// patient record: never a staff role, never an existing record (matching on name and birth date would let anyone
 /// claim somebody else's chart), never an existing account.
 /// </summary>
-public sealed class RegistrationService(IAccountDirectory accounts, IPatientStore patients, IAuditContext audit, TimeProvider clock)
+public sealed class RegistrationService(IAccountDirectory accounts, IPatientStore patients, TimeProvider clock)
 {
     private const int MrnAttempts = 5;
     private const string EmailTaken = "An account with this e-mail already exists. Sign in, or ask the clinic to reset your password.";
@@ -32,28 +32,28 @@ public sealed class RegistrationService(IAccountDirectory accounts, IPatientStor
         }
 
         // The actor is the person registering, named by the e-mail they register with.
-        using var actor = audit.Begin(new AuditActor(null, $"self-registration {email}"));
-        var patient = await AddPatientAsync(input, now, cancellationToken);
+        var actor = new AuditActor(null, $"self-registration {email}");
+        var patient = await AddPatientAsync(actor, input, now, cancellationToken);
         try
         {
             return await accounts.CreatePatientAccountAsync(
-                email!, registration.Password!, $"{patient.GivenName} {patient.FamilyName}", patient.Id, cancellationToken);
+                actor, email!, registration.Password!, $"{patient.GivenName} {patient.FamilyName}", patient.Id, cancellationToken);
         }
         catch
         {
             // No account, no record: a failed registration leaves nothing behind (such as a race for the same e-mail).
-            await patients.DeleteAsync(patient.Id, expectedVersion: null, CancellationToken.None);
+            await patients.DeleteAsync(actor, patient.Id, expectedVersion: null, CancellationToken.None);
             throw;
         }
     }
 
-    private async Task<PatientDto> AddPatientAsync(PatientInput input, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<PatientDto> AddPatientAsync(AuditActor actor, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await patients.AddAsync(Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), input, now), cancellationToken);
+                return await patients.AddAsync(actor, Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), input, now), cancellationToken);
             }
             catch (MrnTakenException) when (attempt < MrnAttempts)
             {

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
 
 namespace MedicalPortal.Core.Patients;
@@ -6,7 +7,7 @@ namespace MedicalPortal.Core.Patients;
 /// A patient's registration record. It can only be created or changed through rules-checked input, and every change
 /// moves <see cref="Version"/> on, which is what optimistic concurrency compares.
 /// </summary>
-public sealed class Patient
+public sealed class Patient : IVersionedRecord
 {
     private Patient()
     {

@@ -11,7 +11,7 @@ namespace MedicalPortal.Core.Patients;
 /// attributed to its actor in the audit trail, and every record shown is in the access log before it is returned.
 /// </summary>
 public sealed class PatientService(
-    IPatientStore store, AccessControl access, IAuditContext audit, IAccessLog accessLog, TimeProvider clock)
+    IPatientStore store, AccessControl access, IAccessLog accessLog, TimeProvider clock)
 {
     private const int MrnAttempts = 5;
 
@@ -19,15 +19,14 @@ public sealed class PatientService(
     {
         ArgumentNullException.ThrowIfNull(input);
         await access.DemandAsync(user, Resource.Patient, Operations.Create, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-
+        var actor = AuditActor.Of(user);
         var now = clock.GetUtcNow();
         var cleaned = input.Cleaned();
         if (cleaned.Mrn is { } chosen)
         {
             try
             {
-                return await store.AddAsync(Patient.Register(Guid.CreateVersion7(now), chosen, cleaned, now), cancellationToken);
+                return await store.AddAsync(actor, Patient.Register(Guid.CreateVersion7(now), chosen, cleaned, now), cancellationToken);
             }
             catch (MrnTakenException e)
             {
@@ -41,7 +40,7 @@ public sealed class PatientService(
             try
             {
                 var patient = Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), cleaned, now);
-                return await store.AddAsync(patient, cancellationToken);
+                return await store.AddAsync(actor, patient, cancellationToken);
             }
             catch (MrnTakenException) when (attempt < MrnAttempts)
             {
@@ -95,15 +94,13 @@ public sealed class PatientService(
         // Checked before the store is touched; the entity checks again when it applies the change.
         var now = clock.GetUtcNow();
         PatientRules.Validate(input.Cleaned(), DateOnly.FromDateTime(now.UtcDateTime)).ThrowIfInvalid();
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await store.UpdateAsync(id, version, input, now, cancellationToken);
+        return await store.UpdateAsync(AuditActor.Of(user), id, version, input, now, cancellationToken);
     }
 
     public async Task DeleteAsync(ICurrentUser user, Guid id, int? version, CancellationToken cancellationToken)
     {
         await access.DemandForPatientAsync(user, Resource.Patient, Operations.Delete, id, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        await store.DeleteAsync(id, version, cancellationToken);
+        await store.DeleteAsync(AuditActor.Of(user), id, version, cancellationToken);
     }
 
     /// <summary>The identity fields as they are, the contact fields as submitted; a changed identity field is refused.</summary>

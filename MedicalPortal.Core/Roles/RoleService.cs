@@ -10,7 +10,7 @@ namespace MedicalPortal.Core.Roles;
 /// Administering roles and the permission matrix. Seeded roles keep their names; the Admin role always keeps the
 /// right to see and change roles, so nobody can lock the clinic out of its own permissions.
 /// </summary>
-public sealed partial class RoleService(IRoleDirectory roles, AccessControl access, IAuditContext audit)
+public sealed partial class RoleService(IRoleDirectory roles, AccessControl access)
 {
     /// <summary>What the Admin role can never lose.</summary>
     public static IReadOnlyDictionary<Resource, Operations> AdminFloor { get; } = new Dictionary<Resource, Operations>
@@ -28,8 +28,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
     public async Task<RoleDto> CreateAsync(ICurrentUser user, string? name, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Role, Operations.Create, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await roles.CreateAsync(ValidName(name, "name"), cancellationToken);
+        return await roles.CreateAsync(AuditActor.Of(user), ValidName(name, "name"), cancellationToken);
     }
 
     public async Task<RoleDto> RenameAsync(ICurrentUser user, string name, string? newName, CancellationToken cancellationToken)
@@ -41,8 +40,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
             throw new ValidationFailedException("name", $"{role.Name} is a built-in role and keeps its name.");
         }
 
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await roles.RenameAsync(role.Name, ValidName(newName, "name"), cancellationToken);
+        return await roles.RenameAsync(AuditActor.Of(user), role.Name, ValidName(newName, "name"), cancellationToken);
     }
 
     public async Task DeleteAsync(ICurrentUser user, string name, CancellationToken cancellationToken)
@@ -59,8 +57,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
             throw new ValidationFailedException("name", $"{role.Holders} account(s) hold this role: give them another role first.");
         }
 
-        using var actor = audit.Begin(AuditActor.Of(user));
-        await roles.DeleteAsync(role.Name, cancellationToken);
+        await roles.DeleteAsync(AuditActor.Of(user), role.Name, cancellationToken);
     }
 
     /// <summary>Sets what <paramref name="role"/> may do to <paramref name="resource"/>.</summary>
@@ -86,8 +83,7 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
                 $"Admin must keep Retrieve and Update on {resource}, or nobody could manage the clinic's access any more.");
         }
 
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await roles.GrantAsync(existing.Name, resource, operations, cancellationToken);
+        return await roles.GrantAsync(AuditActor.Of(user), existing.Name, resource, operations, cancellationToken);
     }
 
     private static string ValidName(string? name, string field)

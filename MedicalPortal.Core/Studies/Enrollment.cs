@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Validation;
 
@@ -7,7 +8,7 @@ namespace MedicalPortal.Core.Studies;
 /// A patient's consent to take part in a study. Lives on the patient's shard (its id carries the bucket).
 /// Withdrawal is recorded, never erased, so every later extraction can leave the patient out.
 /// </summary>
-public sealed class Enrollment
+public sealed class Enrollment : IVersionedRecord
 {
     private Enrollment()
     {

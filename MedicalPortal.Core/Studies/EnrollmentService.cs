@@ -15,7 +15,6 @@ public sealed class EnrollmentService(
     IStudyStore studies,
     IPatientStore patients,
     AccessControl access,
-    IAuditContext audit,
     TimeProvider clock)
 {
     public async Task<IReadOnlyList<EnrollmentDto>> ListForStudyAsync(
@@ -63,8 +62,7 @@ public sealed class EnrollmentService(
 
         _ = await patients.FindAsync(patient, cancellationToken) ?? throw new RecordNotFoundException(Resource.Patient);
         var enrollment = Enrollment.Consent(studyId, patient, consentedAt, clock.GetUtcNow());
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await enrollments.AddAsync(enrollment, cancellationToken);
+        return await enrollments.AddAsync(AuditActor.Of(user), enrollment, cancellationToken);
     }
 
     /// <summary>Corrects the date of consent recorded for an enrollment.</summary>
@@ -74,8 +72,7 @@ public sealed class EnrollmentService(
         var scope = await access.DemandAsync(user, Resource.Enrollment, Operations.Update, cancellationToken);
         var enrollment = await enrollments.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Enrollment);
         AccessControl.EnsureWithinScope(user, scope, Resource.Enrollment, enrollment.PatientId);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await enrollments.CorrectConsentAsync(id, version, consentedAt, clock.GetUtcNow(), cancellationToken);
+        return await enrollments.CorrectConsentAsync(AuditActor.Of(user), id, version, consentedAt, clock.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Withdraws consent: the patient is left out of every later extraction.</summary>
@@ -84,7 +81,6 @@ public sealed class EnrollmentService(
         var scope = await access.DemandAsync(user, Resource.Enrollment, Operations.Delete, cancellationToken);
         var enrollment = await enrollments.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Enrollment);
         AccessControl.EnsureWithinScope(user, scope, Resource.Enrollment, enrollment.PatientId);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await enrollments.WithdrawAsync(id, clock.GetUtcNow(), cancellationToken);
+        return await enrollments.WithdrawAsync(AuditActor.Of(user), id, clock.GetUtcNow(), cancellationToken);
     }
 }

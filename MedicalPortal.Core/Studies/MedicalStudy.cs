@@ -1,7 +1,9 @@
+using MedicalPortal.Core.Records;
+
 namespace MedicalPortal.Core.Studies;
 
 /// <summary>A research study. Lives in the catalog; its participants' enrollments live on their patients' shards.</summary>
-public sealed class MedicalStudy
+public sealed class MedicalStudy : IVersionedRecord
 {
     private MedicalStudy()
     {

@@ -7,7 +7,7 @@ namespace MedicalPortal.Core.Studies;
 
 /// <summary>Medical studies: what researchers create, run and close. Every operation authorizes first.</summary>
 public sealed class StudyService(
-    IStudyStore studies, IEnrollmentStore enrollments, AccessControl access, IAuditContext audit, TimeProvider clock)
+    IStudyStore studies, IEnrollmentStore enrollments, AccessControl access, TimeProvider clock)
 {
     public async Task<IReadOnlyList<StudyDto>> ListAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
@@ -25,8 +25,7 @@ public sealed class StudyService(
     {
         ArgumentNullException.ThrowIfNull(input);
         await access.DemandAsync(user, Resource.MedicalStudy, Operations.Create, cancellationToken);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await studies.AddAsync(MedicalStudy.Create(input, clock.GetUtcNow()), cancellationToken);
+        return await studies.AddAsync(AuditActor.Of(user), MedicalStudy.Create(input, clock.GetUtcNow()), cancellationToken);
     }
 
     public async Task<StudyDto> UpdateAsync(
@@ -35,8 +34,7 @@ public sealed class StudyService(
         ArgumentNullException.ThrowIfNull(input);
         await access.DemandAsync(user, Resource.MedicalStudy, Operations.Update, cancellationToken);
         StudyRules.Validate(input.Cleaned()).ThrowIfInvalid();
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await studies.UpdateAsync(id, version, input, clock.GetUtcNow(), cancellationToken);
+        return await studies.UpdateAsync(AuditActor.Of(user), id, version, input, clock.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Only a study nobody was ever enrolled in can be deleted; others are closed, so their history stays.</summary>
@@ -49,7 +47,6 @@ public sealed class StudyService(
             throw new ValidationFailedException("id", "This study has enrollments: close it instead of deleting it.");
         }
 
-        using var actor = audit.Begin(AuditActor.Of(user));
-        await studies.DeleteAsync(id, version, cancellationToken);
+        await studies.DeleteAsync(AuditActor.Of(user), id, version, cancellationToken);
     }
 }

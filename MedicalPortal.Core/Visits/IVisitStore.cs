@@ -1,8 +1,9 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 
 namespace MedicalPortal.Core.Visits;
 
-/// <summary>Visits, on their patient's shard. Callers have already authorized.</summary>
+/// <summary>Visits, on their patient's shard. Callers have already authorized; every change names its actor.</summary>
 public interface IVisitStore
 {
     Task<VisitDto?> FindAsync(Guid id, CancellationToken cancellationToken);
@@ -12,11 +13,11 @@ public interface IVisitStore
         Guid patientId, string? cursor, int limit, CancellationToken cancellationToken);
 
     /// <summary>Stores a new visit; throws <see cref="Records.RecordNotFoundException"/> if its patient is gone.</summary>
-    Task<VisitDto> AddAsync(Visit visit, CancellationToken cancellationToken);
+    Task<VisitDto> AddAsync(AuditActor actor, Visit visit, CancellationToken cancellationToken);
 
     Task<VisitDto> UpdateAsync(
-        Guid id, int expectedVersion, DateOnly patientBirthDate, VisitInput input, DateTimeOffset now,
+        AuditActor actor, Guid id, int expectedVersion, DateOnly patientBirthDate, VisitInput input, DateTimeOffset now,
         CancellationToken cancellationToken);
 
-    Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken);
+    Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken);
 }

@@ -1,9 +1,10 @@
+using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
 
 namespace MedicalPortal.Core.Visits;
 
 /// <summary>One encounter of a patient with the clinic. Lives on its patient's shard; its id carries that bucket.</summary>
-public sealed class Visit
+public sealed class Visit : IVersionedRecord
 {
     private Visit()
     {

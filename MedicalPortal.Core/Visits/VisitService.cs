@@ -8,7 +8,7 @@ namespace MedicalPortal.Core.Visits;
 
 /// <summary>Recording and correcting visits. Every operation authorizes first.</summary>
 public sealed class VisitService(
-    IVisitStore visits, IPatientStore patients, AccessControl access, IAuditContext audit, IAccessLog accessLog, TimeProvider clock)
+    IVisitStore visits, IPatientStore patients, AccessControl access, IAccessLog accessLog, TimeProvider clock)
 {
     public async Task<Page<VisitDto>> ListForPatientAsync(
         ICurrentUser user, Guid patientId, string? cursor, int? limit, CancellationToken cancellationToken)
@@ -44,8 +44,7 @@ public sealed class VisitService(
             ?? throw new RecordNotFoundException(Resource.Patient);
 
         var visit = Visit.Record(patientId, patient.BirthDate, input, clock.GetUtcNow());
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await visits.AddAsync(visit, cancellationToken);
+        return await visits.AddAsync(AuditActor.Of(user), visit, cancellationToken);
     }
 
     public async Task<VisitDto> UpdateAsync(
@@ -60,8 +59,7 @@ public sealed class VisitService(
             ?? throw new RecordNotFoundException(Resource.Visit);
         var now = clock.GetUtcNow();
         VisitRules.Validate(input.Cleaned(), now, patient.BirthDate).ThrowIfInvalid();
-        using var actor = audit.Begin(AuditActor.Of(user));
-        return await visits.UpdateAsync(id, version, patient.BirthDate, input, now, cancellationToken);
+        return await visits.UpdateAsync(AuditActor.Of(user), id, version, patient.BirthDate, input, now, cancellationToken);
     }
 
     public async Task DeleteAsync(ICurrentUser user, Guid id, int? version, CancellationToken cancellationToken)
@@ -69,7 +67,6 @@ public sealed class VisitService(
         var scope = await access.DemandAsync(user, Resource.Visit, Operations.Delete, cancellationToken);
         var visit = await visits.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Visit);
         AccessControl.EnsureWithinScope(user, scope, Resource.Visit, visit.PatientId);
-        using var actor = audit.Begin(AuditActor.Of(user));
-        await visits.DeleteAsync(id, version, cancellationToken);
+        await visits.DeleteAsync(AuditActor.Of(user), id, version, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
@@ -13,7 +14,8 @@ namespace MedicalPortal.Data.Accounts;
 /// <summary>
 /// Accounts through ASP.NET Core Identity, one scope (and so one catalog context) per operation. Changes that could
 /// leave the clinic without an administrator run in one transaction that first takes a write lock on the Admin role
-/// row, so two admins demoting each other at the same moment cannot both succeed.
+/// row, so two admins demoting each other at the same moment cannot both succeed. The scope's catalog context, which
+/// Identity's managers write through, names the actor of each change.
 /// </summary>
 internal sealed class AccountDirectory(
     IServiceScopeFactory scopes,
@@ -44,19 +46,19 @@ internal sealed class AccountDirectory(
         return await users.FindByEmailAsync(email) is not null || await users.FindByNameAsync(email) is not null;
     }
 
-    public Task<AccountDto> CreateStaffAsync(StaffAccountInput input, CancellationToken cancellationToken)
+    public Task<AccountDto> CreateStaffAsync(AuditActor actor, StaffAccountInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return CreateAsync(input.Email!, input.Password!, input.DisplayName, input.Role!, patientId: null, cancellationToken);
+        return CreateAsync(actor, input.Email!, input.Password!, input.DisplayName, input.Role!, patientId: null, cancellationToken);
     }
 
     public Task<AccountDto> CreatePatientAccountAsync(
-        string email, string password, string displayName, Guid patientId, CancellationToken cancellationToken) =>
-        CreateAsync(email, password, displayName, RoleNames.Patient, patientId, cancellationToken);
+        AuditActor actor, string email, string password, string displayName, Guid patientId, CancellationToken cancellationToken) =>
+        CreateAsync(actor, email, password, displayName, RoleNames.Patient, patientId, cancellationToken);
 
-    public async Task<AccountDto> ChangeRoleAsync(string id, string role, CancellationToken cancellationToken)
+    public async Task<AccountDto> ChangeRoleAsync(AuditActor actor, string id, string role, CancellationToken cancellationToken)
     {
-        await ChangeAsync(id, async (users, user, context) =>
+        await ChangeAsync(actor, id, async (users, user, context) =>
         {
             var normalized = role.ToUpperInvariant();
             var roleName = await context.Roles.Where(r => r.NormalizedName == normalized).Select(r => r.Name)
@@ -73,9 +75,9 @@ internal sealed class AccountDirectory(
         return (await FindAsync(id, cancellationToken))!;
     }
 
-    public async Task<AccountDto> SetLockedAsync(string id, bool locked, CancellationToken cancellationToken)
+    public async Task<AccountDto> SetLockedAsync(AuditActor actor, string id, bool locked, CancellationToken cancellationToken)
     {
-        await ChangeAsync(id, async (users, user, context) =>
+        await ChangeAsync(actor, id, async (users, user, context) =>
         {
             if (locked)
             {
@@ -92,8 +94,8 @@ internal sealed class AccountDirectory(
         return (await FindAsync(id, cancellationToken))!;
     }
 
-    public Task ResetPasswordAsync(string id, string password, CancellationToken cancellationToken) =>
-        ChangeAsync(id, async (users, user, _) =>
+    public Task ResetPasswordAsync(AuditActor actor, string id, string password, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, id, async (users, user, _) =>
         {
             if (await users.HasPasswordAsync(user))
             {
@@ -104,8 +106,8 @@ internal sealed class AccountDirectory(
             Succeeded(await users.ResetAccessFailedCountAsync(user), "password");
         }, cancellationToken);
 
-    public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(id, async (users, user, context) =>
+    public Task DeleteAsync(AuditActor actor, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, id, async (users, user, context) =>
         {
             await EnsureAnotherActiveAdminAsync(context, user.Id, cancellationToken);
 
@@ -119,11 +121,12 @@ internal sealed class AccountDirectory(
         }, cancellationToken, deletes: true);
 
     private async Task<AccountDto> CreateAsync(
-        string email, string password, string? displayName, string role, Guid? patientId, CancellationToken cancellationToken)
+        AuditActor actor, string email, string password, string? displayName, string role, Guid? patientId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        context.Actor = actor;
         var normalized = role.ToUpperInvariant();
         var roleName = await context.Roles.Where(r => r.NormalizedName == normalized).Select(r => r.Name)
             .FirstOrDefaultAsync(cancellationToken)
@@ -155,6 +158,7 @@ internal sealed class AccountDirectory(
 
     /// <summary>Runs a change on one account in a transaction that holds the Admin lock, then renews its security stamp.</summary>
     private async Task ChangeAsync(
+        AuditActor actor,
         string id,
         Func<UserManager<ApplicationUser>, ApplicationUser, CatalogDbContext, Task> change,
         CancellationToken cancellationToken,
@@ -164,6 +168,7 @@ internal sealed class AccountDirectory(
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
             var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+            context.Actor = actor;
             await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
 
             // A write first: it takes the write lock (SQLite) or the Admin row's lock (server databases) before anything is read.

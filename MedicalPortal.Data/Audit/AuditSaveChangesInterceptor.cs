@@ -13,7 +13,8 @@ namespace MedicalPortal.Data.Audit;
 /// <summary>
 /// Writes one audit entry per created, updated or deleted audited entity (<see cref="AuditModel.Audited"/>), into the
 /// same database and the same transaction as the change: both commit together or neither does. When the caller has
-/// no transaction, the interceptor opens one around SaveChanges and commits or rolls it back with it.
+/// no transaction, the interceptor opens one around SaveChanges and commits or rolls it back with it. The actor is the
+/// one the context carries (<see cref="IAuditedContext"/>); a save of audited changes that names nobody is refused.
 /// </summary>
 internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChangesInterceptor
 {
@@ -35,11 +36,12 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
         }
 
         context.ChangeTracker.DetectChanges();
-        var entries = Describe(context.ChangeTracker, AuditContext.Current);
-        if (entries.Count == 0)
+        if (!HasAuditedChanges(context.ChangeTracker))
         {
             return result;
         }
+
+        var entries = Describe(context.ChangeTracker, ActorOf(context));
 
         if (context.Database.CurrentTransaction is null)
         {
@@ -60,7 +62,7 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
         if (eventData.Context is { } context)
         {
             context.ChangeTracker.DetectChanges();
-            if (Describe(context.ChangeTracker, AuditContext.Current).Count > 0)
+            if (HasAuditedChanges(context.ChangeTracker))
             {
                 throw new NotSupportedException("Audited changes are saved asynchronously (SaveChangesAsync).");
             }
@@ -110,6 +112,18 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
             }
         }
     }
+
+    /// <summary>The actor <paramref name="context"/> names; an audited change without one is a bug, never "system".</summary>
+    private static AuditActor ActorOf(DbContext context) =>
+        (context as IAuditedContext)?.Actor
+        ?? throw new InvalidOperationException(
+            $"An audited change was saved through a {context.GetType().Name} that names no actor: whoever opens a context to write sets its actor.");
+
+    private static bool HasAuditedChanges(ChangeTracker tracker) =>
+        tracker.Entries().Any(entry =>
+            entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+            && AuditModel.AuditedAs(entry.Metadata) is not null
+            && (entry.State != EntityState.Modified || entry.Properties.Any(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))));
 
     private static List<AuditEntry> Describe(ChangeTracker tracker, AuditActor actor)
     {

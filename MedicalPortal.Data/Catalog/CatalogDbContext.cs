@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Audit;
@@ -15,11 +16,24 @@ namespace MedicalPortal.Data.Catalog;
 /// the Data Protection keys every node shares (so that a cookie or token issued by one node is read by all).
 /// Each provider has a subclass with its own migrations (<c>Migrations/&lt;Provider&gt;/Catalog</c>).
 /// </summary>
-public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, IdentityRole, string>, IDataProtectionKeyContext
+public abstract class CatalogDbContext
+    : IdentityDbContext<ApplicationUser, IdentityRole, string>, IDataProtectionKeyContext, IAuditedContext
 {
+    private IdentityActor? _identityActor;
+
     protected CatalogDbContext(DbContextOptions options)
         : base(options)
     {
+    }
+
+    /// <summary>
+    /// Who the audit trail names for what this context saves: set by whoever opens it to write, or, for the scope's
+    /// context that Identity's managers use, the <see cref="IdentityActor"/> the host named for the request.
+    /// </summary>
+    public AuditActor? Actor
+    {
+        get => field ?? _identityActor?.Actor;
+        set;
     }
 
     internal DbSet<ShardRangeRow> ShardRanges => Set<ShardRangeRow>();
@@ -36,6 +50,13 @@ public abstract class CatalogDbContext : IdentityDbContext<ApplicationUser, Iden
 
     /// <summary>The key ring of ASP.NET Core Data Protection (cookies, bearer tokens, antiforgery).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Makes this (scoped) context name whoever <paramref name="identityActor"/> names when it saves.</summary>
+    internal CatalogDbContext ActingFor(IdentityActor identityActor)
+    {
+        _identityActor = identityActor;
+        return this;
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

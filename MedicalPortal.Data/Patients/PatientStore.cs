@@ -1,10 +1,11 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
-using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Sharding;
+using MedicalPortal.Data.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Patients;
@@ -13,7 +14,8 @@ namespace MedicalPortal.Data.Patients;
 /// Patients on their shards, profiles read through the cache; MRNs through the catalog's registry; search fans out to
 /// every shard (and is not cached: its answers change with every registration).
 /// </summary>
-internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, MrnRegistry mrns, RecordCache cache) : IPatientStore
+internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, MrnRegistry mrns, RecordCache cache, WritePath writes)
+    : IPatientStore
 {
     public Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(CacheKeys.Patient(id), ct => LoadAsync(id, ct), cancellationToken, p => p.Version);
@@ -25,23 +27,23 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
         return patient?.ToDto();
     }
 
-    public async Task<PatientDto> AddAsync(Patient patient, CancellationToken cancellationToken)
+    public async Task<PatientDto> AddAsync(AuditActor actor, Patient patient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patient);
         await mrns.ReserveAsync(patient.Mrn, patient.Id, cancellationToken);
-        var shard = map.ShardForPatient(patient.Id);
-        var key = CacheKeys.Patient(patient.Id);
-        await using var write = await cache.BeginWriteAsync([key], cancellationToken);
         try
         {
-            await using var context = shards.Create(shard);
-            context.Patients.Add(patient);
-            await context.SaveChangesAsync(cancellationToken);
+            return await writes.ToShardAsync(actor, Buckets.ForPatient(patient.Id), Resource.Patient, (context, _) =>
+            {
+                context.Patients.Add(patient);
+                var dto = patient.ToDto();
+                return Task.FromResult(Staged.Put(CacheKeys.Patient(dto.Id), dto, dto.Version));
+            }, cancellationToken);
         }
         catch
         {
             // Give the MRN back, unless this patient was stored under it after all (a failure after the commit).
-            await using var check = shards.Create(shard);
+            await using var check = shards.Create(map.ShardForPatient(patient.Id));
             if (!await check.Patients.AnyAsync(p => p.Id == patient.Id && p.Mrn == patient.Mrn, CancellationToken.None))
             {
                 await mrns.ReleaseAsync(patient.Mrn, patient.Id, CancellationToken.None);
@@ -49,53 +51,31 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
 
             throw;
         }
-
-        var dto = patient.ToDto();
-        await write.CompleteAsync(CacheUpdate.Put(key, dto, dto.Version));
-        return dto;
     }
 
-    public async Task<PatientDto> UpdateAsync(
-        Guid id, int expectedVersion, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForPatient(id));
-        var patient = await context.Patients.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
-            ?? throw new RecordNotFoundException(Resource.Patient);
-        if (patient.Version != expectedVersion)
+    public Task<PatientDto> UpdateAsync(
+        AuditActor actor, Guid id, int expectedVersion, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken) =>
+        writes.ToShardAsync(actor, Buckets.ForPatient(id), Resource.Patient, async (context, ct) =>
         {
-            throw new ConcurrencyConflictException(Resource.Patient, patient.Version);
-        }
+            var patient = await WritePath.LoadAsync<Patient>(context, id, expectedVersion, Resource.Patient, ct);
+            patient.Update(input, now);
+            var dto = patient.ToDto();
+            return Staged.Put(CacheKeys.Patient(id), dto, dto.Version);
+        }, cancellationToken);
 
-        patient.Update(input, now);
-        var key = CacheKeys.Patient(id);
-        await using var write = await cache.BeginWriteAsync([key], cancellationToken);
-        await SaveAsync(context, cancellationToken);
-        var dto = patient.ToDto();
-        await write.CompleteAsync(CacheUpdate.Put(key, dto, dto.Version));
-        return dto;
-    }
-
-    public async Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForPatient(id));
-        var patient = await context.Patients.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
-            ?? throw new RecordNotFoundException(Resource.Patient);
-        if (expectedVersion is { } expected && patient.Version != expected)
+    public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken) =>
+        writes.ToShardAsync(actor, Buckets.ForPatient(id), Resource.Patient, async (context, ct) =>
         {
-            throw new ConcurrencyConflictException(Resource.Patient, patient.Version);
-        }
+            var patient = await WritePath.LoadAsync<Patient>(context, id, expectedVersion, Resource.Patient, ct);
 
-        // Visits and enrollments go with the patient, in the same transaction on the same shard. They are removed
-        // one by one (rather than by the database's cascade) so that each leaves its own audit entry.
-        // The MRN stays reserved: MRNs are never reused.
-        context.Visits.RemoveRange(await context.Visits.Where(v => v.PatientId == id).ToListAsync(cancellationToken));
-        context.Enrollments.RemoveRange(await context.Enrollments.Where(e => e.PatientId == id).ToListAsync(cancellationToken));
-        context.Patients.Remove(patient);
-        var key = CacheKeys.Patient(id);
-        await using var write = await cache.BeginWriteAsync([key, CacheKeys.Visits(id)], cancellationToken);
-        await SaveAsync(context, cancellationToken);
-        await write.CompleteAsync(CacheUpdate.Deleted(key));
-    }
+            // Visits and enrollments go with the patient, in the same transaction on the same shard. They are removed
+            // one by one (rather than by the database's cascade) so that each leaves its own audit entry.
+            // The MRN stays reserved: MRNs are never reused.
+            context.Visits.RemoveRange(await context.Visits.Where(v => v.PatientId == id).ToListAsync(ct));
+            context.Enrollments.RemoveRange(await context.Enrollments.Where(e => e.PatientId == id).ToListAsync(ct));
+            context.Patients.Remove(patient);
+            return Staged.Deleted(CacheKeys.Patient(id), CacheKeys.Visits(id));
+        }, cancellationToken);
 
     public async Task<Page<PatientDto>> SearchAsync(PatientSearch search, CancellationToken cancellationToken)
     {
@@ -160,17 +140,4 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
             .ToListAsync(cancellationToken);
     }
 #pragma warning restore CA1309
-
-    private static async Task SaveAsync(ShardDbContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Someone else saved between our read and our write (the version in the WHERE clause no longer matched).
-            throw new ConcurrencyConflictException(Resource.Patient, currentVersion: null);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Catalog;
@@ -38,6 +39,8 @@ internal sealed class PermissionStore(IDbContextFactory<CatalogDbContext> catalo
         {
             return;
         }
+
+        context.Actor = AuditActor.System;
 
         var defaults = DefaultPermissions.Matrix;
         foreach (var role in defaults.Roles)

@@ -1,10 +1,11 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Roles;
 using MedicalPortal.Core.Validation;
-using MedicalPortal.Data.Accounts;
+using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Catalog;
-using MedicalPortal.Data.Permissions;
+using MedicalPortal.Data.Writing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,10 +16,7 @@ namespace MedicalPortal.Data.Roles;
 /// Every change evicts the cached matrix on every node before it commits, and stores nothing stale after, so the next
 /// operation of every holder sees it.
 /// </summary>
-internal sealed class RoleDirectory(
-    IDbContextFactory<CatalogDbContext> catalog,
-    PermissionStore permissions,
-    AccountStatusStore accountStatus) : IRoleDirectory
+internal sealed class RoleDirectory(IDbContextFactory<CatalogDbContext> catalog, WritePath writes) : IRoleDirectory
 {
     public async Task<IReadOnlyList<RoleDto>> ListAsync(CancellationToken cancellationToken)
     {
@@ -40,38 +38,38 @@ internal sealed class RoleDirectory(
     public async Task<RoleDto?> FindAsync(string name, CancellationToken cancellationToken) =>
         (await ListAsync(cancellationToken)).FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public async Task<RoleDto> CreateAsync(string name, CancellationToken cancellationToken)
+    public async Task<RoleDto> CreateAsync(AuditActor actor, string name, CancellationToken cancellationToken)
     {
-        await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
+        try
         {
-            if (await context.Roles.AnyAsync(r => r.NormalizedName == Normalize(name), cancellationToken))
+            // A new role has no rights yet: the cached matrix does not change.
+            await writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
             {
-                throw NameTaken();
-            }
+                if (await context.Roles.AnyAsync(r => r.NormalizedName == Normalize(name), ct))
+                {
+                    throw NameTaken();
+                }
 
-            context.Roles.Add(new IdentityRole(name) { NormalizedName = Normalize(name) });
-            try
-            {
-                await context.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                throw NameTaken(); // Created by someone else at the same moment (unique normalized name).
-            }
+                context.Roles.Add(new IdentityRole(name) { NormalizedName = Normalize(name) });
+                return Staged.Invalidating(true);
+            }, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw NameTaken(); // Created by someone else at the same moment (unique normalized name).
         }
 
         return await FindAsync(name, cancellationToken) ?? throw new RecordNotFoundException(Resource.Role);
     }
 
-    public async Task<RoleDto> RenameAsync(string name, string newName, CancellationToken cancellationToken)
+    public async Task<RoleDto> RenameAsync(AuditActor actor, string name, string newName, CancellationToken cancellationToken)
     {
-        await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
+        await writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
         {
-            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-            var role = await context.Roles.FirstOrDefaultAsync(r => r.NormalizedName == Normalize(name), cancellationToken)
+            var role = await context.Roles.FirstOrDefaultAsync(r => r.NormalizedName == Normalize(name), ct)
                 ?? throw new RecordNotFoundException(Resource.Role);
             if (!string.Equals(Normalize(name), Normalize(newName), StringComparison.Ordinal)
-                && await context.Roles.AnyAsync(r => r.NormalizedName == Normalize(newName), cancellationToken))
+                && await context.Roles.AnyAsync(r => r.NormalizedName == Normalize(newName), ct))
             {
                 throw NameTaken();
             }
@@ -83,74 +81,62 @@ internal sealed class RoleDirectory(
             role.NormalizedName = Normalize(newName);
             role.ConcurrencyStamp = Guid.NewGuid().ToString();
 
-            var rows = await context.RolePermissions.Where(p => p.Role == storedName).ToListAsync(cancellationToken);
+            var rows = await context.RolePermissions.Where(p => p.Role == storedName).ToListAsync(ct);
             context.RolePermissions.RemoveRange(rows);
             context.RolePermissions.AddRange(rows.Select(r => new RolePermission { Role = newName, Resource = r.Resource, Operations = r.Operations }));
 
             // Holders' sessions carry the old role name as a claim: a new security stamp makes them sign in afresh.
-            var holderIds = await context.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(cancellationToken);
-            foreach (var holder in await context.Users.Where(u => holderIds.Contains(u.Id)).ToListAsync(cancellationToken))
+            var holderIds = await context.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(ct);
+            foreach (var holder in await context.Users.Where(u => holderIds.Contains(u.Id)).ToListAsync(ct))
             {
                 holder.SecurityStamp = Guid.NewGuid().ToString("N");
             }
 
-            await using var matrix = await permissions.BeginChangeAsync(cancellationToken);
-            await using var holders = await accountStatus.BeginChangeAsync(holderIds, cancellationToken);
-            await context.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await matrix.CompleteAsync();
-            await holders.CompleteAsync();
-        }
+            return Staged.Invalidating(true, [CacheKeys.Matrix, .. holderIds.Select(CacheKeys.Account)]);
+        }, cancellationToken, atomic: true);
 
         return await FindAsync(newName, cancellationToken) ?? throw new RecordNotFoundException(Resource.Role);
     }
 
-    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
-    {
-        await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
+    public Task DeleteAsync(AuditActor actor, string name, CancellationToken cancellationToken) =>
+        writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
         {
-            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-            var role = await context.Roles.FirstOrDefaultAsync(r => r.NormalizedName == Normalize(name), cancellationToken)
+            var role = await context.Roles.FirstOrDefaultAsync(r => r.NormalizedName == Normalize(name), ct)
                 ?? throw new RecordNotFoundException(Resource.Role);
-            if (await context.UserRoles.AnyAsync(ur => ur.RoleId == role.Id, cancellationToken))
+            if (await context.UserRoles.AnyAsync(ur => ur.RoleId == role.Id, ct))
             {
                 throw new ValidationFailedException("name", "Accounts hold this role: give them another role first.");
             }
 
-            context.RolePermissions.RemoveRange(await context.RolePermissions.Where(p => p.Role == role.Name).ToListAsync(cancellationToken));
+            context.RolePermissions.RemoveRange(await context.RolePermissions.Where(p => p.Role == role.Name).ToListAsync(ct));
             context.Roles.Remove(role);
-            await using var matrix = await permissions.BeginChangeAsync(cancellationToken);
-            await context.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await matrix.CompleteAsync();
-        }
-    }
+            return Staged.Invalidating(true, CacheKeys.Matrix);
+        }, cancellationToken, atomic: true);
 
-    public async Task<RoleDto> GrantAsync(string role, Resource resource, Operations operations, CancellationToken cancellationToken)
+    public async Task<RoleDto> GrantAsync(
+        AuditActor actor, string role, Resource resource, Operations operations, CancellationToken cancellationToken)
     {
-        await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
+        await writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
         {
-            var stored = await context.Roles.Where(r => r.NormalizedName == Normalize(role)).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken)
+            var stored = await context.Roles.Where(r => r.NormalizedName == Normalize(role)).Select(r => r.Name).FirstOrDefaultAsync(ct)
                 ?? throw new RecordNotFoundException(Resource.Role);
-            var row = await context.RolePermissions.FirstOrDefaultAsync(p => p.Role == stored && p.Resource == resource, cancellationToken);
-            operations = PermissionMatrix.Sanitize(resource, operations);
-            if (row is null && operations != Operations.None)
+            var row = await context.RolePermissions.FirstOrDefaultAsync(p => p.Role == stored && p.Resource == resource, ct);
+            var granted = PermissionMatrix.Sanitize(resource, operations);
+            if (row is null && granted != Operations.None)
             {
-                context.RolePermissions.Add(new RolePermission { Role = stored, Resource = resource, Operations = operations });
+                context.RolePermissions.Add(new RolePermission { Role = stored, Resource = resource, Operations = granted });
             }
-            else if (row is not null && operations == Operations.None)
+            else if (row is not null && granted == Operations.None)
             {
                 context.RolePermissions.Remove(row);
             }
             else if (row is not null)
             {
-                row.Operations = operations;
+                row.Operations = granted;
             }
 
-            await using var matrix = await permissions.BeginChangeAsync(cancellationToken);
-            await context.SaveChangesAsync(cancellationToken);
-            await matrix.CompleteAsync();
-        }
+            return Staged.Invalidating(true, CacheKeys.Matrix);
+        }, cancellationToken);
 
         return await FindAsync(role, cancellationToken) ?? throw new RecordNotFoundException(Resource.Role);
     }

@@ -1,4 +1,5 @@
 using Bogus;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
@@ -23,6 +24,8 @@ internal sealed partial class DataSeeder(
 
     public async Task SeedDemoAsync(string password, CancellationToken cancellationToken)
     {
+        // Seeding is the portal's own doing: its accounts, like its studies and patients, are created by the system.
+        accountContext.Actor = AuditActor.System;
         var now = clock.GetUtcNow();
         await EnsureStudyAsync(DemoData.DemoStudyId, DemoData.DemoStudy(), now, cancellationToken);
         await EnsureStudyAsync(DemoData.RecruitingStudyId, DemoData.RecruitingStudy(), now, cancellationToken);
@@ -118,7 +121,7 @@ internal sealed partial class DataSeeder(
 
         try
         {
-            await studies.AddAsync(MedicalStudy.Create(input, now, id), cancellationToken);
+            await studies.AddAsync(AuditActor.System, MedicalStudy.Create(input, now, id), cancellationToken);
         }
         catch (Microsoft.EntityFrameworkCore.DbUpdateException)
         {

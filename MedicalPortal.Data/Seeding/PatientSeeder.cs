@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
@@ -33,6 +34,7 @@ internal sealed class PatientSeeder(IShardMap map, ShardContextFactory shards)
         for (var attempt = 1; ; attempt++)
         {
             await using var context = shards.Create(shard);
+            context.Actor = AuditActor.System;
             context.ChangeTracker.AutoDetectChangesEnabled = false;
 
             var ids = patients.Select(p => p.Patient.Id).ToList();

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Studies;
@@ -12,12 +13,15 @@ namespace MedicalPortal.Data.Sharding;
 /// One shard: patients, their visits and their enrollments, always together (co-location). Each provider has a
 /// subclass with its own migrations (<c>Migrations/&lt;Provider&gt;/Shard</c>).
 /// </summary>
-public abstract class ShardDbContext : DbContext
+public abstract class ShardDbContext : DbContext, IAuditedContext
 {
     protected ShardDbContext(DbContextOptions options)
         : base(options)
     {
     }
+
+    /// <summary>Who the audit trail names for what this context saves; set by whoever opens it to write.</summary>
+    public AuditActor? Actor { get; set; }
 
     internal DbSet<Patient> Patients => Set<Patient>();
 

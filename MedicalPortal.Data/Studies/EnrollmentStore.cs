@@ -1,14 +1,16 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Sharding;
+using MedicalPortal.Data.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Studies;
 
 /// <summary>Enrollments on their patients' shards; a study's participants are gathered from every shard in parallel.</summary>
-internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards) : IEnrollmentStore
+internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards, WritePath writes) : IEnrollmentStore
 {
     public async Task<EnrollmentDto?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -42,31 +44,29 @@ internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards)
         return enrollments.OrderBy(e => e.ConsentedAt).Select(e => e.ToDto()).ToList();
     }
 
-    public async Task<EnrollmentDto> AddAsync(Enrollment enrollment, CancellationToken cancellationToken)
+    public async Task<EnrollmentDto> AddAsync(AuditActor actor, Enrollment enrollment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(enrollment);
-        var shard = map.ShardForRecord(enrollment.Id);
         for (var attempt = 1; ; attempt++)
         {
-            await using var context = shards.Create(shard);
-            if (!await context.Patients.AnyAsync(p => p.Id == enrollment.PatientId, cancellationToken))
-            {
-                throw new RecordNotFoundException(Resource.Patient);
-            }
-
-            var active = await context.Enrollments.AsNoTracking().FirstOrDefaultAsync(
-                e => e.StudyId == enrollment.StudyId && e.PatientId == enrollment.PatientId && e.WithdrawnAt == null,
-                cancellationToken);
-            if (active is not null)
-            {
-                return active.ToDto();
-            }
-
-            context.Enrollments.Add(enrollment);
             try
             {
-                await context.SaveChangesAsync(cancellationToken);
-                return enrollment.ToDto();
+                return await writes.ToShardAsync(actor, Buckets.OfRecordId(enrollment.Id), Resource.Enrollment, async (context, ct) =>
+                {
+                    if (!await context.Patients.AnyAsync(p => p.Id == enrollment.PatientId, ct))
+                    {
+                        throw new RecordNotFoundException(Resource.Patient);
+                    }
+
+                    var active = await context.Enrollments.AsNoTracking().FirstOrDefaultAsync(
+                        e => e.StudyId == enrollment.StudyId && e.PatientId == enrollment.PatientId && e.WithdrawnAt == null, ct);
+                    if (active is null)
+                    {
+                        context.Enrollments.Add(enrollment);
+                    }
+
+                    return Staged<EnrollmentDto>.Uncached((active ?? enrollment).ToDto());
+                }, cancellationToken);
             }
             catch (DbUpdateException) when (attempt == 1)
             {
@@ -75,47 +75,31 @@ internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards)
         }
     }
 
-    public async Task<EnrollmentDto> CorrectConsentAsync(
-        Guid id, int? expectedVersion, DateTimeOffset? consentedAt, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForRecord(id));
-        var enrollment = await context.Enrollments.FirstOrDefaultAsync(e => e.Id == id, cancellationToken)
-            ?? throw new RecordNotFoundException(Resource.Enrollment);
-        if (expectedVersion is { } expected && enrollment.Version != expected)
+    public Task<EnrollmentDto> CorrectConsentAsync(
+        AuditActor actor, Guid id, int? expectedVersion, DateTimeOffset? consentedAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        writes.ToShardAsync(actor, Buckets.OfRecordId(id), Resource.Enrollment, async (context, ct) =>
         {
-            throw new ConcurrencyConflictException(Resource.Enrollment, enrollment.Version);
-        }
+            var enrollment = await WritePath.LoadAsync<Enrollment>(context, id, expectedVersion, Resource.Enrollment, ct);
+            enrollment.CorrectConsent(consentedAt, now);
+            return Staged<EnrollmentDto>.Uncached(enrollment.ToDto());
+        }, cancellationToken);
 
-        enrollment.CorrectConsent(consentedAt, now);
+    public async Task<EnrollmentDto> WithdrawAsync(AuditActor actor, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         try
         {
-            await context.SaveChangesAsync(cancellationToken);
+            return await writes.ToShardAsync(actor, Buckets.OfRecordId(id), Resource.Enrollment, async (context, ct) =>
+            {
+                var enrollment = await WritePath.LoadAsync<Enrollment>(context, id, expectedVersion: null, Resource.Enrollment, ct);
+                enrollment.Withdraw(now);
+                return Staged<EnrollmentDto>.Uncached(enrollment.ToDto());
+            }, cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ConcurrencyConflictException(Resource.Enrollment, currentVersion: null);
-        }
-
-        return enrollment.ToDto();
-    }
-
-    public async Task<EnrollmentDto> WithdrawAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForRecord(id));
-        var enrollment = await context.Enrollments.FirstOrDefaultAsync(e => e.Id == id, cancellationToken)
-            ?? throw new RecordNotFoundException(Resource.Enrollment);
-        enrollment.Withdraw(now);
-        try
-        {
-            await context.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
+        catch (ConcurrencyConflictException)
         {
             // Withdrawn at the same moment by someone else: the result is the same.
             return (await FindAsync(id, cancellationToken)) ?? throw new RecordNotFoundException(Resource.Enrollment);
         }
-
-        return enrollment.ToDto();
     }
 
     public async Task<int> CountForStudyAsync(Guid studyId, CancellationToken cancellationToken)

@@ -1,14 +1,15 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
-using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Studies;
 
 /// <summary>Studies in the catalog, read through the cache: each study, and the list of them.</summary>
-internal sealed class StudyStore(IDbContextFactory<CatalogDbContext> catalog, RecordCache cache) : IStudyStore
+internal sealed class StudyStore(IDbContextFactory<CatalogDbContext> catalog, RecordCache cache, WritePath writes) : IStudyStore
 {
     public async Task<IReadOnlyList<StudyDto>> ListAsync(CancellationToken cancellationToken) =>
         await cache.GetOrLoadAsync<IReadOnlyList<StudyDto>>(CacheKeys.Studies, LoadListAsync, cancellationToken) ?? [];
@@ -16,44 +17,39 @@ internal sealed class StudyStore(IDbContextFactory<CatalogDbContext> catalog, Re
     public Task<StudyDto?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(CacheKeys.Study(id), ct => LoadAsync(id, ct), cancellationToken, s => s.Version);
 
-    public async Task<StudyDto> AddAsync(MedicalStudy study, CancellationToken cancellationToken)
+    public Task<StudyDto> AddAsync(AuditActor actor, MedicalStudy study, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(study);
-        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
-        context.Studies.Add(study);
-        await using var write = await BeginWriteAsync(study.Id, cancellationToken);
-        await context.SaveChangesAsync(cancellationToken);
-        var dto = study.ToDto();
-        await write.CompleteAsync(CacheUpdate.Put(CacheKeys.Study(dto.Id), dto, dto.Version));
-        return dto;
+        return writes.ToCatalogAsync(actor, Resource.MedicalStudy, (context, _) =>
+        {
+            context.Studies.Add(study);
+            return Task.FromResult(Changed(study));
+        }, cancellationToken);
     }
 
-    public async Task<StudyDto> UpdateAsync(
-        Guid id, int expectedVersion, StudyInput input, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
-        var study = await FindTrackedAsync(context, id, expectedVersion, cancellationToken);
-        study.Update(input, now);
-        await using var write = await BeginWriteAsync(id, cancellationToken);
-        await SaveAsync(context, cancellationToken);
-        var dto = study.ToDto();
-        await write.CompleteAsync(CacheUpdate.Put(CacheKeys.Study(id), dto, dto.Version));
-        return dto;
-    }
+    public Task<StudyDto> UpdateAsync(
+        AuditActor actor, Guid id, int expectedVersion, StudyInput input, DateTimeOffset now, CancellationToken cancellationToken) =>
+        writes.ToCatalogAsync(actor, Resource.MedicalStudy, async (context, ct) =>
+        {
+            var study = await WritePath.LoadAsync<MedicalStudy>(context, id, expectedVersion, Resource.MedicalStudy, ct);
+            study.Update(input, now);
+            return Changed(study);
+        }, cancellationToken);
 
-    public async Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken)
-    {
-        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
-        var study = await FindTrackedAsync(context, id, expectedVersion, cancellationToken);
-        context.Studies.Remove(study);
-        await using var write = await BeginWriteAsync(id, cancellationToken);
-        await SaveAsync(context, cancellationToken);
-        await write.CompleteAsync(CacheUpdate.Deleted(CacheKeys.Study(id)));
-    }
+    public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken) =>
+        writes.ToCatalogAsync(actor, Resource.MedicalStudy, async (context, ct) =>
+        {
+            context.Studies.Remove(await WritePath.LoadAsync<MedicalStudy>(context, id, expectedVersion, Resource.MedicalStudy, ct));
+            return Staged.Deleted(CacheKeys.Study(id), CacheKeys.Studies);
+        }, cancellationToken);
 
     /// <summary>A change to one study changes the list too.</summary>
-    private Task<CacheWrite> BeginWriteAsync(Guid id, CancellationToken cancellationToken) =>
-        cache.BeginWriteAsync([CacheKeys.Study(id), CacheKeys.Studies], cancellationToken);
+    private static Staged<StudyDto> Changed(MedicalStudy study)
+    {
+        var dto = study.ToDto();
+        var key = CacheKeys.Study(dto.Id);
+        return new Staged<StudyDto>(dto, [key, CacheKeys.Studies], [CacheUpdate.Put(key, dto, dto.Version)]);
+    }
 
     private async Task<IReadOnlyList<StudyDto>?> LoadListAsync(CancellationToken cancellationToken)
     {
@@ -66,27 +62,5 @@ internal sealed class StudyStore(IDbContextFactory<CatalogDbContext> catalog, Re
     {
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         return (await context.Studies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken))?.ToDto();
-    }
-
-    private static async Task<MedicalStudy> FindTrackedAsync(
-        CatalogDbContext context, Guid id, int? expectedVersion, CancellationToken cancellationToken)
-    {
-        var study = await context.Studies.FirstOrDefaultAsync(s => s.Id == id, cancellationToken)
-            ?? throw new RecordNotFoundException(Resource.MedicalStudy);
-        return expectedVersion is { } expected && study.Version != expected
-            ? throw new ConcurrencyConflictException(Resource.MedicalStudy, study.Version)
-            : study;
-    }
-
-    private static async Task SaveAsync(CatalogDbContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ConcurrencyConflictException(Resource.MedicalStudy, currentVersion: null);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -6,6 +7,7 @@ using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Sharding;
+using MedicalPortal.Data.Writing;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Visits;
@@ -20,7 +22,7 @@ internal sealed record CachedVisits(IReadOnlyList<VisitDto> Visits, bool Complet
 /// Visits on their patient's shard, found by the bucket their id carries. A patient's visit list is read through the
 /// cache (the pages a clinician turns are cut from it); every change to a visit invalidates its patient's list.
 /// </summary>
-internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, RecordCache cache) : IVisitStore
+internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, RecordCache cache, WritePath writes) : IVisitStore
 {
     /// <summary>Visits kept per patient in the cache; pages beyond them come from the shard.</summary>
     internal const int CachedVisitCount = 200;
@@ -108,18 +110,18 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, Reco
         return count;
     }
 
-    public async Task<VisitDto> AddAsync(Visit visit, CancellationToken cancellationToken)
+    public async Task<VisitDto> AddAsync(AuditActor actor, Visit visit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(visit);
-        await using var context = shards.Create(map.ShardForRecord(visit.Id));
-
-        // No existence check first: the foreign key refuses a visit whose patient is gone, and only then do we look
-        // (one statement less on every visit recorded; the benchmarks showed the write path paying for it).
-        context.Visits.Add(visit);
-        await using var write = await cache.BeginWriteAsync([CacheKeys.Visits(visit.PatientId)], cancellationToken);
         try
         {
-            await context.SaveChangesAsync(cancellationToken);
+            // No existence check first: the foreign key refuses a visit whose patient is gone, and only then do we look
+            // (one statement less on every visit recorded; the benchmarks showed the write path paying for it).
+            return await writes.ToShardAsync(actor, Buckets.OfRecordId(visit.Id), Resource.Visit, (context, _) =>
+            {
+                context.Visits.Add(visit);
+                return Task.FromResult(Staged.Invalidating(visit.ToDto(), CacheKeys.Visits(visit.PatientId)));
+            }, cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -132,61 +134,29 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, Reco
 
             throw;
         }
-
-        await write.CompleteAsync();
-        return visit.ToDto();
     }
 
-    public async Task<VisitDto> UpdateAsync(
-        Guid id, int expectedVersion, DateOnly patientBirthDate, VisitInput input, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForRecord(id));
-        var visit = await context.Visits.FirstOrDefaultAsync(v => v.Id == id, cancellationToken)
-            ?? throw new RecordNotFoundException(Resource.Visit);
-        if (visit.Version != expectedVersion)
+    public Task<VisitDto> UpdateAsync(
+        AuditActor actor, Guid id, int expectedVersion, DateOnly patientBirthDate, VisitInput input, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        writes.ToShardAsync(actor, Buckets.OfRecordId(id), Resource.Visit, async (context, ct) =>
         {
-            throw new ConcurrencyConflictException(Resource.Visit, visit.Version);
-        }
+            var visit = await WritePath.LoadAsync<Visit>(context, id, expectedVersion, Resource.Visit, ct);
+            visit.Update(patientBirthDate, input, now);
+            return Staged.Invalidating(visit.ToDto(), CacheKeys.Visits(visit.PatientId));
+        }, cancellationToken);
 
-        visit.Update(patientBirthDate, input, now);
-        await using var write = await cache.BeginWriteAsync([CacheKeys.Visits(visit.PatientId)], cancellationToken);
-        await SaveAsync(context, cancellationToken);
-        await write.CompleteAsync();
-        return visit.ToDto();
-    }
-
-    public async Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForRecord(id));
-        var visit = await context.Visits.FirstOrDefaultAsync(v => v.Id == id, cancellationToken)
-            ?? throw new RecordNotFoundException(Resource.Visit);
-        if (expectedVersion is { } expected && visit.Version != expected)
+    public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken) =>
+        writes.ToShardAsync(actor, Buckets.OfRecordId(id), Resource.Visit, async (context, ct) =>
         {
-            throw new ConcurrencyConflictException(Resource.Visit, visit.Version);
-        }
-
-        context.Visits.Remove(visit);
-        await using var write = await cache.BeginWriteAsync([CacheKeys.Visits(visit.PatientId)], cancellationToken);
-        await SaveAsync(context, cancellationToken);
-        await write.CompleteAsync();
-    }
+            var visit = await WritePath.LoadAsync<Visit>(context, id, expectedVersion, Resource.Visit, ct);
+            context.Visits.Remove(visit);
+            return Staged.Invalidating(true, CacheKeys.Visits(visit.PatientId));
+        }, cancellationToken);
 
     private static (DateTimeOffset StartedAt, Guid Id) ParseCursor(IReadOnlyList<string> parts) =>
         DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.None, out var startedAt)
         && Guid.TryParse(parts[1], out var id)
             ? (startedAt, id)
             : throw new Core.Validation.ValidationFailedException("cursor", "The page cursor is not valid. Start again from the first page.");
-
-    private static async Task SaveAsync(ShardDbContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ConcurrencyConflictException(Resource.Visit, currentVersion: null);
-        }
-    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Data;
+using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
@@ -200,13 +201,13 @@ public static class WebHostingExtensions
         // Explicitly after the status code pages, so a 401 or 403 from authorization gets its problem details.
         app.UseAuthentication();
 
-        // Whatever a request changes outside Core's services (Identity's own pages: a password change, a failed
-        // sign-in counting towards lockout) is attributed to the signed-in caller, or to "anonymous".
-        app.Use(async (context, next) =>
+        // What a request changes through Identity's own managers rather than Core's services (the account pages: a
+        // password change, a failed sign-in counting towards lockout) is attributed to the signed-in caller, or to
+        // "anonymous": the request's catalog context names this actor when it saves.
+        app.Use((context, next) =>
         {
-            using var actor = context.RequestServices.GetRequiredService<IAuditContext>()
-                .Begin(AuditActor.Of(PrincipalUser.From(context.User)));
-            await next(context);
+            context.RequestServices.GetRequiredService<IdentityActor>().Actor = AuditActor.Of(PrincipalUser.From(context.User));
+            return next(context);
         });
 
         app.UseAuthorization();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
@@ -49,7 +50,7 @@ internal sealed class InProcess : IAsyncDisposable
     public async Task<Guid> CreateStudyAsync(string title, IReadOnlyList<string> patientIds, int every)
     {
         var now = DateTimeOffset.UtcNow;
-        var study = await Services.GetRequiredService<IStudyStore>().AddAsync(MedicalStudy.Create(new StudyInput
+        var study = await Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
         {
             Title = title,
             PrincipalInvestigator = "Dr. Benchmark",

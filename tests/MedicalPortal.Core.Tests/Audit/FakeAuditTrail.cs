@@ -2,24 +2,12 @@ using MedicalPortal.Core.Audit;
 
 namespace MedicalPortal.Core.Tests.Audit;
 
-/// <summary>Records what services tell the audit trail: the actors of their writes and the accesses of their reads.</summary>
-internal sealed class FakeAuditTrail : IAuditContext, IAccessLog
+/// <summary>Records what services tell the access log: the accesses of their reads and the exports.</summary>
+internal sealed class FakeAuditTrail : IAccessLog
 {
-    public List<AuditActor> Actors { get; } = [];
-
     public List<AccessRecord> Accesses { get; } = [];
 
     public List<(AuditActor Actor, Guid StudyId, int Rows)> Exports { get; } = [];
-
-    public AuditActor? Current { get; private set; }
-
-    public IDisposable Begin(AuditActor actor)
-    {
-        Actors.Add(actor);
-        var outer = Current;
-        Current = actor;
-        return new Scope(() => Current = outer);
-    }
 
     public Task RecordAsync(AccessRecord access, CancellationToken cancellationToken)
     {
@@ -31,10 +19,5 @@ internal sealed class FakeAuditTrail : IAuditContext, IAccessLog
     {
         Exports.Add((actor, studyId, rows));
         return Task.CompletedTask;
-    }
-
-    private sealed class Scope(Action end) : IDisposable
-    {
-        public void Dispose() => end();
     }
 }

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
@@ -10,6 +11,7 @@ internal sealed class FakePatientStore : IPatientStore
 {
     private readonly Dictionary<Guid, Patient> _patients = [];
     private readonly List<string> _attemptedMrns = [];
+    private readonly List<AuditActor> _actors = [];
 
     /// <summary>Every call of an <see cref="IPatientStore"/> method, of any kind.</summary>
     public int Calls { get; private set; }
@@ -23,6 +25,9 @@ internal sealed class FakePatientStore : IPatientStore
     public int MrnCollisionsToSimulate { get; set; }
 
     public PatientSearch? LastSearch { get; private set; }
+
+    /// <summary>The actor every change named, in order.</summary>
+    public IReadOnlyList<AuditActor> Actors => _actors;
 
     public IReadOnlyCollection<Patient> Stored => _patients.Values;
 
@@ -41,10 +46,11 @@ internal sealed class FakePatientStore : IPatientStore
         return Task.FromResult(_patients.GetValueOrDefault(id)?.ToDto());
     }
 
-    public Task<PatientDto> AddAsync(Patient patient, CancellationToken cancellationToken)
+    public Task<PatientDto> AddAsync(AuditActor actor, Patient patient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patient);
         Calls++;
+        _actors.Add(actor);
         _attemptedMrns.Add(patient.Mrn);
         if (MrnCollisionsToSimulate > 0)
         {
@@ -62,10 +68,11 @@ internal sealed class FakePatientStore : IPatientStore
     }
 
     public Task<PatientDto> UpdateAsync(
-        Guid id, int expectedVersion, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken)
+        AuditActor actor, Guid id, int expectedVersion, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken)
     {
         Calls++;
         UpdateCalls++;
+        _actors.Add(actor);
         var patient = _patients.GetValueOrDefault(id) ?? throw new RecordNotFoundException(Resource.Patient);
         if (patient.Version != expectedVersion)
         {
@@ -76,9 +83,10 @@ internal sealed class FakePatientStore : IPatientStore
         return Task.FromResult(patient.ToDto());
     }
 
-    public Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken)
+    public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken)
     {
         Calls++;
+        _actors.Add(actor);
         if (!_patients.Remove(id))
         {
             throw new RecordNotFoundException(Resource.Patient);

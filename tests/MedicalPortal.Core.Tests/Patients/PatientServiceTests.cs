@@ -21,7 +21,7 @@ public sealed class PatientServiceTests
 
     public PatientServiceTests()
     {
-        _service = new PatientService(_store, new AccessControl(new FakePermissionStore()), _audit, _audit, _clock);
+        _service = new PatientService(_store, new AccessControl(new FakePermissionStore()), _audit, _clock);
     }
 
     [Fact]

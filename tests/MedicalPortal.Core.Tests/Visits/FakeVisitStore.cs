@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -10,6 +11,7 @@ namespace MedicalPortal.Core.Tests.Visits;
 internal sealed class FakeVisitStore(FakePatientStore patients) : IVisitStore
 {
     private readonly Dictionary<Guid, Visit> _visits = [];
+    private readonly List<AuditActor> _actors = [];
 
     /// <summary>Every call of an <see cref="IVisitStore"/> method, of any kind.</summary>
     public int Calls { get; private set; }
@@ -19,6 +21,9 @@ internal sealed class FakeVisitStore(FakePatientStore patients) : IVisitStore
     public int UpdateCalls { get; private set; }
 
     public IReadOnlyCollection<Visit> Stored => _visits.Values;
+
+    /// <summary>The actor every change named, in order.</summary>
+    public IReadOnlyList<AuditActor> Actors => _actors;
 
     /// <summary>Puts a visit in the store without counting it as a call.</summary>
     public Visit Seed(Visit visit)
@@ -50,10 +55,11 @@ internal sealed class FakeVisitStore(FakePatientStore patients) : IVisitStore
         return Task.FromResult<Page<VisitDto>?>(new Page<VisitDto>(items, null));
     }
 
-    public Task<VisitDto> AddAsync(Visit visit, CancellationToken cancellationToken)
+    public Task<VisitDto> AddAsync(AuditActor actor, Visit visit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(visit);
         Calls++;
+        _actors.Add(actor);
         AddCalls++;
         if (!patients.Contains(visit.PatientId))
         {
@@ -65,11 +71,12 @@ internal sealed class FakeVisitStore(FakePatientStore patients) : IVisitStore
     }
 
     public Task<VisitDto> UpdateAsync(
-        Guid id, int expectedVersion, DateOnly patientBirthDate, VisitInput input, DateTimeOffset now,
+        AuditActor actor, Guid id, int expectedVersion, DateOnly patientBirthDate, VisitInput input, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         Calls++;
         UpdateCalls++;
+        _actors.Add(actor);
         var visit = _visits.GetValueOrDefault(id) ?? throw new RecordNotFoundException(Resource.Visit);
         if (visit.Version != expectedVersion)
         {
@@ -80,9 +87,10 @@ internal sealed class FakeVisitStore(FakePatientStore patients) : IVisitStore
         return Task.FromResult(visit.ToDto());
     }
 
-    public Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken)
+    public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken)
     {
         Calls++;
+        _actors.Add(actor);
         if (!_visits.Remove(id))
         {
             throw new RecordNotFoundException(Resource.Visit);

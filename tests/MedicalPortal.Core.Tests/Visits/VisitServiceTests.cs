@@ -27,7 +27,7 @@ public sealed class VisitServiceTests
     public VisitServiceTests()
     {
         _visits = new FakeVisitStore(_patients);
-        _service = new VisitService(_visits, _patients, new AccessControl(new FakePermissionStore()), _audit, _audit, _clock);
+        _service = new VisitService(_visits, _patients, new AccessControl(new FakePermissionStore()), _audit, _clock);
         _patient = _patients.Seed(TestPatients.Registered("M1234567897"));
         _otherPatient = _patients.Seed(TestPatients.Registered("M0000000000"));
     }

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Data.Accounts;
@@ -45,11 +46,11 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [InlineData("TAKEN@clinic.test")]
     public async Task CreateStaffAsync_EmailTakenInAnyCase_IsRefusedOnTheEmailField(string email)
     {
-        await Directory.CreateStaffAsync(TestAccounts.Staff(email: "taken@clinic.test"), None);
+        await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(email: "taken@clinic.test"), None);
         var before = await CountAccountsAsync();
 
         var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Doctor, email: email), None));
+            Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Doctor, email: email), None));
 
         Assert.Equal(["email"], refusal.Errors.Keys);
         Assert.Equal(before, await CountAccountsAsync());
@@ -61,7 +62,7 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
         var input = TestAccounts.Staff(password: "Short-1a");
 
         var viaService = await Assert.ThrowsAsync<ValidationFailedException>(() => _db.Get<AccountService>().CreateStaffAsync(TestUser.Admin, input, None));
-        var viaDirectory = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.CreateStaffAsync(input, None));
+        var viaDirectory = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.CreateStaffAsync(AuditActor.System, input, None));
 
         Assert.Equal(["password"], viaService.Errors.Keys);
         Assert.Equal(["password"], viaDirectory.Errors.Keys);
@@ -72,7 +73,7 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     public async Task CreateStaffAsync_UnknownRole_IsRefusedOnTheRoleFieldAndNothingStored()
     {
         var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() =>
-            Directory.CreateStaffAsync(TestAccounts.Staff("Astronaut"), None));
+            Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff("Astronaut"), None));
 
         Assert.Equal(["role"], refusal.Errors.Keys);
         Assert.Equal(0, await CountAccountsAsync());
@@ -91,10 +92,10 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task ChangeRoleAsync_StaffAccount_RenewsTheStampAndTheStatusShowsItAtOnce()
     {
-        var account = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Nurse), None);
+        var account = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
         var before = await Status.GetAsync(account.Id, None); // cached from here on
 
-        var changed = await Directory.ChangeRoleAsync(account.Id, "doctor", None);
+        var changed = await Directory.ChangeRoleAsync(AuditActor.System, account.Id, "doctor", None);
 
         Assert.Equal([RoleNames.Doctor], changed.Roles);
         Assert.NotEqual(before!.SecurityStamp, (await Status.GetAsync(account.Id, None))!.SecurityStamp);
@@ -104,12 +105,12 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task SetLockedAsync_LockThenUnlock_StatusShowsEachStateAtOnceWithANewStamp()
     {
-        var account = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Nurse), None);
+        var account = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
         var before = await Status.GetAsync(account.Id, None); // cached from here on
 
-        var locked = await Directory.SetLockedAsync(account.Id, locked: true, None);
+        var locked = await Directory.SetLockedAsync(AuditActor.System, account.Id, locked: true, None);
         var whileLocked = await Status.GetAsync(account.Id, None);
-        var unlocked = await Directory.SetLockedAsync(account.Id, locked: false, None);
+        var unlocked = await Directory.SetLockedAsync(AuditActor.System, account.Id, locked: false, None);
         var afterUnlock = await Status.GetAsync(account.Id, None);
 
         Assert.False(before!.IsLockedOut);
@@ -124,7 +125,7 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task ResetPasswordAsync_StaffAccount_RenewsTheStampAndTheNewPasswordWorks()
     {
-        var account = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Nurse), None);
+        var account = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
         var before = await Status.GetAsync(account.Id, None); // cached from here on
 
         await _db.Get<AccountService>().ResetPasswordAsync(TestUser.Admin, account.Id, "Another-Password-2026", None);
@@ -140,10 +141,10 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task DeleteAsync_StaffAccount_StatusShowsItGoneAtOnce()
     {
-        var account = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Nurse), None);
+        var account = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
         Assert.NotNull(await Status.GetAsync(account.Id, None)); // cached from here on
 
-        await Directory.DeleteAsync(account.Id, None);
+        await Directory.DeleteAsync(AuditActor.System, account.Id, None);
 
         Assert.Null(await Status.GetAsync(account.Id, None));
         Assert.Null(await Directory.FindAsync(account.Id, None));
@@ -152,10 +153,10 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task ChangeRoleAsync_LastActiveAdmin_IsRefusedAndStaysAdmin()
     {
-        var admin = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
+        var admin = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
         var stamp = await StoredStampAsync(admin.Id);
 
-        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.ChangeRoleAsync(admin.Id, RoleNames.Nurse, None));
+        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.ChangeRoleAsync(AuditActor.System, admin.Id, RoleNames.Nurse, None));
 
         AssertLastAdministrator(refusal);
         Assert.Equal([RoleNames.Admin], (await Directory.FindAsync(admin.Id, None))!.Roles);
@@ -165,9 +166,9 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task SetLockedAsync_LastActiveAdmin_IsRefusedAndStaysUnlocked()
     {
-        var admin = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
+        var admin = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
 
-        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.SetLockedAsync(admin.Id, locked: true, None));
+        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.SetLockedAsync(AuditActor.System, admin.Id, locked: true, None));
 
         AssertLastAdministrator(refusal);
         Assert.False((await Directory.FindAsync(admin.Id, None))!.IsLockedOut);
@@ -176,9 +177,9 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task DeleteAsync_LastActiveAdmin_IsRefusedAndStays()
     {
-        var admin = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
+        var admin = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
 
-        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.DeleteAsync(admin.Id, None));
+        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.DeleteAsync(AuditActor.System, admin.Id, None));
 
         AssertLastAdministrator(refusal);
         Assert.NotNull(await Directory.FindAsync(admin.Id, None));
@@ -187,11 +188,11 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task ChangeRoleAsync_OnlyOtherAdminIsLocked_IsRefused()
     {
-        var admin = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
-        var lockedAdmin = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
-        await Directory.SetLockedAsync(lockedAdmin.Id, locked: true, None);
+        var admin = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
+        var lockedAdmin = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
+        await Directory.SetLockedAsync(AuditActor.System, lockedAdmin.Id, locked: true, None);
 
-        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.ChangeRoleAsync(admin.Id, RoleNames.Nurse, None));
+        var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.ChangeRoleAsync(AuditActor.System, admin.Id, RoleNames.Nurse, None));
 
         AssertLastAdministrator(refusal);
         Assert.Equal([RoleNames.Admin], (await Directory.FindAsync(admin.Id, None))!.Roles);
@@ -200,15 +201,15 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task DemoteLockDelete_AnotherActiveAdminExists_AreAllowed()
     {
-        var first = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
-        var second = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
-        var third = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
+        var first = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
+        var second = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
+        var third = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
 
-        var demoted = await Directory.ChangeRoleAsync(first.Id, RoleNames.Nurse, None);
-        var locked = await Directory.SetLockedAsync(second.Id, locked: true, None);
-        var lastDelete = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.DeleteAsync(third.Id, None));
-        await Directory.ChangeRoleAsync(first.Id, RoleNames.Admin, None);
-        await Directory.DeleteAsync(third.Id, None);
+        var demoted = await Directory.ChangeRoleAsync(AuditActor.System, first.Id, RoleNames.Nurse, None);
+        var locked = await Directory.SetLockedAsync(AuditActor.System, second.Id, locked: true, None);
+        var lastDelete = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.DeleteAsync(AuditActor.System, third.Id, None));
+        await Directory.ChangeRoleAsync(AuditActor.System, first.Id, RoleNames.Admin, None);
+        await Directory.DeleteAsync(AuditActor.System, third.Id, None);
 
         Assert.Equal([RoleNames.Nurse], demoted.Roles);
         Assert.True(locked.IsLockedOut);
@@ -225,11 +226,11 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
         IReadOnlyList<string> survivors = [];
         for (var round = 0; round < 10; round++)
         {
-            var a = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
-            var b = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin), None);
+            var a = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
+            var b = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
             foreach (var survivor in survivors)
             {
-                await Directory.ChangeRoleAsync(survivor, RoleNames.Nurse, None); // only a and b are admins now
+                await Directory.ChangeRoleAsync(AuditActor.System, survivor, RoleNames.Nurse, None); // only a and b are admins now
             }
 
             var asA = TestUser.Admin with { AccountId = a.Id };
@@ -248,8 +249,8 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task ListStaffAsync_WithPatientAccounts_ListsOnlyStaff()
     {
-        var nurse = await Directory.CreateStaffAsync(TestAccounts.Staff(RoleNames.Nurse), None);
-        var patient = await Directory.CreatePatientAccountAsync(
+        var nurse = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
+        var patient = await Directory.CreatePatientAccountAsync(AuditActor.System,
             TestAccounts.UniqueEmail("patient"), TestAccounts.Password, "Testy Example", Guid.CreateVersion7(), None);
 
         var staff = await _db.Get<AccountService>().ListStaffAsync(TestUser.Admin, None);

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
@@ -63,7 +64,7 @@ public sealed class RegistrationServiceTests : IAsyncLifetime
     [InlineData("Taken@Clinic.Test")]
     public async Task RegisterAsync_EmailOfAStaffAccount_IsRefusedBeforeAnyRecordIsCreated(string email)
     {
-        var staff = await _db.Get<IAccountDirectory>().CreateStaffAsync(TestAccounts.Staff(RoleNames.Admin, email: "taken@clinic.test"), None);
+        var staff = await _db.Get<IAccountDirectory>().CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin, email: "taken@clinic.test"), None);
         var before = await DatabaseFingerprint.TakeAsync(_db);
 
         var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Service.RegisterAsync(Registration(email), None));

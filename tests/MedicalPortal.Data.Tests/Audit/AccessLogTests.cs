@@ -121,7 +121,7 @@ public sealed class AccessLogTests : IAsyncLifetime
     {
         await using var db = await ShardedDatabase.CreateAsync(
             shardCount: 2, configure: services => services.Configure<AuditOptions>(o => o.RecordReads = false));
-        var patient = await db.Get<IPatientStore>().AddAsync(TestPatients.New(), None);
+        var patient = await db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
         var mark = await AuditTrail.MarkAsync(db);
 
         var shown = await db.Get<PatientService>().GetAsync(Reader, patient.Id, None);
@@ -185,7 +185,7 @@ public sealed class AccessLogTests : IAsyncLifetime
     }
 
     private async Task<PatientDto> AddPatientAsync(string shard, string family = "Example") =>
-        await _db.Get<IPatientStore>().AddAsync(TestPatients.New(family: family, id: TestPatients.IdOnShard(Map, shard)), None);
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(family: family, id: TestPatients.IdOnShard(Map, shard)), None);
 
     /// <summary>Makes every insert into the shard's audit log fail, as a full disk or a lost file would.</summary>
     private Task<int> RefuseAuditWritesAsync(string shard) => AuditTrail.ExecuteAsync(_db, shard,

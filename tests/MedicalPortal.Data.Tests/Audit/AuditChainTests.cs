@@ -31,7 +31,7 @@ public sealed class AuditChainTests(ITestOutputHelper output)
         var hot = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var shard in db.ShardNames)
         {
-            hot[shard] = (await store.AddAsync(TestPatients.New(id: TestPatients.IdOnShard(map, shard)), None)).Id;
+            hot[shard] = (await store.AddAsync(AuditActor.System, TestPatients.New(id: TestPatients.IdOnShard(map, shard)), None)).Id;
         }
 
         var roles = new List<string>();

@@ -65,7 +65,7 @@ public sealed class AuditKeyRingTests
             [KeySetting] = Convert.ToBase64String(key),
             ["Export:PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         });
-        await db.Get<IPatientStore>().AddAsync(TestPatients.New(), None);
+        await db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
 
         Assert.Equal(key, db.Get<AuditKeyRing>().Key);
         Assert.False(File.Exists(Path.Combine(db.Directory, "audit.key")));
@@ -78,13 +78,13 @@ public sealed class AuditKeyRingTests
     public async Task Start_InDevelopmentWithoutAKey_GeneratesOneNextToTheDatabasesAndTheNextStartReusesIt()
     {
         await using var first = await ShardedDatabase.CreateAsync(shardCount: 2);
-        await first.Get<IPatientStore>().AddAsync(TestPatients.New(), None);
+        await first.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
         var file = Path.Combine(first.Directory, "audit.key");
         Assert.True(File.Exists(file), "No audit.key next to the databases.");
         var stored = await File.ReadAllTextAsync(file);
 
         await using var next = await ShardedDatabase.CreateAsync(shardCount: 2, directory: first.Directory);
-        await next.Get<IPatientStore>().AddAsync(TestPatients.New(), None);
+        await next.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
 
         Assert.Equal(stored, await File.ReadAllTextAsync(file));
         Assert.Equal(first.Get<AuditKeyRing>().Key, next.Get<AuditKeyRing>().Key);
@@ -119,7 +119,7 @@ public sealed class AuditKeyRingTests
         await using var db = await ShardedDatabase.CreateAsync(shardCount: 2);
         foreach (var _ in Enumerable.Range(0, 5))
         {
-            await db.Get<IPatientStore>().AddAsync(TestPatients.New(), None);
+            await db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
         }
 
         var key = db.Get<AuditKeyRing>().Key;

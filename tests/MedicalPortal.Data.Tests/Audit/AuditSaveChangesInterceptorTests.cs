@@ -327,14 +327,14 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Save_WithoutAnActorScope_IsAttributedToSystem()
+    public async Task Save_AfterAnotherCallersWrite_NamesOnlyItsOwnActor()
     {
-        // A scope that was open during an earlier service call must not leak into a later write either.
+        // The actor of an earlier service call must not leak into a later write.
         await Patients.RegisterAsync(Clerk, TestPatients.Input(), None);
         var patient = TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-1"));
         var mark = await AuditTrail.MarkAsync(_db);
 
-        await _db.Get<IPatientStore>().AddAsync(patient, None);
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, patient, None);
 
         var entry = Assert.Single(await mark.NewEntriesOnlyInAsync("shard-1"));
         Assert.Null(entry.ActorId);
@@ -342,26 +342,39 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Save_InNestedActorScopes_IsAttributedToTheInnermostOpenScope()
+    public async Task Save_ConcurrentWritesOfTwoActors_EachNamesItsOwn()
     {
-        var audit = _db.Get<IAuditContext>();
         var store = _db.Get<IPatientStore>();
-        var outer = new AuditActor("outer-id", "outer@clinic.test");
-        var inner = new AuditActor("inner-id", "inner@clinic.test");
+        var first = new AuditActor("first-id", "first@clinic.test");
+        var second = new AuditActor("second-id", "second@clinic.test");
+        var firstPatient = TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-0"));
+        var secondPatient = TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-0"));
         var mark = await AuditTrail.MarkAsync(_db);
 
-        using (audit.Begin(outer))
-        {
-            using (audit.Begin(inner))
-            {
-                await store.AddAsync(TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-0")), None);
-            }
-
-            await store.AddAsync(TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-0")), None);
-        }
+        await Task.WhenAll(store.AddAsync(first, firstPatient, None), store.AddAsync(second, secondPatient, None));
 
         var entries = await mark.NewEntriesOnlyInAsync("shard-0");
-        Assert.Equal([(inner.AccountId, inner.Name), (outer.AccountId, outer.Name)], entries.Select(e => (e.ActorId, e.ActorName)));
+        Assert.Equal(
+            [(firstPatient.Id, first.AccountId, first.Name), (secondPatient.Id, second.AccountId, second.Name)],
+            entries.Select(e => (e.PatientId!.Value, e.ActorId, e.ActorName)).OrderBy(e => e.Item1 == secondPatient.Id));
+    }
+
+    [Fact]
+    public async Task Save_ContextNamingNoActor_IsRefusedAndWritesNothing()
+    {
+        var patient = TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-0"));
+        var headBefore = await AuditTrail.HeadAsync(_db, "shard-0");
+        var mark = await AuditTrail.MarkAsync(_db);
+        await using (var context = _db.OpenShard("shard-0"))
+        {
+            context.Patients.Add(patient);
+
+            var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+            Assert.Contains("names no actor", refusal.Message, StringComparison.Ordinal);
+        }
+
+        await AssertNothingWrittenAsync(mark, "shard-0", headBefore);
+        Assert.Null(await _db.Get<IPatientStore>().FindAsync(patient.Id, None));
     }
 
     [Fact]
@@ -379,7 +392,7 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
     [Fact]
     public async Task Save_ConstraintViolation_LeavesNeitherTheChangeNorAnEntry()
     {
-        var existing = await _db.Get<IPatientStore>().AddAsync(TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-0")), None);
+        var existing = await _db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(id: TestPatients.IdOnShard(Map, "shard-0")), None);
         var headBefore = await AuditTrail.HeadAsync(_db, "shard-0");
         var mark = await AuditTrail.MarkAsync(_db);
 
@@ -387,7 +400,7 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
         var duplicate = TestPatients.New(mrn: existing.Mrn, id: TestPatients.IdOnShard(Map, "shard-0"));
         await using (var context = _db.OpenShard("shard-0"))
         {
-            using var actor = _db.Get<IAuditContext>().Begin(AuditActor.Of(Clerk));
+            context.Actor = AuditActor.Of(Clerk);
             context.Patients.Add(duplicate);
             await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
         }
@@ -404,7 +417,7 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
         var headBefore = await AuditTrail.HeadAsync(_db, "shard-1");
         var mark = await AuditTrail.MarkAsync(_db);
         await using var context = _db.OpenShard("shard-1");
-        using var actor = _db.Get<IAuditContext>().Begin(AuditActor.Of(Clerk));
+        context.Actor = AuditActor.Of(Clerk);
         context.Patients.Add(patient);
         context.Visits.Add(orphan);
 

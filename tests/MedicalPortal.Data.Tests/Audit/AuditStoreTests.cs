@@ -42,11 +42,8 @@ public sealed class AuditStoreTests : IAsyncLifetime
         var patients = _db.Get<PatientService>();
 
         // Minute 0: Alice registers two patients on the same shard.
-        using (_db.Get<IAuditContext>().Begin(AuditActor.Of(Alice)))
-        {
-            _patient = await store.AddAsync(TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
-            _other = await store.AddAsync(TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
-        }
+        _patient = await store.AddAsync(AuditActor.Of(Alice), TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
+        _other = await store.AddAsync(AuditActor.Of(Alice), TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
 
         _clock.SetUtcNow(Minute(1));
         _patient = await patients.UpdateAsync(Bob, _patient.Id, TestPatients.Input(family: SearchName) with { Phone = "+1 555 010 2030" }, _patient.Version, None);

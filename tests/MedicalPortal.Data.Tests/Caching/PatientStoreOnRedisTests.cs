@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
@@ -44,11 +45,11 @@ public sealed class PatientStoreOnRedisTests : IAsyncLifetime
     [Fact]
     public async Task UpdateOnOneNode_IsReadOnTheOther_AtOnce_EvenThoughItWasCachedThere()
     {
-        var patient = await _a.Get<IPatientStore>().AddAsync(TestPatients.New(family: "Cached"), default);
+        var patient = await _a.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(family: "Cached"), default);
         await _b.Get<IPatientStore>().FindAsync(patient.Id, default);
         await _b.Get<IPatientStore>().FindAsync(patient.Id, default);
 
-        var updated = await _a.Get<IPatientStore>().UpdateAsync(
+        var updated = await _a.Get<IPatientStore>().UpdateAsync(AuditActor.System,
             patient.Id, patient.Version, TestPatients.Input(family: "Renamed"), TestPatients.Now, default);
         var onB = await _b.Get<IPatientStore>().FindAsync(patient.Id, default);
 
@@ -58,10 +59,10 @@ public sealed class PatientStoreOnRedisTests : IAsyncLifetime
     [Fact]
     public async Task DeletedOnOneNode_IsGoneOnTheOther_AtOnce()
     {
-        var patient = await _a.Get<IPatientStore>().AddAsync(TestPatients.New(family: "Deleted"), default);
+        var patient = await _a.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(family: "Deleted"), default);
         await _b.Get<IPatientStore>().FindAsync(patient.Id, default);
 
-        await _a.Get<IPatientStore>().DeleteAsync(patient.Id, patient.Version, default);
+        await _a.Get<IPatientStore>().DeleteAsync(AuditActor.System, patient.Id, patient.Version, default);
 
         Assert.Null(await _b.Get<IPatientStore>().FindAsync(patient.Id, default));
     }
@@ -73,7 +74,7 @@ public sealed class PatientStoreOnRedisTests : IAsyncLifetime
         var patients = new List<PatientDto>();
         for (var i = 0; i < 8; i++)
         {
-            patients.Add(await nodes[i % 2].AddAsync(TestPatients.New(family: "Outage"), default));
+            patients.Add(await nodes[i % 2].AddAsync(AuditActor.System, TestPatients.New(family: "Outage"), default));
         }
 
         var acknowledged = new ConcurrentDictionary<Guid, int>(patients.ToDictionary(p => p.Id, p => p.Version));
@@ -90,7 +91,7 @@ public sealed class PatientStoreOnRedisTests : IAsyncLifetime
                 var id = patients[random.Next(patients.Count)].Id;
                 try
                 {
-                    var saved = await nodes[random.Next(2)].UpdateAsync(
+                    var saved = await nodes[random.Next(2)].UpdateAsync(AuditActor.System,
                         id, acknowledged[id], TestPatients.Input(family: "Outage", given: $"Version{(char)('a' + random.Next(26))}"), TestPatients.Now, default);
                     acknowledged.AddOrUpdate(id, saved.Version, (_, known) => Math.Max(known, saved.Version));
                     Interlocked.Increment(ref writes);

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
@@ -47,8 +48,8 @@ internal static class ExportDataSet
     {
         var now = TestPatients.Now;
         var studies = db.Get<IStudyStore>();
-        await studies.AddAsync(NewStudy(Study, "Golden study"), default);
-        await studies.AddAsync(NewStudy(OtherStudy, "Another study"), default);
+        await studies.AddAsync(AuditActor.System, NewStudy(Study, "Golden study"), default);
+        await studies.AddAsync(AuditActor.System, NewStudy(OtherStudy, "Another study"), default);
 
         // A: (1980, female, 021), three patients: published as they are.
         await PatientAsync(db, "A1", new DateOnly(1980, 4, 2), Sex.Female, "02139",
@@ -79,11 +80,11 @@ internal static class ExportDataSet
         await PatientAsync(db, "N1", new DateOnly(2001, 9, 9), Sex.Female, "30302", enroll: false,
             visits: Visit(new DateTimeOffset(2025, 1, 1, 8, 0, 0, TimeSpan.Zero), VisitType.Checkup, ["Z00.00"]));
         var withdrawn = await PatientAsync(db, "W1", new DateOnly(2001, 9, 9), Sex.Female, "30303");
-        await db.Get<IEnrollmentStore>().WithdrawAsync(withdrawn!.Id, now, default);
+        await db.Get<IEnrollmentStore>().WithdrawAsync(AuditActor.System, withdrawn!.Id, now, default);
 
         // O1 consented to the other study only.
         await PatientAsync(db, "O1", new DateOnly(2001, 9, 9), Sex.Female, "30304", enroll: false);
-        await db.Get<IEnrollmentStore>().AddAsync(Enrollment.Consent(OtherStudy, Ids["O1"], now.AddDays(-10), now), default);
+        await db.Get<IEnrollmentStore>().AddAsync(AuditActor.System, Enrollment.Consent(OtherStudy, Ids["O1"], now.AddDays(-10), now), default);
     }
 
     private static Task<EnrollmentDto?> PatientAsync(
@@ -108,14 +109,14 @@ internal static class ExportDataSet
             PostalCode = postalCode,
         };
         var patient = Patient.Register(Ids[name], Mrn.Generate(), input, now);
-        await db.Get<IPatientStore>().AddAsync(patient, default);
+        await db.Get<IPatientStore>().AddAsync(AuditActor.System, patient, default);
         foreach (var visit in visits)
         {
-            await db.Get<IVisitStore>().AddAsync(Core.Visits.Visit.Record(patient.Id, birthDate, visit, now), default);
+            await db.Get<IVisitStore>().AddAsync(AuditActor.System, Core.Visits.Visit.Record(patient.Id, birthDate, visit, now), default);
         }
 
         return enroll
-            ? await db.Get<IEnrollmentStore>().AddAsync(Enrollment.Consent(Study, patient.Id, now.AddDays(-30), now), default)
+            ? await db.Get<IEnrollmentStore>().AddAsync(AuditActor.System, Enrollment.Consent(Study, patient.Id, now.AddDays(-30), now), default)
             : null;
     }
 

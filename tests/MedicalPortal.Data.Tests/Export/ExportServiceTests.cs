@@ -100,7 +100,7 @@ public sealed class ExportServiceTests : IAsyncLifetime
         // Arrange: A1, A2 and A3 (one class) also consent to the other study.
         foreach (var name in new[] { "A1", "A2", "A3" })
         {
-            await _db.Get<Core.Studies.IEnrollmentStore>().AddAsync(
+            await _db.Get<Core.Studies.IEnrollmentStore>().AddAsync(AuditActor.System,
                 Core.Studies.Enrollment.Consent(ExportDataSet.OtherStudy, ExportDataSet.Ids[name], TestPatients.Now, TestPatients.Now), default);
         }
 

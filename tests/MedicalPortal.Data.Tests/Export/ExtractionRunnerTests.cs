@@ -218,8 +218,8 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         _clock.SetUtcNow(Changes);
         var a1 = ExportDataSet.Ids["A1"];
         var enrollment = (await _db.Get<IEnrollmentStore>().ListForPatientAsync(a1, default)).Single(e => e.StudyId == ExportDataSet.Study);
-        await _db.Get<IEnrollmentStore>().WithdrawAsync(enrollment.Id, Changes, default);
-        await _db.Get<IVisitStore>().AddAsync(Visit.Record(a1, new DateOnly(1980, 4, 2), NewVisit(), Changes), default);
+        await _db.Get<IEnrollmentStore>().WithdrawAsync(AuditActor.System, enrollment.Id, Changes, default);
+        await _db.Get<IVisitStore>().AddAsync(AuditActor.System, Visit.Record(a1, new DateOnly(1980, 4, 2), NewVisit(), Changes), default);
 
         // Act
         _clock.SetUtcNow(SecondRun);
@@ -241,7 +241,7 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         _clock.SetUtcNow(FirstRun);
         await Runner().RunAllAsync(default);
         _clock.SetUtcNow(Changes);
-        await _db.Get<IEnrollmentStore>().AddAsync(Enrollment.Consent(ExportDataSet.Study, ExportDataSet.Ids["N1"], Changes, Changes), default);
+        await _db.Get<IEnrollmentStore>().AddAsync(AuditActor.System, Enrollment.Consent(ExportDataSet.Study, ExportDataSet.Ids["N1"], Changes, Changes), default);
 
         // Act
         _clock.SetUtcNow(SecondRun);
@@ -317,13 +317,13 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
     private async Task MakeChangesAsync()
     {
         var a2 = ExportDataSet.Ids["A2"];
-        await _db.Get<IVisitStore>().AddAsync(Visit.Record(a2, new DateOnly(1980, 11, 30), NewVisit(), Changes), default);
+        await _db.Get<IVisitStore>().AddAsync(AuditActor.System, Visit.Record(a2, new DateOnly(1980, 11, 30), NewVisit(), Changes), default);
 
         var b4 = (await _db.Get<IPatientStore>().FindAsync(ExportDataSet.Ids["B4"], default))!;
-        await _db.Get<IPatientStore>().UpdateAsync(b4.Id, b4.Version, InputOf(b4) with { PostalCode = "03604" }, Changes, default);
+        await _db.Get<IPatientStore>().UpdateAsync(AuditActor.System, b4.Id, b4.Version, InputOf(b4) with { PostalCode = "03604" }, Changes, default);
 
         var c1 = (await _db.Get<IEnrollmentStore>().ListForPatientAsync(ExportDataSet.Ids["C1"], default)).Single();
-        await _db.Get<IEnrollmentStore>().WithdrawAsync(c1.Id, Changes, default);
+        await _db.Get<IEnrollmentStore>().WithdrawAsync(AuditActor.System, c1.Id, Changes, default);
     }
 
     private static VisitInput NewVisit() => new()

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Tests.Infrastructure;
@@ -128,8 +129,8 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
 
             foreach (var patient in Patients)
             {
-                await TwoShards.Get<IPatientStore>().AddAsync(patient, CancellationToken.None);
-                await OneShard.Get<IPatientStore>().AddAsync(Clone(patient), CancellationToken.None);
+                await TwoShards.Get<IPatientStore>().AddAsync(AuditActor.System, patient, CancellationToken.None);
+                await OneShard.Get<IPatientStore>().AddAsync(AuditActor.System, Clone(patient), CancellationToken.None);
             }
         }
 

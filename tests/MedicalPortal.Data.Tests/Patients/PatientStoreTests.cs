@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
@@ -22,7 +23,7 @@ public sealed class PatientStoreTests : IAsyncLifetime
         var patients = Enumerable.Range(0, 60).Select(i => TestPatients.New(family: $"Spread{(char)('a' + (i % 26))}{(char)('a' + (i / 26))}")).ToList();
         foreach (var patient in patients)
         {
-            await Store.AddAsync(patient, CancellationToken.None);
+            await Store.AddAsync(AuditActor.System, patient, CancellationToken.None);
         }
 
         var map = _db.Get<IShardMap>();
@@ -40,7 +41,7 @@ public sealed class PatientStoreTests : IAsyncLifetime
     public async Task FindAsync_StoredPatient_ReturnsItFromItsShard()
     {
         var patient = TestPatients.New(given: "Findable", family: "Person");
-        await Store.AddAsync(patient, CancellationToken.None);
+        await Store.AddAsync(AuditActor.System, patient, CancellationToken.None);
 
         var found = await Store.FindAsync(patient.Id, CancellationToken.None);
 
@@ -56,9 +57,9 @@ public sealed class PatientStoreTests : IAsyncLifetime
         var map = _db.Get<IShardMap>();
         var first = TestPatients.New(mrn: "CLINIC-0001", id: TestPatients.IdOnShard(map, "shard-0"));
         var second = TestPatients.New(mrn: "CLINIC-0001", id: TestPatients.IdOnShard(map, "shard-1"));
-        await Store.AddAsync(first, CancellationToken.None);
+        await Store.AddAsync(AuditActor.System, first, CancellationToken.None);
 
-        await Assert.ThrowsAsync<MrnTakenException>(() => Store.AddAsync(second, CancellationToken.None));
+        await Assert.ThrowsAsync<MrnTakenException>(() => Store.AddAsync(AuditActor.System, second, CancellationToken.None));
 
         Assert.Null(await Store.FindAsync(second.Id, CancellationToken.None));
     }
@@ -67,14 +68,14 @@ public sealed class PatientStoreTests : IAsyncLifetime
     public async Task AddAsync_ShardRefusesThePatient_GivesTheMrnBack()
     {
         var original = TestPatients.New(mrn: "FIRST-1");
-        await Store.AddAsync(original, CancellationToken.None);
+        await Store.AddAsync(AuditActor.System, original, CancellationToken.None);
 
         // Same id again: the shard's primary key refuses it after the catalog reserved the new MRN.
         var duplicateId = TestPatients.New(mrn: "SECOND-2", id: original.Id);
-        await Assert.ThrowsAnyAsync<DbUpdateException>(() => Store.AddAsync(duplicateId, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => Store.AddAsync(AuditActor.System, duplicateId, CancellationToken.None));
 
         var reuser = TestPatients.New(mrn: "SECOND-2");
-        var stored = await Store.AddAsync(reuser, CancellationToken.None);
+        var stored = await Store.AddAsync(AuditActor.System, reuser, CancellationToken.None);
         Assert.Equal("SECOND-2", stored.Mrn);
     }
 
@@ -90,7 +91,7 @@ public sealed class PatientStoreTests : IAsyncLifetime
         {
             try
             {
-                await Store.AddAsync(p, CancellationToken.None);
+                await Store.AddAsync(AuditActor.System, p, CancellationToken.None);
                 return true;
             }
             catch (MrnTakenException)
@@ -114,11 +115,11 @@ public sealed class PatientStoreTests : IAsyncLifetime
     public async Task UpdateAsync_StaleVersion_IsRefusedAndNothingChanges()
     {
         var patient = TestPatients.New(given: "Original");
-        await Store.AddAsync(patient, CancellationToken.None);
-        await Store.UpdateAsync(patient.Id, 1, TestPatients.Input(given: "Second"), TestPatients.Now, CancellationToken.None);
+        await Store.AddAsync(AuditActor.System, patient, CancellationToken.None);
+        await Store.UpdateAsync(AuditActor.System, patient.Id, 1, TestPatients.Input(given: "Second"), TestPatients.Now, CancellationToken.None);
 
         var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
-            Store.UpdateAsync(patient.Id, 1, TestPatients.Input(given: "Lost"), TestPatients.Now, CancellationToken.None));
+            Store.UpdateAsync(AuditActor.System, patient.Id, 1, TestPatients.Input(given: "Lost"), TestPatients.Now, CancellationToken.None));
 
         Assert.Equal(2, conflict.CurrentVersion);
         var stored = await Store.FindAsync(patient.Id, CancellationToken.None);
@@ -130,13 +131,13 @@ public sealed class PatientStoreTests : IAsyncLifetime
     public async Task UpdateAsync_ConcurrentWritersOfOneVersion_ExactlyOneWinsAndNoneIsLost()
     {
         var patient = TestPatients.New();
-        await Store.AddAsync(patient, CancellationToken.None);
+        await Store.AddAsync(AuditActor.System, patient, CancellationToken.None);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {
             try
             {
-                await Store.UpdateAsync(patient.Id, 1, TestPatients.Input(given: $"Writer{(char)('A' + i)}"), TestPatients.Now, CancellationToken.None);
+                await Store.UpdateAsync(AuditActor.System, patient.Id, 1, TestPatients.Input(given: $"Writer{(char)('A' + i)}"), TestPatients.Now, CancellationToken.None);
                 return $"Writer{(char)('A' + i)}";
             }
             catch (ConcurrencyConflictException)
@@ -154,17 +155,17 @@ public sealed class PatientStoreTests : IAsyncLifetime
     [Fact]
     public async Task UpdateAsync_UnknownPatient_IsNotFound() =>
         await Assert.ThrowsAsync<RecordNotFoundException>(() =>
-            Store.UpdateAsync(Guid.CreateVersion7(), 1, TestPatients.Input(), TestPatients.Now, CancellationToken.None));
+            Store.UpdateAsync(AuditActor.System, Guid.CreateVersion7(), 1, TestPatients.Input(), TestPatients.Now, CancellationToken.None));
 
     [Fact]
     public async Task DeleteAsync_RemovesThePatientWithTheirVisits()
     {
         var patient = TestPatients.New();
-        await Store.AddAsync(patient, CancellationToken.None);
+        await Store.AddAsync(AuditActor.System, patient, CancellationToken.None);
         var visits = _db.Get<Core.Visits.IVisitStore>();
-        await visits.AddAsync(TestVisits.For(patient), CancellationToken.None);
+        await visits.AddAsync(AuditActor.System, TestVisits.For(patient), CancellationToken.None);
 
-        await Store.DeleteAsync(patient.Id, 1, CancellationToken.None);
+        await Store.DeleteAsync(AuditActor.System, patient.Id, 1, CancellationToken.None);
 
         Assert.Null(await Store.FindAsync(patient.Id, CancellationToken.None));
         await using var context = _db.OpenShard(_db.Get<IShardMap>().ShardForPatient(patient.Id));
@@ -175,10 +176,10 @@ public sealed class PatientStoreTests : IAsyncLifetime
     public async Task DeleteAsync_StaleVersion_IsRefused()
     {
         var patient = TestPatients.New();
-        await Store.AddAsync(patient, CancellationToken.None);
-        await Store.UpdateAsync(patient.Id, 1, TestPatients.Input(given: "Changed"), TestPatients.Now, CancellationToken.None);
+        await Store.AddAsync(AuditActor.System, patient, CancellationToken.None);
+        await Store.UpdateAsync(AuditActor.System, patient.Id, 1, TestPatients.Input(given: "Changed"), TestPatients.Now, CancellationToken.None);
 
-        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.DeleteAsync(patient.Id, 1, CancellationToken.None));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.DeleteAsync(AuditActor.System, patient.Id, 1, CancellationToken.None));
         Assert.NotNull(await Store.FindAsync(patient.Id, CancellationToken.None));
     }
 }

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -31,8 +32,8 @@ public sealed class OwnRecordScopeTests : IAsyncLifetime
         var map = _db.Get<IShardMap>();
         _own = TestPatients.New(given: "Ownie", family: "Selfsame", id: TestPatients.IdOnShard(map, "shard-0"));
         _other = TestPatients.New(given: "Otto", family: "Elsewhere", id: TestPatients.IdOnShard(map, "shard-1"), birthDate: new DateOnly(1975, 5, 5));
-        await _db.Get<IPatientStore>().AddAsync(_own, None);
-        await _db.Get<IPatientStore>().AddAsync(_other, None);
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, _own, None);
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, _other, None);
         _patient = TestUser.PatientAccount(_own.Id);
     }
 
@@ -56,8 +57,8 @@ public sealed class OwnRecordScopeTests : IAsyncLifetime
         var visits = _db.Get<VisitService>();
         var ownVisit = TestVisits.For(_own);
         var otherVisit = TestVisits.For(_other);
-        await _db.Get<IVisitStore>().AddAsync(ownVisit, None);
-        await _db.Get<IVisitStore>().AddAsync(otherVisit, None);
+        await _db.Get<IVisitStore>().AddAsync(AuditActor.System, ownVisit, None);
+        await _db.Get<IVisitStore>().AddAsync(AuditActor.System, otherVisit, None);
 
         var forOther = await Assert.ThrowsAsync<RecordNotFoundException>(() => visits.GetAsync(_patient, otherVisit.Id, None));
         var forMissing = await Assert.ThrowsAsync<RecordNotFoundException>(() => visits.GetAsync(_patient, Guid.CreateVersion7(), None));
@@ -70,7 +71,7 @@ public sealed class OwnRecordScopeTests : IAsyncLifetime
     public async Task ListForPatientAsync_PatientAsksForAnotherPatientsVisits_SameAnswerAsForAMissingPatient()
     {
         var visits = _db.Get<VisitService>();
-        await _db.Get<IVisitStore>().AddAsync(TestVisits.For(_other), None);
+        await _db.Get<IVisitStore>().AddAsync(AuditActor.System, TestVisits.For(_other), None);
 
         var forOther = await Assert.ThrowsAnyAsync<Exception>(() => visits.ListForPatientAsync(_patient, _other.Id, null, null, None));
         var forMissing = await Assert.ThrowsAnyAsync<Exception>(() => visits.ListForPatientAsync(_patient, Guid.CreateVersion7(), null, null, None));
@@ -105,7 +106,7 @@ public sealed class OwnRecordScopeTests : IAsyncLifetime
     [Fact]
     public async Task EnrollAsync_PatientConsentsForAnotherPatient_IsNotFoundAndNothingIsStored()
     {
-        var study = await _db.Get<IStudyStore>().AddAsync(TestStudies.New(StudyStatus.Recruiting), None);
+        var study = await _db.Get<IStudyStore>().AddAsync(AuditActor.System, TestStudies.New(StudyStatus.Recruiting), None);
 
         await Assert.ThrowsAsync<RecordNotFoundException>(() =>
             _db.Get<EnrollmentService>().EnrollAsync(_patient, study.Id, _other.Id, TestPatients.Now.AddDays(-1), None));
@@ -243,10 +244,10 @@ public sealed class OwnRecordScopeTests : IAsyncLifetime
 
     private async Task<(EnrollmentDto Own, EnrollmentDto Other)> EnrollBothAsync()
     {
-        var study = await _db.Get<IStudyStore>().AddAsync(TestStudies.New(StudyStatus.Recruiting), None);
+        var study = await _db.Get<IStudyStore>().AddAsync(AuditActor.System, TestStudies.New(StudyStatus.Recruiting), None);
         var store = _db.Get<IEnrollmentStore>();
-        var own = await store.AddAsync(Enrollment.Consent(study.Id, _own.Id, TestPatients.Now.AddDays(-2), TestPatients.Now), None);
-        var other = await store.AddAsync(Enrollment.Consent(study.Id, _other.Id, TestPatients.Now.AddDays(-2), TestPatients.Now), None);
+        var own = await store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, _own.Id, TestPatients.Now.AddDays(-2), TestPatients.Now), None);
+        var other = await store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, _other.Id, TestPatients.Now.AddDays(-2), TestPatients.Now), None);
         return (own, other);
     }
 }

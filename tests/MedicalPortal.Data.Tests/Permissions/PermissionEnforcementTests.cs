@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -122,7 +123,7 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
         var visits = _db.Get<VisitService>();
         var nurse = TestUser.InRoles(RoleNames.Nurse);
         var patient = TestPatients.New();
-        await _db.Get<IPatientStore>().AddAsync(patient, CancellationToken.None);
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, patient, CancellationToken.None);
         var visit = await visits.RecordAsync(nurse, patient.Id, TestVisits.Input(), CancellationToken.None);
         var updated = await visits.UpdateAsync(nurse, visit.Id, TestVisits.Input(reason: "First correction"), visit.Version, CancellationToken.None);
 
@@ -143,7 +144,7 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
         var visits = _db.Get<VisitService>();
         var receptionist = TestUser.InRoles(RoleNames.Receptionist);
         var patient = TestPatients.New();
-        await _db.Get<IPatientStore>().AddAsync(patient, CancellationToken.None);
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, patient, CancellationToken.None);
         await Assert.ThrowsAsync<AccessDeniedException>(() =>
             visits.RecordAsync(receptionist, patient.Id, TestVisits.Input(), CancellationToken.None));
 

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -38,7 +39,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
     {
         var n = Interlocked.Increment(ref _sequence);
         var own = TestPatients.New(family: "Probe");
-        await db.Get<IPatientStore>().AddAsync(own, None);
+        await db.Get<IPatientStore>().AddAsync(AuditActor.System, own, None);
 
         Func<ICurrentUser, Task> invoke = resource switch
         {
@@ -99,7 +100,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
         }
 
         var visit = TestVisits.For(own);
-        await db.Get<IVisitStore>().AddAsync(visit, None);
+        await db.Get<IVisitStore>().AddAsync(AuditActor.System, visit, None);
         return operation switch
         {
             Operations.Retrieve => user => visits.GetAsync(user, visit.Id, None),
@@ -111,7 +112,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
 
     private async Task<Func<ICurrentUser, Task>> ExportCallAsync()
     {
-        var study = await db.Get<IStudyStore>().AddAsync(TestStudies.New(), None);
+        var study = await db.Get<IStudyStore>().AddAsync(AuditActor.System, TestStudies.New(), None);
         return user => db.Get<Core.Export.ExportService>().DownloadAsync(user, study.Id, Stream.Null, None);
     }
 
@@ -123,7 +124,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
             return user => studies.CreateAsync(user, TestStudies.Input(), None);
         }
 
-        var study = await db.Get<IStudyStore>().AddAsync(TestStudies.New(), None);
+        var study = await db.Get<IStudyStore>().AddAsync(AuditActor.System, TestStudies.New(), None);
         return operation switch
         {
             Operations.Retrieve => user => studies.GetAsync(user, study.Id, None),
@@ -136,13 +137,13 @@ internal sealed class ServiceCalls(ShardedDatabase db)
     private async Task<Func<ICurrentUser, Task>> EnrollmentCallAsync(Patient own, Operations operation)
     {
         var enrollments = db.Get<EnrollmentService>();
-        var study = await db.Get<IStudyStore>().AddAsync(TestStudies.New(StudyStatus.Recruiting), None);
+        var study = await db.Get<IStudyStore>().AddAsync(AuditActor.System, TestStudies.New(StudyStatus.Recruiting), None);
         if (operation == Operations.Create)
         {
             return user => enrollments.EnrollAsync(user, study.Id, own.Id, TestPatients.Now.AddDays(-1), None);
         }
 
-        var enrollment = await db.Get<IEnrollmentStore>().AddAsync(
+        var enrollment = await db.Get<IEnrollmentStore>().AddAsync(AuditActor.System,
             Enrollment.Consent(study.Id, own.Id, TestPatients.Now.AddDays(-2), TestPatients.Now), None);
         return operation switch
         {
@@ -165,7 +166,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
                 return user => accounts.ListStaffAsync(user, None);
         }
 
-        var target = await db.Get<IAccountDirectory>().CreateStaffAsync(TestAccounts.Staff(RoleNames.Nurse), None);
+        var target = await db.Get<IAccountDirectory>().CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
         return operation switch
         {
             Operations.Update => user => accounts.ChangeRoleAsync(user, target.Id, RoleNames.Doctor, None),
@@ -185,7 +186,7 @@ internal sealed class ServiceCalls(ShardedDatabase db)
                 return user => roles.ListAsync(user, None);
         }
 
-        var target = await db.Get<IRoleDirectory>().CreateAsync(name, None);
+        var target = await db.Get<IRoleDirectory>().CreateAsync(AuditActor.System, name, None);
         return operation switch
         {
             Operations.Update => user => roles.GrantAsync(user, target.Name, Resource.Export, Operations.Retrieve, None),

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Roles;
@@ -91,10 +92,10 @@ public sealed class RoleDirectoryTests : IAsyncLifetime
     {
         await Service.CreateAsync(TestUser.Admin, "Lab Technician", None);
         await Service.GrantAsync(TestUser.Admin, "Lab Technician", Resource.Visit, Operations.Retrieve, None);
-        await _db.Get<IAccountDirectory>().CreateStaffAsync(TestAccounts.Staff("Lab Technician"), None);
+        await _db.Get<IAccountDirectory>().CreateStaffAsync(AuditActor.System, TestAccounts.Staff("Lab Technician"), None);
 
         var viaService = await Assert.ThrowsAsync<ValidationFailedException>(() => Service.DeleteAsync(TestUser.Admin, "Lab Technician", None));
-        var viaDirectory = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.DeleteAsync("Lab Technician", None));
+        var viaDirectory = await Assert.ThrowsAsync<ValidationFailedException>(() => Directory.DeleteAsync(AuditActor.System, "Lab Technician", None));
 
         Assert.Equal(["name"], viaService.Errors.Keys);
         Assert.Equal(["name"], viaDirectory.Errors.Keys);
@@ -109,8 +110,8 @@ public sealed class RoleDirectoryTests : IAsyncLifetime
         await Service.CreateAsync(TestUser.Admin, "Lab Technician", None);
         await Service.GrantAsync(TestUser.Admin, "Lab Technician", Resource.Visit, Operations.Create | Operations.Retrieve, None);
         await Service.GrantAsync(TestUser.Admin, "Lab Technician", Resource.Patient, Operations.Retrieve, None);
-        var holder = await _db.Get<IAccountDirectory>().CreateStaffAsync(TestAccounts.Staff("Lab Technician"), None);
-        var bystander = await _db.Get<IAccountDirectory>().CreateStaffAsync(TestAccounts.Staff(RoleNames.Nurse), None);
+        var holder = await _db.Get<IAccountDirectory>().CreateStaffAsync(AuditActor.System, TestAccounts.Staff("Lab Technician"), None);
+        var bystander = await _db.Get<IAccountDirectory>().CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
         var holderBefore = await status.GetAsync(holder.Id, None); // cached from here on
         var bystanderBefore = await status.GetAsync(bystander.Id, None);
         var matrixBefore = await _db.Get<IPermissionStore>().GetMatrixAsync(None); // cached from here on
@@ -147,11 +148,11 @@ public sealed class RoleDirectoryTests : IAsyncLifetime
     {
         // The directory finds roles case-insensitively everywhere; its rename must then move the rights too, or they
         // are left behind under the old name for whoever creates a role of that name next.
-        await Directory.CreateAsync("Lab Technician", None);
-        await Directory.GrantAsync("Lab Technician", Resource.Visit, Operations.Retrieve, None);
+        await Directory.CreateAsync(AuditActor.System, "Lab Technician", None);
+        await Directory.GrantAsync(AuditActor.System, "Lab Technician", Resource.Visit, Operations.Retrieve, None);
 
-        await Directory.RenameAsync("lab technician", "Phlebotomist", None);
-        var recreated = await Directory.CreateAsync("Lab Technician", None);
+        await Directory.RenameAsync(AuditActor.System, "lab technician", "Phlebotomist", None);
+        var recreated = await Directory.CreateAsync(AuditActor.System, "Lab Technician", None);
 
         var matrix = await _db.Get<IPermissionStore>().GetMatrixAsync(None);
         Assert.Equal(
@@ -200,7 +201,7 @@ public sealed class RoleDirectoryTests : IAsyncLifetime
     [Fact]
     public async Task GrantAsync_AuditLogEverythingWrittenThroughTheDirectory_IsStoredAsRetrieveOnly()
     {
-        var role = await Directory.GrantAsync(RoleNames.Nurse, Resource.AuditLog, Operations.All, None);
+        var role = await Directory.GrantAsync(AuditActor.System, RoleNames.Nurse, Resource.AuditLog, Operations.All, None);
 
         await using var catalog = await _db.Get<IDbContextFactory<CatalogDbContext>>().CreateDbContextAsync();
         var row = await catalog.RolePermissions.SingleAsync(p => p.Role == RoleNames.Nurse && p.Resource == Resource.AuditLog);

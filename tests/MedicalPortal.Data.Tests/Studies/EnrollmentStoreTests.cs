@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
@@ -31,8 +32,8 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
         var study = await AddStudyAsync();
         var patient = await AddPatientAsync("shard-0");
 
-        var first = await Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
-        var second = await Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented.AddHours(1), TestPatients.Now), None);
+        var first = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
+        var second = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented.AddHours(1), TestPatients.Now), None);
 
         Assert.Equal(first, second);
         Assert.Equal(1, await CountRowsAsync(patient.Id, study.Id, activeOnly: false));
@@ -51,7 +52,7 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
                 .Select(_ => Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now))
                 .ToList();
 
-            var results = await Task.WhenAll(contenders.Select(e => Task.Run(() => Store.AddAsync(e, None))));
+            var results = await Task.WhenAll(contenders.Select(e => Task.Run(() => Store.AddAsync(AuditActor.System, e, None))));
 
             Assert.Single(results.Select(r => r.Id).Distinct());
             Assert.Equal(1, await CountRowsAsync(patient.Id, study.Id, activeOnly: true));
@@ -78,10 +79,10 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
     {
         var study = await AddStudyAsync();
         var patient = await AddPatientAsync("shard-0");
-        var first = await Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented.AddDays(-10), TestPatients.Now), None);
-        var withdrawn = await Store.WithdrawAsync(first.Id, TestPatients.Now.AddDays(-5), None);
+        var first = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented.AddDays(-10), TestPatients.Now), None);
+        var withdrawn = await Store.WithdrawAsync(AuditActor.System, first.Id, TestPatients.Now.AddDays(-5), None);
 
-        var again = await Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
+        var again = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
 
         Assert.NotEqual(first.Id, again.Id);
         Assert.Null(again.WithdrawnAt);
@@ -96,10 +97,10 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
     {
         var study = await AddStudyAsync();
         var patient = await AddPatientAsync("shard-1");
-        var enrollment = await Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
+        var enrollment = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
 
-        var first = await Store.WithdrawAsync(enrollment.Id, TestPatients.Now, None);
-        var second = await Store.WithdrawAsync(enrollment.Id, TestPatients.Now.AddDays(1), None);
+        var first = await Store.WithdrawAsync(AuditActor.System, enrollment.Id, TestPatients.Now, None);
+        var second = await Store.WithdrawAsync(AuditActor.System, enrollment.Id, TestPatients.Now.AddDays(1), None);
 
         Assert.Equal(first, second);
         Assert.Equal(TestPatients.Now, second.WithdrawnAt);
@@ -113,10 +114,10 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
         var onFirst = await AddPatientAsync("shard-0");
         var onSecond = await AddPatientAsync("shard-1");
         var alsoOnFirst = await AddPatientAsync("shard-0");
-        var late = await Store.AddAsync(Enrollment.Consent(study.Id, onFirst.Id, Consented, TestPatients.Now), None);
-        var early = await Store.AddAsync(Enrollment.Consent(study.Id, onSecond.Id, Consented.AddDays(-3), TestPatients.Now), None);
-        var middle = await Store.AddAsync(Enrollment.Consent(study.Id, alsoOnFirst.Id, Consented.AddDays(-2), TestPatients.Now), None);
-        await Store.AddAsync(Enrollment.Consent(otherStudy.Id, onSecond.Id, Consented, TestPatients.Now), None);
+        var late = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, onFirst.Id, Consented, TestPatients.Now), None);
+        var early = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, onSecond.Id, Consented.AddDays(-3), TestPatients.Now), None);
+        var middle = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, alsoOnFirst.Id, Consented.AddDays(-2), TestPatients.Now), None);
+        await Store.AddAsync(AuditActor.System, Enrollment.Consent(otherStudy.Id, onSecond.Id, Consented, TestPatients.Now), None);
 
         var all = await Store.ListForStudyAsync(study.Id, onlyPatientId: null, None);
         var one = await Store.ListForStudyAsync(study.Id, onSecond.Id, None);
@@ -162,11 +163,11 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
     {
         var study = await AddStudyAsync();
         var patient = await AddPatientAsync("shard-0");
-        var enrollment = await Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
-        await Store.CorrectConsentAsync(enrollment.Id, enrollment.Version, Consented.AddDays(-1), TestPatients.Now, None);
+        var enrollment = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
+        await Store.CorrectConsentAsync(AuditActor.System, enrollment.Id, enrollment.Version, Consented.AddDays(-1), TestPatients.Now, None);
 
         await Assert.ThrowsAsync<Core.Records.ConcurrencyConflictException>(() =>
-            Store.CorrectConsentAsync(enrollment.Id, enrollment.Version, Consented.AddDays(-2), TestPatients.Now, None));
+            Store.CorrectConsentAsync(AuditActor.System, enrollment.Id, enrollment.Version, Consented.AddDays(-2), TestPatients.Now, None));
 
         var stored = await Store.FindAsync(enrollment.Id, None);
         Assert.Equal((Consented.AddDays(-1), 2), (stored!.ConsentedAt, stored.Version));
@@ -177,22 +178,22 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
     {
         var study = await AddStudyAsync();
         var patient = await AddPatientAsync("shard-1");
-        var enrollment = await Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
+        var enrollment = await Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None);
 
-        await _db.Get<IPatientStore>().DeleteAsync(patient.Id, expectedVersion: null, None);
+        await _db.Get<IPatientStore>().DeleteAsync(AuditActor.System, patient.Id, expectedVersion: null, None);
 
         Assert.Null(await Store.FindAsync(enrollment.Id, None));
         await Assert.ThrowsAsync<Core.Records.RecordNotFoundException>(() =>
-            Store.AddAsync(Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None));
+            Store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, Consented, TestPatients.Now), None));
     }
 
     private async Task<StudyDto> AddStudyAsync(StudyStatus status = StudyStatus.Recruiting) =>
-        await _db.Get<IStudyStore>().AddAsync(TestStudies.New(status), None);
+        await _db.Get<IStudyStore>().AddAsync(AuditActor.System, TestStudies.New(status), None);
 
     private async Task<Patient> AddPatientAsync(string shard)
     {
         var patient = TestPatients.New(id: TestPatients.IdOnShard(_db.Get<IShardMap>(), shard));
-        await _db.Get<IPatientStore>().AddAsync(patient, None);
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, patient, None);
         return patient;
     }
 

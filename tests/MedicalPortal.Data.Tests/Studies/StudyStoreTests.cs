@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
@@ -95,12 +96,12 @@ public sealed class StudyStoreTests : IAsyncLifetime
     {
         var study = await Service.CreateAsync(TestUser.Admin, TestStudies.Input(StudyStatus.Recruiting), None);
         var patient = TestPatients.New(id: TestPatients.IdOnShard(_db.Get<IShardMap>(), shard));
-        await _db.Get<IPatientStore>().AddAsync(patient, None);
-        var enrollment = await _db.Get<IEnrollmentStore>().AddAsync(
+        await _db.Get<IPatientStore>().AddAsync(AuditActor.System, patient, None);
+        var enrollment = await _db.Get<IEnrollmentStore>().AddAsync(AuditActor.System,
             Enrollment.Consent(study.Id, patient.Id, TestPatients.Now.AddDays(-1), TestPatients.Now), None);
         if (withdrawn)
         {
-            await _db.Get<IEnrollmentStore>().WithdrawAsync(enrollment.Id, TestPatients.Now, None);
+            await _db.Get<IEnrollmentStore>().WithdrawAsync(AuditActor.System, enrollment.Id, TestPatients.Now, None);
         }
 
         var refusal = await Assert.ThrowsAsync<ValidationFailedException>(() => Service.DeleteAsync(TestUser.Admin, study.Id, study.Version, None));

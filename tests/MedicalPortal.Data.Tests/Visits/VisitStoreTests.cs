@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
@@ -24,9 +25,9 @@ public sealed class VisitStoreTests : IAsyncLifetime
     public async Task FindAsync_ByVisitIdAlone_FindsTheVisitOnItsPatientsShard(string shard)
     {
         var patient = TestPatients.New(id: TestPatients.IdOnShard(_db.Get<IShardMap>(), shard));
-        await Patients.AddAsync(patient, CancellationToken.None);
+        await Patients.AddAsync(AuditActor.System, patient, CancellationToken.None);
         var visit = TestVisits.For(patient, reason: "Routed by id");
-        await Visits.AddAsync(visit, CancellationToken.None);
+        await Visits.AddAsync(AuditActor.System, visit, CancellationToken.None);
 
         var found = await Visits.FindAsync(visit.Id, CancellationToken.None);
 
@@ -39,12 +40,12 @@ public sealed class VisitStoreTests : IAsyncLifetime
     public async Task ListForPatientAsync_PagesNewestFirst_IncludingVisitsAtTheSameMinute()
     {
         var patient = TestPatients.New();
-        await Patients.AddAsync(patient, CancellationToken.None);
+        await Patients.AddAsync(AuditActor.System, patient, CancellationToken.None);
         var times = new[] { -10, -3, -3, -3, -1, -7, -3, -20 }.Select(d => TestPatients.Now.AddDays(d)).ToList();
         var visits = times.Select(t => TestVisits.For(patient, t)).ToList();
         foreach (var visit in visits)
         {
-            await Visits.AddAsync(visit, CancellationToken.None);
+            await Visits.AddAsync(AuditActor.System, visit, CancellationToken.None);
         }
 
         var seen = new List<VisitDto>();
@@ -71,7 +72,7 @@ public sealed class VisitStoreTests : IAsyncLifetime
         var ghost = TestPatients.New();
         var visit = TestVisits.For(ghost);
 
-        await Assert.ThrowsAsync<RecordNotFoundException>(() => Visits.AddAsync(visit, CancellationToken.None));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => Visits.AddAsync(AuditActor.System, visit, CancellationToken.None));
         Assert.Null(await Visits.FindAsync(visit.Id, CancellationToken.None));
     }
 
@@ -79,13 +80,13 @@ public sealed class VisitStoreTests : IAsyncLifetime
     public async Task UpdateAsync_StaleVersion_IsRefused()
     {
         var patient = TestPatients.New();
-        await Patients.AddAsync(patient, CancellationToken.None);
+        await Patients.AddAsync(AuditActor.System, patient, CancellationToken.None);
         var visit = TestVisits.For(patient);
-        await Visits.AddAsync(visit, CancellationToken.None);
-        await Visits.UpdateAsync(visit.Id, 1, patient.BirthDate, TestVisits.Input(reason: "Corrected"), TestPatients.Now, CancellationToken.None);
+        await Visits.AddAsync(AuditActor.System, visit, CancellationToken.None);
+        await Visits.UpdateAsync(AuditActor.System, visit.Id, 1, patient.BirthDate, TestVisits.Input(reason: "Corrected"), TestPatients.Now, CancellationToken.None);
 
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
-            Visits.UpdateAsync(visit.Id, 1, patient.BirthDate, TestVisits.Input(reason: "Lost"), TestPatients.Now, CancellationToken.None));
+            Visits.UpdateAsync(AuditActor.System, visit.Id, 1, patient.BirthDate, TestVisits.Input(reason: "Lost"), TestPatients.Now, CancellationToken.None));
 
         var stored = await Visits.FindAsync(visit.Id, CancellationToken.None);
         Assert.Equal("Corrected", stored!.Reason);
@@ -96,13 +97,13 @@ public sealed class VisitStoreTests : IAsyncLifetime
     public async Task DeleteAsync_RemovesOnlyThatVisit()
     {
         var patient = TestPatients.New();
-        await Patients.AddAsync(patient, CancellationToken.None);
+        await Patients.AddAsync(AuditActor.System, patient, CancellationToken.None);
         var keep = TestVisits.For(patient, reason: "Keep");
         var remove = TestVisits.For(patient, reason: "Remove");
-        await Visits.AddAsync(keep, CancellationToken.None);
-        await Visits.AddAsync(remove, CancellationToken.None);
+        await Visits.AddAsync(AuditActor.System, keep, CancellationToken.None);
+        await Visits.AddAsync(AuditActor.System, remove, CancellationToken.None);
 
-        await Visits.DeleteAsync(remove.Id, 1, CancellationToken.None);
+        await Visits.DeleteAsync(AuditActor.System, remove.Id, 1, CancellationToken.None);
 
         Assert.Null(await Visits.FindAsync(remove.Id, CancellationToken.None));
         Assert.NotNull(await Visits.FindAsync(keep.Id, CancellationToken.None));

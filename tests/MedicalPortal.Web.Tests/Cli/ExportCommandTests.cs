@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
@@ -26,7 +27,7 @@ public sealed class ExportCommandTests : IAsyncLifetime
         await using var app = Build(["migrate"]);
         await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(default);
         var now = DateTimeOffset.UtcNow;
-        var study = await app.Services.GetRequiredService<IStudyStore>().AddAsync(MedicalStudy.Create(new StudyInput
+        var study = await app.Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
         {
             Title = "Command line study",
             PrincipalInvestigator = "Dr. Test",
@@ -44,8 +45,8 @@ public sealed class ExportCommandTests : IAsyncLifetime
                 Sex = Sex.Female,
                 PostalCode = "02139",
             }, now);
-            await app.Services.GetRequiredService<IPatientStore>().AddAsync(patient, default);
-            await app.Services.GetRequiredService<IEnrollmentStore>().AddAsync(Enrollment.Consent(_study, patient.Id, now.AddDays(-1), now), default);
+            await app.Services.GetRequiredService<IPatientStore>().AddAsync(AuditActor.System, patient, default);
+            await app.Services.GetRequiredService<IEnrollmentStore>().AddAsync(AuditActor.System, Enrollment.Consent(_study, patient.Id, now.AddDays(-1), now), default);
         }
     }
 

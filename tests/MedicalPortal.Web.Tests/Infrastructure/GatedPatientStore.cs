@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Patients;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,14 +29,15 @@ public sealed class GatedPatientStore(IPatientStore inner) : IPatientStore
 
     public Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken) => inner.FindAsync(id, cancellationToken);
 
-    public Task<PatientDto> AddAsync(Patient patient, CancellationToken cancellationToken) => inner.AddAsync(patient, cancellationToken);
+    public Task<PatientDto> AddAsync(AuditActor actor, Patient patient, CancellationToken cancellationToken) =>
+        inner.AddAsync(actor, patient, cancellationToken);
 
     public Task<PatientDto> UpdateAsync(
-        Guid id, int expectedVersion, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inner.UpdateAsync(id, expectedVersion, input, now, cancellationToken);
+        AuditActor actor, Guid id, int expectedVersion, PatientInput input, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.UpdateAsync(actor, id, expectedVersion, input, now, cancellationToken);
 
-    public Task DeleteAsync(Guid id, int? expectedVersion, CancellationToken cancellationToken) =>
-        inner.DeleteAsync(id, expectedVersion, cancellationToken);
+    public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken) =>
+        inner.DeleteAsync(actor, id, expectedVersion, cancellationToken);
 
     public async Task<Page<PatientDto>> SearchAsync(PatientSearch search, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Patients;
 
@@ -22,7 +23,7 @@ internal static class TestPatients
         var stored = new List<PatientDto>();
         foreach (var (given, family) in names)
         {
-            stored.Add(await store.AddAsync(Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), Input(given, family), now), CancellationToken.None));
+            stored.Add(await store.AddAsync(AuditActor.System, Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), Input(given, family), now), CancellationToken.None));
         }
 
         return stored;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CsvHelper;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Studies;
@@ -200,7 +201,7 @@ public sealed class ExportEndpointsTests(PortalFactory portal) : IClassFixture<P
     private async Task<Guid> LargeStudyAsync(int patients, int visitsEach)
     {
         var now = DateTimeOffset.UtcNow;
-        var study = await portal.Services.GetRequiredService<IStudyStore>().AddAsync(MedicalStudy.Create(new StudyInput
+        var study = await portal.Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
         {
             Title = "Large synthetic study", PrincipalInvestigator = "Dr. Test", Status = StudyStatus.Active, StartDate = new DateOnly(2025, 1, 1),
         }, now), default);

@@ -1,4 +1,5 @@
 using Bunit;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Web.Components.Pages.Admin;
@@ -25,7 +26,7 @@ public sealed class SystemStatusPageTests : ComponentTestContext
             {
                 GivenName = "Testy", FamilyName = "Systempage", BirthDate = new DateOnly(1970, 1, 1), Sex = Sex.Female,
             }, now);
-            await store.AddAsync(patient, default);
+            await store.AddAsync(AuditActor.System, patient, default);
             await store.FindAsync(patient.Id, default);
             await store.FindAsync(patient.Id, default);
         }

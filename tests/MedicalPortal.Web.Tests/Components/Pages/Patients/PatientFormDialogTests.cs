@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Web.Components.Pages.Patients;
@@ -103,7 +104,7 @@ public sealed class PatientFormDialogTests : ComponentTestContext
         // Arrange
         var (cut, _, store) = await OpenRegisterDialogAsync();
         var now = DateTimeOffset.UtcNow;
-        await store.AddAsync(Patient.Register(Guid.CreateVersion7(now), "T-1001", TestPatients.Input("Testy", "Firstholder"), now), CancellationToken.None);
+        await store.AddAsync(AuditActor.System, Patient.Register(Guid.CreateVersion7(now), "T-1001", TestPatients.Input("Testy", "Firstholder"), now), CancellationToken.None);
         FillValidPatient(cut, "Secondholder");
         Input(cut, "MRN").Input("T-1001");
 
@@ -123,11 +124,11 @@ public sealed class PatientFormDialogTests : ComponentTestContext
         // Arrange: the dialog edits version 1, then someone else saves version 2.
         var (cut, store) = await RenderProvidersAsync();
         var now = DateTimeOffset.UtcNow;
-        var original = await store.AddAsync(
+        var original = await store.AddAsync(AuditActor.System,
             Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), TestPatients.Input("Testy", "Formconflict"), now), CancellationToken.None);
         var dialog = await ShowDialogAsync(cut, "Edit patient", original);
         cut.WaitForAssertion(() => SubmitButton(cut, "Save"), _patience);
-        await store.UpdateAsync(original.Id, original.Version, TestPatients.Input("Testy", "Formconflict") with { City = "Firsttown" }, now, CancellationToken.None);
+        await store.UpdateAsync(AuditActor.System, original.Id, original.Version, TestPatients.Input("Testy", "Formconflict") with { City = "Firsttown" }, now, CancellationToken.None);
         Input(cut, "City").Input("Secondtown");
 
         // Act

@@ -1,4 +1,5 @@
 using Bunit;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Studies;
@@ -65,7 +66,7 @@ public sealed class StudyDetailTests : ComponentTestContext
     {
         await this.AddTestServicesAsync(role);
         var now = DateTimeOffset.UtcNow;
-        var study = await Services.GetRequiredService<IStudyStore>().AddAsync(MedicalStudy.Create(new StudyInput
+        var study = await Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
         {
             Title = "Component test study",
             PrincipalInvestigator = "Dr. Test",
@@ -78,11 +79,11 @@ public sealed class StudyDetailTests : ComponentTestContext
             {
                 GivenName = "Testy", FamilyName = "Studyparticipant", BirthDate = new DateOnly(1970, 1, 1), Sex = Sex.Male, PostalCode = "02139",
             }, now);
-            await Services.GetRequiredService<IPatientStore>().AddAsync(patient, default);
-            var enrollment = await Services.GetRequiredService<IEnrollmentStore>().AddAsync(Enrollment.Consent(study.Id, patient.Id, now.AddDays(-1), now), default);
+            await Services.GetRequiredService<IPatientStore>().AddAsync(AuditActor.System, patient, default);
+            var enrollment = await Services.GetRequiredService<IEnrollmentStore>().AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, now.AddDays(-1), now), default);
             if (i == 6)
             {
-                await Services.GetRequiredService<IEnrollmentStore>().WithdrawAsync(enrollment.Id, now, default);
+                await Services.GetRequiredService<IEnrollmentStore>().WithdrawAsync(AuditActor.System, enrollment.Id, now, default);
             }
         }
 

@@ -1,0 +1,123 @@
+using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Data.Audit;
+using MedicalPortal.Data.Caching;
+using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Sharding;
+using Microsoft.EntityFrameworkCore;
+
+namespace MedicalPortal.Data.Writing;
+
+/// <summary>
+/// What one write stages in its context before the save: the result to return, the cached keys the change touches and
+/// the values they hold once it is committed (keys without an update are invalidated).
+/// </summary>
+internal sealed record Staged<T>(T Result, IReadOnlyCollection<string> Keys, IReadOnlyList<CacheUpdate> Updates)
+{
+    /// <summary>A change that touches no cached value.</summary>
+    public static Staged<T> Uncached(T result) => new(result, [], []);
+}
+
+/// <summary>The usual shapes of a staged write.</summary>
+internal static class Staged
+{
+    /// <summary>A change whose result is the new value of <paramref name="key"/>, written through once committed.</summary>
+    public static Staged<T> Put<T>(string key, T value, long version)
+        where T : class =>
+        new(value, [key], [CacheUpdate.Put(key, value, version)]);
+
+    /// <summary>A record removed: <paramref name="key"/> becomes a tombstone, <paramref name="alsoInvalidated"/> are dropped.</summary>
+    public static Staged<bool> Deleted(string key, params IReadOnlyList<string> alsoInvalidated) =>
+        new(true, [key, .. alsoInvalidated], [CacheUpdate.Deleted(key)]);
+
+    /// <summary>A change that makes <paramref name="keys"/> stale: they are dropped everywhere and reloaded on the next read.</summary>
+    public static Staged<T> Invalidating<T>(T result, params IReadOnlyList<string> keys) => new(result, keys, []);
+}
+
+/// <summary>Stages one write in a context the write path opened: load, check, change. It may run more than once.</summary>
+internal delegate Task<Staged<T>> Stage<in TContext, T>(TContext context, CancellationToken cancellationToken);
+
+/// <summary>
+/// The one way a change reaches a shard or the catalog (DESIGN.md section 5): route to the database, open a context that
+/// names the acting user, let the store stage its change (load with the version check, change the entity), begin the
+/// cache write, save (the audit interceptor appends the entries in the same transaction; a concurrency failure becomes
+/// a conflict), complete the cache write. Stores keep their queries and the change itself.
+/// Each attempt is self-contained (a fresh change tracker, the stage run again, its own cache write), and runs under the
+/// provider's execution strategy, so a retrying strategy can replay it; shard writes are routed by bucket, the place
+/// where writes to buckets that are moving between shards are held back.
+/// </summary>
+internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbContextFactory<CatalogDbContext> catalog, RecordCache cache)
+{
+    /// <summary>A change to records of the patients in <paramref name="bucket"/>, on the shard that holds the bucket.</summary>
+    public Task<T> ToShardAsync<T>(
+        AuditActor actor, int bucket, Resource resource, Stage<ShardDbContext, T> stage, CancellationToken cancellationToken)
+    {
+        var shard = map.ShardForBucket(bucket);
+        return RunAsync(() => shards.Create(shard), actor, resource, stage, atomic: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// A change to the catalog. <paramref name="atomic"/>: the stage's reads and the save are one transaction, for a
+    /// change that is only valid if what it read still holds when it commits (a name that must stay free, say).
+    /// </summary>
+    public Task<T> ToCatalogAsync<T>(
+        AuditActor actor, Resource resource, Stage<CatalogDbContext, T> stage, CancellationToken cancellationToken, bool atomic = false) =>
+        RunAsync(catalog.CreateDbContext, actor, resource, stage, atomic, cancellationToken);
+
+    /// <summary>
+    /// The record <paramref name="id"/>, tracked for a change; refused as missing, or as a conflict when
+    /// <paramref name="expectedVersion"/> (the version the caller's change is based on) is no longer current.
+    /// </summary>
+    public static async Task<TRecord> LoadAsync<TRecord>(
+        DbContext context, Guid id, int? expectedVersion, Resource resource, CancellationToken cancellationToken)
+        where TRecord : class, IVersionedRecord
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var record = await context.Set<TRecord>().FindAsync([id], cancellationToken) ?? throw new RecordNotFoundException(resource);
+        return expectedVersion is { } expected && record.Version != expected
+            ? throw new ConcurrencyConflictException(resource, record.Version)
+            : record;
+    }
+
+    private async Task<T> RunAsync<TContext, T>(
+        Func<TContext> open, AuditActor actor, Resource resource, Stage<TContext, T> stage, bool atomic, CancellationToken cancellationToken)
+        where TContext : DbContext, IAuditedContext
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(stage);
+        await using var context = open();
+        context.Actor = actor;
+        return await context.Database.CreateExecutionStrategy().ExecuteAsync(
+            token => AttemptAsync(context, resource, stage, atomic, token), cancellationToken);
+    }
+
+    private async Task<T> AttemptAsync<TContext, T>(
+        TContext context, Resource resource, Stage<TContext, T> stage, bool atomic, CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        // A failed attempt leaves its entities (and their audit entries) tracked: the next one starts from nothing.
+        context.ChangeTracker.Clear();
+        await using var transaction = atomic ? await context.Database.BeginTransactionAsync(cancellationToken) : null;
+        var staged = await stage(context, cancellationToken);
+        await using var write = await cache.BeginWriteAsync(staged.Keys, cancellationToken);
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else saved between our read and our write: the version in the WHERE clause no longer matched.
+            throw new ConcurrencyConflictException(resource, currentVersion: null);
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await write.CompleteAsync(staged.Updates);
+        return staged.Result;
+    }
+}
