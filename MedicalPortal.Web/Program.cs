@@ -3,22 +3,23 @@ using MedicalPortal.Data;
 using MedicalPortal.Web.Cli;
 using MedicalPortal.Web.Hosting;
 
-var command = PortalCommand.Parse(args);
-var builder = WebApplication.CreateBuilder(command.HostArguments);
-builder.AddMedicalPortalCore();
-builder.AddMedicalPortalData();
-builder.AddMedicalPortalWeb();
+return await new PortalCommandLine(BuildPortal, RunPortalAsync).InvokeAsync(args);
 
-var app = builder.Build();
-if (command.Name is not null)
+static WebApplication BuildPortal(string[] hostArguments)
 {
-    return await command.RunAsync(app);
+    var builder = WebApplication.CreateBuilder(hostArguments);
+    builder.AddMedicalPortalCore();
+    builder.AddMedicalPortalData();
+    builder.AddMedicalPortalWeb();
+    return builder.Build();
 }
 
-await app.PrepareDatabasesAsync();
-app.UseMedicalPortal();
-await app.RunAsync();
-return 0;
+static async Task RunPortalAsync(WebApplication app)
+{
+    await app.PrepareDatabasesAsync();
+    app.UseMedicalPortal();
+    await app.RunAsync();
+}
 
 /// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,30 +1,23 @@
 using MedicalPortal.Core.Audit;
-using MedicalPortal.Core;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data;
-using MedicalPortal.Web.Cli;
-using MedicalPortal.Web.Hosting;
 using MedicalPortal.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MedicalPortal.Web.Tests.Cli;
 
-/// <summary><c>export --study ID --out FILE</c>, run the way Program.cs runs a command, on real SQLite files.</summary>
-public sealed class ExportCommandTests : IAsyncLifetime
+/// <summary><c>export --study ID --out FILE</c> and <c>extract</c>, run the way Program.cs runs a command, on real SQLite files.</summary>
+public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
 {
-    private readonly string _directory = TestDatabaseSettings.NewDirectory();
+    private readonly CommandLineHarness _commandLine = new();
     private Guid _study;
 
     public async Task InitializeAsync()
     {
         // A study with six consenting patients of one class (k = 5 keeps them all), written through the stores.
-        await using var app = Build(["migrate"]);
+        await using var app = _commandLine.Build([]);
         await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(default);
         var now = DateTimeOffset.UtcNow;
         var study = await app.Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
@@ -50,24 +43,22 @@ public sealed class ExportCommandTests : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
-    {
-        TestDatabaseSettings.Delete(_directory);
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _commandLine.Dispose();
 
     [Fact]
     public async Task Export_KnownStudy_WritesTheCsvAndExits0()
     {
         // Arrange
-        var output = Path.Combine(_directory, "out", "study.csv");
+        var output = Path.Combine(_commandLine.Directory, "out", "study.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 
         // Act
-        var exitCode = await RunAsync(["export", "--study", _study.ToString(), "--out", output]);
+        var run = await _commandLine.RunAsync("export", "--study", _study.ToString(), "--out", output);
 
         // Assert
-        Assert.Equal(0, exitCode);
+        Assert.Equal(0, run.ExitCode);
         var lines = await File.ReadAllLinesAsync(output);
         Assert.Equal(string.Join(',', ResearchCsv.Header), lines[0]);
         Assert.Equal(6, lines.Length - 1);
@@ -80,13 +71,14 @@ public sealed class ExportCommandTests : IAsyncLifetime
     public async Task Export_UnknownStudy_Exits1AndWritesNothing()
     {
         // Arrange
-        var output = Path.Combine(_directory, "unknown.csv");
+        var output = Path.Combine(_commandLine.Directory, "unknown.csv");
 
         // Act
-        var exitCode = await RunAsync(["export", "--study", Guid.NewGuid().ToString(), "--out", output]);
+        var run = await _commandLine.RunAsync("export", "--study", Guid.NewGuid().ToString(), "--out", output);
 
         // Assert
-        Assert.Equal(1, exitCode);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("There is no study", run.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
 
@@ -94,11 +86,11 @@ public sealed class ExportCommandTests : IAsyncLifetime
     public async Task Extract_OnePass_RecordsACompletedRunWithItsFile()
     {
         // Act
-        var exitCode = await RunAsync(["extract"]);
+        var command = await _commandLine.RunAsync("extract");
 
         // Assert
-        Assert.Equal(0, exitCode);
-        await using var app = Build([]);
+        Assert.Equal(0, command.ExitCode);
+        await using var app = _commandLine.Build([]);
         var run = Assert.Single(await app.Services.GetRequiredService<IExtractionStore>().ListAsync(_study, default));
         Assert.Equal(ExtractionStatus.Completed, run.Status);
         Assert.True(File.Exists(app.Services.GetRequiredService<MedicalPortal.Data.Export.IExtractionRunner>().PathOf(run)));
@@ -111,35 +103,9 @@ public sealed class ExportCommandTests : IAsyncLifetime
     public async Task Export_BadUsage_Exits2(string commandLine)
     {
         // Act
-        var exitCode = await RunAsync(commandLine.Split(' '));
+        var run = await _commandLine.RunAsync(commandLine.Split(' '));
 
         // Assert
-        Assert.Equal(2, exitCode);
-    }
-
-    private async Task<int> RunAsync(string[] args)
-    {
-        var command = PortalCommand.Parse(args);
-        await using var app = Build(command.HostArguments);
-        return await command.RunAsync(app);
-    }
-
-    /// <summary>The portal's host as Program.cs builds it, on this test's files, in Production (no demo data).</summary>
-    private WebApplication Build(string[] hostArguments)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            Args = hostArguments,
-            EnvironmentName = Environments.Production,
-            ContentRootPath = _directory,
-        });
-        builder.Configuration.AddInMemoryCollection(TestDatabaseSettings.For(_directory));
-        builder.Configuration["Export:PseudonymKey"] = Convert.ToBase64String(new byte[32]);
-        builder.Configuration["Audit:HmacKey"] = Convert.ToBase64String(new byte[32]);
-        builder.Logging.ClearProviders();
-        builder.AddMedicalPortalCore();
-        builder.AddMedicalPortalData();
-        builder.AddMedicalPortalWeb();
-        return builder.Build();
+        Assert.Equal(2, run.ExitCode);
     }
 }

@@ -1,0 +1,88 @@
+using MedicalPortal.Core;
+using MedicalPortal.Data;
+using MedicalPortal.Web.Cli;
+using MedicalPortal.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MedicalPortal.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Runs the portal's command line the way Program.cs does, on the real SQLite files of a fresh folder, in Production
+/// (no demo data), with what it writes captured. Disposing deletes the folder.
+/// </summary>
+internal sealed class CommandLineHarness : IDisposable
+{
+    /// <summary>The folder that holds the catalog and the shard files.</summary>
+    public string Directory { get; } = TestDatabaseSettings.NewDirectory();
+
+    /// <summary>How many hosts the command line has built, over every run.</summary>
+    public int HostsBuilt { get; private set; }
+
+    /// <summary>The configuration the portal ran with, when a run had no command (the portal itself is not started).</summary>
+    public IReadOnlyDictionary<string, string?>? PortalConfiguration { get; private set; }
+
+    /// <summary>Runs <paramref name="args"/> as <c>dotnet run --project MedicalPortal.Web -- args</c> would.</summary>
+    public async Task<CommandLineRun> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var commandLine = new PortalCommandLine(BuildCounted, RecordPortalAsync) { Output = output, Error = error };
+        var exitCode = await commandLine.InvokeAsync(args);
+        return new CommandLineRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The portal's host as Program.cs builds it, on this folder's files; configuration in args comes first.</summary>
+    public WebApplication Build(string[] hostArguments)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = hostArguments,
+            EnvironmentName = Environments.Production,
+            ContentRootPath = Directory,
+        });
+
+        // Just under the arguments, so that configuration given on the command line overrides the test's, as it
+        // overrides appsettings.json in production.
+        var sources = builder.Configuration.Sources;
+        var commandLine = sources.OfType<CommandLineConfigurationSource>().FirstOrDefault();
+        sources.Insert(commandLine is null ? sources.Count : sources.IndexOf(commandLine), new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>(TestDatabaseSettings.For(Directory))
+            {
+                ["Export:PseudonymKey"] = Convert.ToBase64String(new byte[32]),
+                ["Audit:HmacKey"] = Convert.ToBase64String(new byte[32]),
+            },
+        });
+        builder.Logging.ClearProviders();
+        builder.AddMedicalPortalCore();
+        builder.AddMedicalPortalData();
+        builder.AddMedicalPortalWeb();
+        return builder.Build();
+    }
+
+    /// <summary>The database files in the folder, by name.</summary>
+    public string[] DatabaseFiles() =>
+        [.. System.IO.Directory.EnumerateFiles(Directory, "*.db", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    public void Dispose() => TestDatabaseSettings.Delete(Directory);
+
+    private WebApplication BuildCounted(string[] hostArguments)
+    {
+        HostsBuilt++;
+        return Build(hostArguments);
+    }
+
+    private Task RecordPortalAsync(WebApplication app)
+    {
+        PortalConfiguration = app.Configuration.AsEnumerable().ToDictionary(StringComparer.OrdinalIgnoreCase);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>What one run of the command line ended with and wrote.</summary>
+internal sealed record CommandLineRun(int ExitCode, string Output, string Error);
