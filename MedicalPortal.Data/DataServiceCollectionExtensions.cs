@@ -133,7 +133,7 @@ public static class DataServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The cache: this node's memory, and Redis shared by every node when <c>Cache:Redis</c> is set (DESIGN.md section 5).
+    /// The cache: this node's memory, and Redis shared by every node when <c>Cache:Redis</c> is set (ARCHITECTURE.md section 7).
     /// </summary>
     private static IServiceCollection AddMedicalPortalCache(this IServiceCollection services)
     {

@@ -25,7 +25,7 @@ public interface ISystemStatusSource
 
 /// <summary>
 /// The state of the installation for its administrators: Retrieve on Role, the resource of those who administer the
-/// system's access (no resource of its own, so DESIGN.md's permission table stays as it is).
+/// system's access (no resource of its own, so the permission table of ARCHITECTURE.md section 3 stays as it is).
 /// </summary>
 public sealed class SystemStatusService(ISystemStatusSource source, AccessControl access)
 {

@@ -7,7 +7,7 @@ using MedicalPortal.Core.Visits;
 
 namespace MedicalPortal.Core.Export;
 
-/// <summary>Turns consenting patients into research rows (DESIGN.md section 7).</summary>
+/// <summary>Turns consenting patients into research rows (ARCHITECTURE.md section 9).</summary>
 public interface IAnonymizer
 {
     /// <summary>The patient's quasi-identifiers at <paramref name="exportDate"/>, before any generalization.</summary>

@@ -3,7 +3,7 @@ using CsvHelper;
 namespace MedicalPortal.Core.Export;
 
 /// <summary>
-/// The research CSV (DESIGN.md section 9): RFC 4180 through CsvHelper, UTF-8, CRLF, and any text field that a
+/// The research CSV (ARCHITECTURE.md section 12): RFC 4180 through CsvHelper, UTF-8, CRLF, and any text field that a
 /// spreadsheet would run as a formula (starting with = + - @, tab or CR) written quoted, with a leading apostrophe.
 /// </summary>
 public static class ResearchCsv

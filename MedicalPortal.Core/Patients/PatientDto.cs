@@ -1,6 +1,6 @@
 namespace MedicalPortal.Core.Patients;
 
-/// <summary>A patient as services return it and the API serializes it (DESIGN.md section 9). Safe to cache.</summary>
+/// <summary>A patient as services return it and the API serializes it (ARCHITECTURE.md section 12). Safe to cache.</summary>
 public sealed record PatientDto(
     Guid Id,
     string Mrn,

@@ -1,7 +1,7 @@
 namespace MedicalPortal.Core.Permissions;
 
 /// <summary>
-/// The permission matrix a new installation is seeded with (DESIGN.md section 3). Admins edit the stored copy;
+/// The permission matrix a new installation is seeded with (ARCHITECTURE.md section 3). Admins edit the stored copy;
 /// this table is only the starting point.
 /// </summary>
 public static class DefaultPermissions

@@ -1,6 +1,6 @@
 namespace MedicalPortal.Core.Studies;
 
-/// <summary>An enrollment as services return it and the API serializes it (DESIGN.md section 9).</summary>
+/// <summary>An enrollment as services return it and the API serializes it (ARCHITECTURE.md section 12).</summary>
 public sealed record EnrollmentDto(
     Guid Id,
     Guid StudyId,

@@ -1,6 +1,6 @@
 namespace MedicalPortal.Core.Studies;
 
-/// <summary>A study as services return it and the API serializes it (DESIGN.md section 9).</summary>
+/// <summary>A study as services return it and the API serializes it (ARCHITECTURE.md section 12).</summary>
 public sealed record StudyDto(
     Guid Id,
     string Title,

@@ -1,6 +1,6 @@
 namespace MedicalPortal.Core.Visits;
 
-/// <summary>A visit as services return it and the API serializes it (DESIGN.md section 9). Safe to cache.</summary>
+/// <summary>A visit as services return it and the API serializes it (ARCHITECTURE.md section 12). Safe to cache.</summary>
 public sealed record VisitDto(
     Guid Id,
     Guid PatientId,

@@ -8,7 +8,7 @@ namespace MedicalPortal.Data.Caching;
 public sealed record CacheStatus(string Mode, string State, long EntriesInMemory, CacheCounts Counts);
 
 /// <summary>
-/// The read-through, write-through cache in front of the stores (DESIGN.md section 5). Reads: this node's memory, then
+/// The read-through, write-through cache in front of the stores (ARCHITECTURE.md section 7). Reads: this node's memory, then
 /// Redis when configured, then the database. Writes: <see cref="BeginWriteAsync"/> before the commit keeps readers
 /// away from the keys and evicts every node's copy; <see cref="CacheWrite.CompleteAsync"/> after the commit stores the
 /// new values. Only committed values are ever stored, and an older value never replaces a newer one. Cache failures

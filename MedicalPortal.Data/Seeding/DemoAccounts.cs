@@ -2,7 +2,7 @@ using MedicalPortal.Core.Permissions;
 
 namespace MedicalPortal.Data.Seeding;
 
-/// <summary>The demo accounts of DESIGN.md section 9. They exist only where demo seeding runs (Development).</summary>
+/// <summary>The demo accounts of ARCHITECTURE.md section 12. They exist only where demo seeding runs (Development).</summary>
 public static class DemoAccounts
 {
     public const string DefaultPassword = "Clinic-Demo-2026!";

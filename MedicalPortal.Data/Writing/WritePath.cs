@@ -40,7 +40,7 @@ internal static class Staged
 internal delegate Task<Staged<T>> Stage<in TContext, T>(TContext context, CancellationToken cancellationToken);
 
 /// <summary>
-/// The one way a change reaches a shard or the catalog (DESIGN.md section 5): route to the database, open a context that
+/// The one way a change reaches a shard or the catalog (ARCHITECTURE.md section 6): route to the database, open a context that
 /// names the acting user, let the store stage its change (load with the version check, change the entity), begin the
 /// cache write, save (the audit interceptor appends the entries in the same transaction; a concurrency failure becomes
 /// a conflict), complete the cache write. Stores keep their queries and the change itself.

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace MedicalPortal.Web.Api;
 
-/// <summary>The JSON API under <c>/api/v1</c> (DESIGN.md section 9). It calls the same Core services as the UI.</summary>
+/// <summary>The JSON API under <c>/api/v1</c> (ARCHITECTURE.md section 12). It calls the same Core services as the UI.</summary>
 internal static class ApiEndpoints
 {
     public const string Prefix = "/api/v1";

@@ -1,6 +1,6 @@
 namespace MedicalPortal.Web.Api;
 
-/// <summary>A complete list in the list shape of DESIGN.md section 9: <c>{ items, nextCursor }</c> with no next page.</summary>
+/// <summary>A complete list in the list shape of ARCHITECTURE.md section 12: <c>{ items, nextCursor }</c> with no next page.</summary>
 public sealed record ListResponse<T>(IReadOnlyList<T> Items)
 {
     public string? NextCursor => null;

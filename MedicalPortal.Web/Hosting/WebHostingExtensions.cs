@@ -145,7 +145,7 @@ public static class WebHostingExtensions
         return builder;
     }
 
-    /// <summary>The JSON contract of DESIGN.md section 9: camelCase, enums in kebab-case (follow-up), ISO dates.</summary>
+    /// <summary>The JSON contract of ARCHITECTURE.md section 12: camelCase, enums in kebab-case (follow-up), ISO dates.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -172,7 +172,7 @@ public static class WebHostingExtensions
 
         if (!app.Environment.IsDevelopment())
         {
-            // TLS ends at the load balancer (DESIGN.md section 8); HSTS tells browsers to stay on HTTPS.
+            // TLS ends at the load balancer (ARCHITECTURE.md section 11); HSTS tells browsers to stay on HTTPS.
             app.UseHsts();
         }
 

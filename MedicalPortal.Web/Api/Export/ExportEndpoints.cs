@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace MedicalPortal.Web.Api.Export;
 
 /// <summary>
-/// The anonymized export of a study (DESIGN.md section 7): streamed from the shards straight into the response, and
+/// The anonymized export of a study (ARCHITECTURE.md section 9): streamed from the shards straight into the response, and
 /// the files of the scheduled extraction. The API maps them under <c>/api/v1</c> for bearer tokens; the UI maps the
 /// same downloads under <c>/downloads</c> for its cookie, so that a plain link in the browser downloads the file.
 /// </summary>

@@ -4,8 +4,9 @@ namespace MedicalPortal.Core.Tests.Permissions;
 
 public sealed class DefaultPermissionsTests
 {
-    // DESIGN.md section 3, "Seeded roles and their defaults", copied by hand. Kept as text on purpose: it is the
-    // specification, independent of DefaultPermissions, and a change to either must be made to both deliberately.
+    // ARCHITECTURE.md section 3, the table a new installation starts with, copied by hand. Kept as text on purpose:
+    // it is the specification, independent of DefaultPermissions, and a change to either must be made to both
+    // deliberately.
     private static readonly Resource[] Columns =
     [
         Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment,

@@ -17,7 +17,7 @@ namespace MedicalPortal.Data.Tests.Permissions;
 /// </summary>
 public sealed class PermissionEnforcementTests : IAsyncLifetime
 {
-    /// <summary>The columns of DESIGN.md section 3's table, in order.</summary>
+    /// <summary>The columns of ARCHITECTURE.md section 3's table, in order.</summary>
     private static readonly Resource[] Columns =
     [
         Resource.Patient, Resource.Visit, Resource.MedicalStudy, Resource.Enrollment,
@@ -25,7 +25,7 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
     ];
 
     /// <summary>
-    /// DESIGN.md section 3, copied by hand and deliberately not derived from <see cref="DefaultPermissions"/>: if the
+    /// ARCHITECTURE.md section 3, copied by hand and deliberately not derived from <see cref="DefaultPermissions"/>: if the
     /// product's defaults drift from the design, these tests say so.
     /// </summary>
     private static readonly string[] DesignTable =

@@ -7,7 +7,7 @@ using MedicalPortal.Core.Permissions;
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
 /// <summary>
-/// JSON bodies and answers of the API, written the way a client writes them (DESIGN.md section 9). Every person in here
+/// JSON bodies and answers of the API, written the way a client writes them (ARCHITECTURE.md section 12). Every person in here
 /// is synthetic: fake names, reserved <c>.test</c> e-mail domains.
 /// </summary>
 internal static class ApiRequests

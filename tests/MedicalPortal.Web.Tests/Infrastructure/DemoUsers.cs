@@ -2,7 +2,7 @@ using MedicalPortal.Core.Permissions;
 
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
-/// <summary>The demo accounts a Development installation is seeded with (DESIGN.md section 9).</summary>
+/// <summary>The demo accounts a Development installation is seeded with (ARCHITECTURE.md section 12).</summary>
 public static class DemoUsers
 {
     public const string Admin = "admin@clinic.test";

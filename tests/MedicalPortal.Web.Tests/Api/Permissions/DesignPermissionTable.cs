@@ -3,7 +3,7 @@ using MedicalPortal.Core.Permissions;
 namespace MedicalPortal.Web.Tests.Api.Permissions;
 
 /// <summary>
-/// The permission table of DESIGN.md section 3, copied here as the design writes it. The HTTP tests take their
+/// The permission table of ARCHITECTURE.md section 3, copied here as the architecture writes it. The HTTP tests take their
 /// expectations from this copy, never from the product's <see cref="DefaultPermissions"/>, so a wrong seed cannot
 /// agree with itself. "(own)" is part of the design's wording: the Patient role holds those cells on its own record
 /// only, which the tests honour by aiming the Patient role at its own record.
@@ -29,7 +29,7 @@ internal sealed class DesignPermissionTable
         _cells = cells;
     }
 
-    /// <summary>The seeded defaults, as DESIGN.md states them.</summary>
+    /// <summary>The seeded defaults, as ARCHITECTURE.md states them.</summary>
     public static DesignPermissionTable Defaults { get; } = Parse(Design);
 
     /// <summary>The roles, in the table's order.</summary>

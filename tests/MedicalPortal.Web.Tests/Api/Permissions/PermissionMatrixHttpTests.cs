@@ -7,7 +7,7 @@ namespace MedicalPortal.Web.Tests.Api.Permissions;
 
 /// <summary>
 /// The seeded permission matrix, enforced over HTTP: every role x every resource with endpoints x every operation makes
-/// one representative call, which succeeds exactly when DESIGN.md section 3 grants it and is refused with 403
+/// one representative call, which succeeds exactly when ARCHITECTURE.md section 3 grants it and is refused with 403
 /// otherwise. The expectations come from <see cref="DesignPermissionTable"/>, not from the product's defaults.
 /// AuditLog (append-only) and Export (a reading of a study) have only Retrieve.
 /// </summary>
