@@ -43,7 +43,7 @@ internal sealed class RoleDirectory(IDbContextFactory<CatalogDbContext> catalog,
         try
         {
             // A new role has no rights yet: the cached matrix does not change.
-            await writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
+            await writes.ToCatalogAsync(actor, Resource.Role, atomic: false, async (context, ct) =>
             {
                 if (await context.Roles.AnyAsync(r => r.NormalizedName == Normalize(name), ct))
                 {
@@ -64,7 +64,7 @@ internal sealed class RoleDirectory(IDbContextFactory<CatalogDbContext> catalog,
 
     public async Task<RoleDto> RenameAsync(AuditActor actor, string name, string newName, CancellationToken cancellationToken)
     {
-        await writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
+        await writes.ToCatalogAsync(actor, Resource.Role, atomic: true, async (context, ct) =>
         {
             var role = await context.Roles.FirstOrDefaultAsync(r => r.NormalizedName == Normalize(name), ct)
                 ?? throw new RecordNotFoundException(Resource.Role);
@@ -93,13 +93,13 @@ internal sealed class RoleDirectory(IDbContextFactory<CatalogDbContext> catalog,
             }
 
             return Staged.Invalidating(true, [CacheKeys.Matrix, .. holderIds.Select(CacheKeys.Account)]);
-        }, cancellationToken, atomic: true);
+        }, cancellationToken);
 
         return await FindAsync(newName, cancellationToken) ?? throw new RecordNotFoundException(Resource.Role);
     }
 
     public Task DeleteAsync(AuditActor actor, string name, CancellationToken cancellationToken) =>
-        writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
+        writes.ToCatalogAsync(actor, Resource.Role, atomic: true, async (context, ct) =>
         {
             var role = await context.Roles.FirstOrDefaultAsync(r => r.NormalizedName == Normalize(name), ct)
                 ?? throw new RecordNotFoundException(Resource.Role);
@@ -111,12 +111,12 @@ internal sealed class RoleDirectory(IDbContextFactory<CatalogDbContext> catalog,
             context.RolePermissions.RemoveRange(await context.RolePermissions.Where(p => p.Role == role.Name).ToListAsync(ct));
             context.Roles.Remove(role);
             return Staged.Invalidating(true, CacheKeys.Matrix);
-        }, cancellationToken, atomic: true);
+        }, cancellationToken);
 
     public async Task<RoleDto> GrantAsync(
         AuditActor actor, string role, Resource resource, Operations operations, CancellationToken cancellationToken)
     {
-        await writes.ToCatalogAsync(actor, Resource.Role, async (context, ct) =>
+        await writes.ToCatalogAsync(actor, Resource.Role, atomic: false, async (context, ct) =>
         {
             var stored = await context.Roles.Where(r => r.NormalizedName == Normalize(role)).Select(r => r.Name).FirstOrDefaultAsync(ct)
                 ?? throw new RecordNotFoundException(Resource.Role);

@@ -20,7 +20,7 @@ internal sealed class StudyStore(IDbContextFactory<CatalogDbContext> catalog, Re
     public Task<StudyDto> AddAsync(AuditActor actor, MedicalStudy study, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(study);
-        return writes.ToCatalogAsync(actor, Resource.MedicalStudy, (context, _) =>
+        return writes.ToCatalogAsync(actor, Resource.MedicalStudy, atomic: false, (context, _) =>
         {
             context.Studies.Add(study);
             return Task.FromResult(Changed(study));
@@ -29,7 +29,7 @@ internal sealed class StudyStore(IDbContextFactory<CatalogDbContext> catalog, Re
 
     public Task<StudyDto> UpdateAsync(
         AuditActor actor, Guid id, int expectedVersion, StudyInput input, DateTimeOffset now, CancellationToken cancellationToken) =>
-        writes.ToCatalogAsync(actor, Resource.MedicalStudy, async (context, ct) =>
+        writes.ToCatalogAsync(actor, Resource.MedicalStudy, atomic: false, async (context, ct) =>
         {
             var study = await WritePath.LoadAsync<MedicalStudy>(context, id, expectedVersion, Resource.MedicalStudy, ct);
             study.Update(input, now);
@@ -37,7 +37,7 @@ internal sealed class StudyStore(IDbContextFactory<CatalogDbContext> catalog, Re
         }, cancellationToken);
 
     public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken) =>
-        writes.ToCatalogAsync(actor, Resource.MedicalStudy, async (context, ct) =>
+        writes.ToCatalogAsync(actor, Resource.MedicalStudy, atomic: false, async (context, ct) =>
         {
             context.Studies.Remove(await WritePath.LoadAsync<MedicalStudy>(context, id, expectedVersion, Resource.MedicalStudy, ct));
             return Staged.Deleted(CacheKeys.Study(id), CacheKeys.Studies);

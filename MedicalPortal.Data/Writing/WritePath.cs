@@ -63,7 +63,7 @@ internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbCo
     /// change that is only valid if what it read still holds when it commits (a name that must stay free, say).
     /// </summary>
     public Task<T> ToCatalogAsync<T>(
-        AuditActor actor, Resource resource, Stage<CatalogDbContext, T> stage, CancellationToken cancellationToken, bool atomic = false) =>
+        AuditActor actor, Resource resource, bool atomic, Stage<CatalogDbContext, T> stage, CancellationToken cancellationToken) =>
         RunAsync(catalog.CreateDbContext, actor, resource, stage, atomic, cancellationToken);
 
     /// <summary>
