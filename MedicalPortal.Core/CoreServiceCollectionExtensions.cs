@@ -37,7 +37,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<SystemStatusService>();
-        services.AddOptions<ExportOptions>();
+        services.AddOptions<ExportOptions>()
+            .BindConfiguration(ExportOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => ExtractionSchedule.IsValid(o.Schedule),
+                $"{ExportOptions.SectionName}:Schedule must be a five-field cron expression (UTC) such as \"0 2 * * *\", or empty for no schedule.")
+            .ValidateOnStart();
         services.AddSingleton<IAnonymizer>(sp => new Anonymizer(sp.GetRequiredService<IOptions<ExportOptions>>().Value.DateShift));
         services.AddSingleton<ExportService>();
         return services;

@@ -111,10 +111,6 @@ public static class DataServiceCollectionExtensions
             sp.GetRequiredService<RecordCache>()));
         services.AddSingleton<IAccountDirectory, AccountDirectory>();
 
-        services.AddOptions<ExportOptions>()
-            .BindConfiguration(ExportOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.AddSingleton<IExportSource, ExportSource>();
         services.AddSingleton<IExtractionStore, ExtractionStore>();
         services.AddSingleton<IPseudonymKey, PseudonymKey>();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MedicalPortal.Core.Audit;
-using MedicalPortal.Core.Export;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Health;
@@ -46,10 +45,6 @@ public static class WebHostingExtensions
                 $"{ClinicOptions.SectionName}:TimeZone must be an IANA time zone such as America/Chicago.")
             .ValidateOnStart();
         services.AddSingleton<ClinicClock>();
-        services.AddOptions<ExportOptions>()
-            .Validate(o => ScheduledExtraction.IsValid(o.Schedule),
-                $"{ExportOptions.SectionName}:Schedule must be a five-field cron expression (UTC) such as \"0 2 * * *\", or empty for no schedule.")
-            .ValidateOnStart();
         services.AddHostedService<ScheduledExtraction>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();

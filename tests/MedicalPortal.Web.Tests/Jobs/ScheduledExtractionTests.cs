@@ -72,20 +72,6 @@ public sealed class ScheduledExtractionTests
         Assert.Equal(0, runner.Passes);
     }
 
-    [Theory]
-    [InlineData(null, true)]
-    [InlineData("", true)]
-    [InlineData("0 2 * * *", true)]
-    [InlineData("*/15 * * * *", true)]
-    [InlineData("every night", false)]
-    [InlineData("0 2 * *", false)]
-    [InlineData("61 * * * *", false)]
-    public void IsValid_Schedule_FiveFieldCronOrEmpty(string? schedule, bool valid)
-    {
-        // Act + Assert
-        Assert.Equal(valid, ScheduledExtraction.IsValid(schedule));
-    }
-
     private static ScheduledExtraction Job(string? schedule, TimeProvider clock, IExtractionRunner runner) =>
         new(runner, Options.Create(new ExportOptions { Schedule = schedule }), clock, NullLogger<ScheduledExtraction>.Instance);
 
