@@ -2,6 +2,7 @@ using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Administration;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Keys;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -42,7 +43,9 @@ public static class CoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => ExtractionSchedule.IsValid(o.Schedule),
                 $"{ExportOptions.SectionName}:Schedule must be a five-field cron expression (UTC) such as \"0 2 * * *\", or empty for no schedule.")
+            .ValidateSecretKey(ExportOptions.PseudonymKeySetting, o => o.PseudonymKey)
             .ValidateOnStart();
+        services.AddSingleton<IPseudonymKey, PseudonymKey>();
         services.AddSingleton<IAnonymizer>(sp => new Anonymizer(sp.GetRequiredService<IOptions<ExportOptions>>().Value.DateShift));
         services.AddSingleton<ExportService>();
         return services;

@@ -150,6 +150,10 @@ public static class WebHostingExtensions
     public static async Task PrepareDatabasesAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // The host checks the configuration when it starts, which is after this: checked first, a missing or bad
+        // setting (such as a key) stops the portal, naming it, before anything is written.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
 
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;

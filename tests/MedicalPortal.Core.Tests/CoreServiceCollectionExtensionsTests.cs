@@ -1,4 +1,6 @@
 using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Keys;
+using MedicalPortal.Core.Tests.Keys;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,7 +46,9 @@ public sealed class CoreServiceCollectionExtensionsTests
             EnvironmentName = Environments.Production,
             DisableDefaults = true,
         });
+        settings.TryAdd("Export:PseudonymKey", Convert.ToBase64String(new byte[SecretKeySetting.MinimumBytes]));
         builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton<IDevelopmentKeyStore>(new InMemoryDevelopmentKeys());
         builder.AddMedicalPortalCore();
         return builder.Build();
     }
