@@ -48,6 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPseudonymKey, PseudonymKey>();
         services.AddSingleton<IAnonymizer>(sp => new Anonymizer(sp.GetRequiredService<IOptions<ExportOptions>>().Value.DateShift));
         services.AddSingleton<ExportService>();
+        services.AddSingleton<IExtractionRunner, ExtractionRunner>();
         return services;
     }
 }

@@ -119,8 +119,7 @@ public static class DataServiceCollectionExtensions
 
         services.AddSingleton<IExportSource, ExportSource>();
         services.AddSingleton<IExtractionStore, ExtractionStore>();
-        services.AddSingleton<ExtractionRunner>();
-        services.AddSingleton<IExtractionRunner>(sp => sp.GetRequiredService<ExtractionRunner>());
+        services.AddSingleton<IExtractionFileStore, ExtractionFileStore>();
 
         services.AddSingleton<ISystemStatusSource, SystemStatusSource>();
         services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();

@@ -1,5 +1,4 @@
 using MedicalPortal.Core.Export;
-using MedicalPortal.Data.Export;
 using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Web.Jobs;

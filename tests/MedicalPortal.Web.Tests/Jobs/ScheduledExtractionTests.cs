@@ -1,5 +1,4 @@
 using MedicalPortal.Core.Export;
-using MedicalPortal.Data.Export;
 using MedicalPortal.Web.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -114,8 +113,6 @@ public sealed class ScheduledExtractionTests
             var pass = Interlocked.Increment(ref _passes);
             return FailFirst && pass == 1 ? throw new IOException("Simulated failure.") : Task.FromResult(true);
         }
-
-        public string PathOf(ExtractionRun run) => throw new NotSupportedException();
 
         public async Task WaitForPassAsync(int passes, TimeSpan atMost)
         {
