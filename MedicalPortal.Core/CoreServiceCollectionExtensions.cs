@@ -2,6 +2,7 @@ using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Administration;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Keys;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -37,9 +38,17 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<SystemStatusService>();
-        services.AddOptions<ExportOptions>();
+        services.AddOptions<ExportOptions>()
+            .BindConfiguration(ExportOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => ExtractionSchedule.IsValid(o.Schedule),
+                $"{ExportOptions.SectionName}:Schedule must be a five-field cron expression (UTC) such as \"0 2 * * *\", or empty for no schedule.")
+            .ValidateSecretKey(ExportOptions.PseudonymKeySetting, o => o.PseudonymKey)
+            .ValidateOnStart();
+        services.AddSingleton<IPseudonymKey, PseudonymKey>();
         services.AddSingleton<IAnonymizer>(sp => new Anonymizer(sp.GetRequiredService<IOptions<ExportOptions>>().Value.DateShift));
         services.AddSingleton<ExportService>();
+        services.AddSingleton<IExtractionRunner, ExtractionRunner>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Administration;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Keys;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -58,8 +59,13 @@ public static class DataServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
+        services.AddOptions<AuditOptions>()
+            .BindConfiguration(AuditOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateSecretKey(AuditOptions.HmacKeySetting, o => o.HmacKey)
+            .ValidateOnStart();
         services.AddSingleton<DataDirectory>();
+        services.AddSingleton<IDevelopmentKeyStore, DevelopmentKeyStore>();
         services.AddSingleton<AuditKeyRing>();
         services.AddSingleton<AuditChain>();
         services.AddSingleton<ISaveChangesInterceptor, AuditSaveChangesInterceptor>();
@@ -115,15 +121,9 @@ public static class DataServiceCollectionExtensions
             sp.GetRequiredService<RecordCache>()));
         services.AddSingleton<IAccountDirectory, AccountDirectory>();
 
-        services.AddOptions<ExportOptions>()
-            .BindConfiguration(ExportOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.AddSingleton<IExportSource, ExportSource>();
         services.AddSingleton<IExtractionStore, ExtractionStore>();
-        services.AddSingleton<IPseudonymKey, PseudonymKey>();
-        services.AddSingleton<ExtractionRunner>();
-        services.AddSingleton<IExtractionRunner>(sp => sp.GetRequiredService<ExtractionRunner>());
+        services.AddSingleton<IExtractionFileStore, ExtractionFileStore>();
 
         services.AddSingleton<ISystemStatusSource, SystemStatusSource>();
         services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();

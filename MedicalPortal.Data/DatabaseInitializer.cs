@@ -1,6 +1,5 @@
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
-using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
@@ -21,16 +20,10 @@ internal sealed partial class DatabaseInitializer(
     ShardContextFactory shards,
     ShardMap shardMap,
     PermissionStore permissions,
-    AuditKeyRing auditKeys,
-    Core.Export.IPseudonymKey pseudonymKey,
     ILogger<DatabaseInitializer> logger) : IDatabaseInitializer
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        // Resolving the keys first: without them nothing may be written or exported (each throws, naming its setting).
-        _ = auditKeys.Key;
-        _ = pseudonymKey.Key;
-
         await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
         {
             await context.Database.MigrateAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MedicalPortal.Core.Keys;
 
 namespace MedicalPortal.Core.Export;
 
@@ -6,6 +7,9 @@ namespace MedicalPortal.Core.Export;
 public sealed class ExportOptions
 {
     public const string SectionName = "Export";
+
+    /// <summary><see cref="PseudonymKey"/>: configured outside Development; in Development generated once as <c>export.key</c>.</summary>
+    public static readonly SecretKeySetting PseudonymKeySetting = new($"{SectionName}:{nameof(PseudonymKey)}", "export.key");
 
     /// <summary>k of k-anonymity: every (birth year, sex, ZIP3) class in an export has at least this many patients.</summary>
     [Range(2, 1000)]

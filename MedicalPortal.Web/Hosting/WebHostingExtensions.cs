@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MedicalPortal.Core.Audit;
-using MedicalPortal.Core.Export;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
@@ -47,10 +46,6 @@ public static class WebHostingExtensions
                 $"{ClinicOptions.SectionName}:TimeZone must be an IANA time zone such as America/Chicago.")
             .ValidateOnStart();
         services.AddSingleton<ClinicClock>();
-        services.AddOptions<ExportOptions>()
-            .Validate(o => ScheduledExtraction.IsValid(o.Schedule),
-                $"{ExportOptions.SectionName}:Schedule must be a five-field cron expression (UTC) such as \"0 2 * * *\", or empty for no schedule.")
-            .ValidateOnStart();
         services.AddHostedService<ScheduledExtraction>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -156,6 +151,10 @@ public static class WebHostingExtensions
     public static async Task PrepareDatabasesAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // The host checks the configuration when it starts, which is after this: checked first, a missing or bad
+        // setting (such as a key) stops the portal, naming it, before anything is written.
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
 
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;

@@ -1,6 +1,4 @@
-using Cronos;
 using MedicalPortal.Core.Export;
-using MedicalPortal.Data.Export;
 using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Web.Jobs;
@@ -18,16 +16,15 @@ internal sealed partial class ScheduledExtraction(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (string.IsNullOrWhiteSpace(options.Value.Schedule))
+        if (ExtractionSchedule.Parse(options.Value.Schedule) is not { } schedule)
         {
             LogNoSchedule(logger);
             return;
         }
 
-        var schedule = CronExpression.Parse(options.Value.Schedule);
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (schedule.GetNextOccurrence(clock.GetUtcNow().UtcDateTime) is not { } next)
+            if (schedule.NextAfter(clock.GetUtcNow().UtcDateTime) is not { } next)
             {
                 return;
             }
@@ -60,10 +57,6 @@ internal sealed partial class ScheduledExtraction(
     private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    /// <summary>Whether <paramref name="schedule"/> is empty (no schedule) or a valid five-field cron expression.</summary>
-    public static bool IsValid(string? schedule) =>
-        string.IsNullOrWhiteSpace(schedule) || CronExpression.TryParse(schedule, out _);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No Export:Schedule: the scheduled extraction is off on this node.")]
     private static partial void LogNoSchedule(ILogger logger);

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using CsvHelper;
 using MedicalPortal.Core.Export;
-using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.E2E.Infrastructure;
 using MedicalPortal.E2E.Pages;

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
-using MedicalPortal.Data.Export;
 using MedicalPortal.Web.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -40,8 +39,8 @@ internal static class ExportEndpoints
         var studies = app.MapGroup($"{DownloadsPrefix}/studies").RequireAuthorization().ExcludeFromDescription();
         studies.MapGet("/{id:guid}/export.csv", async (ExportService exports, ClaimsPrincipal user, Guid id, TimeProvider clock, CancellationToken cancellationToken) =>
             await AsPage(() => DownloadAsync(exports, user, id, clock, cancellationToken)));
-        studies.MapGet("/{id:guid}/extractions/{runId:guid}.csv", async (ExportService exports, IExtractionRunner runner, ClaimsPrincipal user, Guid id, Guid runId, CancellationToken cancellationToken) =>
-            await AsPage(() => ExtractionFileAsync(exports, runner, user, id, runId, cancellationToken)));
+        studies.MapGet("/{id:guid}/extractions/{runId:guid}.csv", async (ExportService exports, IExtractionFileStore files, ClaimsPrincipal user, Guid id, Guid runId, CancellationToken cancellationToken) =>
+            await AsPage(() => ExtractionFileAsync(exports, files, user, id, runId, cancellationToken)));
     }
 
     public static string DownloadLink(Guid studyId) => $"{DownloadsPrefix}/studies/{studyId:D}/export.csv";
@@ -70,17 +69,11 @@ internal static class ExportEndpoints
         TypedResults.Ok(new ListResponse<ExtractionRun>(await exports.HistoryAsync(PrincipalUser.From(user), id, cancellationToken)));
 
     private static async Task<IResult> ExtractionFileAsync(
-        ExportService exports, IExtractionRunner runner, ClaimsPrincipal user, Guid id, Guid runId, CancellationToken cancellationToken)
+        ExportService exports, IExtractionFileStore files, ClaimsPrincipal user, Guid id, Guid runId, CancellationToken cancellationToken)
     {
         var caller = PrincipalUser.From(user);
         var run = await exports.FindExtractionAsync(caller, id, runId, cancellationToken);
-        var path = runner.PathOf(run);
-        if (!File.Exists(path))
-        {
-            // Removed under the clinic's retention policy, or the shared folder is not mounted here.
-            throw new RecordNotFoundException(Resource.Export);
-        }
-
+        var path = files.Find(run) ?? throw new RecordNotFoundException(Resource.Export);
         await exports.RecordExtractionDownloadAsync(caller, run, cancellationToken);
         return TypedResults.PhysicalFile(path, CsvContentType, $"study-{id:D}-{run.FileName}");
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Keys;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Tests.Infrastructure;
@@ -13,6 +14,9 @@ public sealed class AuditKeyRingTests
 {
     private const string KeySetting = "Audit:HmacKey";
 
+    /// <summary>The other key a start outside Development needs, so that only the audit key is missing or bad.</summary>
+    private static readonly string PseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     private static CancellationToken None => CancellationToken.None;
 
     [Fact]
@@ -22,7 +26,8 @@ public sealed class AuditKeyRingTests
         try
         {
             var refused = await Assert.ThrowsAsync<OptionsValidationException>(() =>
-                ShardedDatabase.CreateAsync(shardCount: 1, directory: directory, environment: Environments.Production));
+                ShardedDatabase.CreateAsync(shardCount: 1, directory: directory, environment: Environments.Production,
+                    settings: new Dictionary<string, string?> { ["Export:PseudonymKey"] = PseudonymKey }));
 
             Assert.Contains(KeySetting, refused.Message, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFiles(directory));
@@ -44,7 +49,8 @@ public sealed class AuditKeyRingTests
         try
         {
             var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ShardedDatabase.CreateAsync(
-                shardCount: 1, directory: directory, environment: environment, settings: new Dictionary<string, string?> { [KeySetting] = key }));
+                shardCount: 1, directory: directory, environment: environment,
+                settings: new Dictionary<string, string?> { [KeySetting] = key, ["Export:PseudonymKey"] = PseudonymKey }));
 
             Assert.Contains(KeySetting, refused.Message, StringComparison.Ordinal);
             Assert.False(File.Exists(Path.Combine(directory, "audit.key")), "A key was generated although one was configured.");
@@ -58,12 +64,12 @@ public sealed class AuditKeyRingTests
     [Fact]
     public async Task Start_OutsideDevelopmentWithAValidKey_SealsWithThatKeyAndWritesNoKeyFile()
     {
-        var key = RandomNumberGenerator.GetBytes(AuditKeyRing.MinimumKeyBytes);
+        var key = RandomNumberGenerator.GetBytes(SecretKeySetting.MinimumBytes);
 
         await using var db = await ShardedDatabase.CreateAsync(shardCount: 1, environment: Environments.Production, settings: new Dictionary<string, string?>
         {
             [KeySetting] = Convert.ToBase64String(key),
-            ["Export:PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Export:PseudonymKey"] = PseudonymKey,
         });
         await db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
 

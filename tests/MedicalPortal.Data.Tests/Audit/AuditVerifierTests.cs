@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Keys;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
@@ -207,7 +208,7 @@ public sealed class AuditVerifierTests : IAsyncLifetime
     public async Task VerifyAsync_EditedEntryResealedWithAnotherKey_ReportsChangedAtTheEditedEntry()
     {
         // Someone who knows the algorithm but not the key edits entry 3 and recomputes every hash from there on.
-        var forgerKey = RandomNumberGenerator.GetBytes(AuditKeyRing.MinimumKeyBytes);
+        var forgerKey = RandomNumberGenerator.GetBytes(SecretKeySetting.MinimumBytes);
         var entries = await AuditTrail.EntriesAsync(_db, Shard);
         var previous = entries[1].Hash;
         foreach (var entry in entries.Skip(2))
@@ -240,7 +241,7 @@ public sealed class AuditVerifierTests : IAsyncLifetime
     {
         await using var context = _db.OpenShard(Shard);
 
-        var result = await new AuditVerifier(RandomNumberGenerator.GetBytes(AuditKeyRing.MinimumKeyBytes)).VerifyAsync(context, Shard, None);
+        var result = await new AuditVerifier(RandomNumberGenerator.GetBytes(SecretKeySetting.MinimumBytes)).VerifyAsync(context, Shard, None);
 
         Assert.False(result.IsIntact);
         Assert.Equal(1, result.Problem!.Sequence);

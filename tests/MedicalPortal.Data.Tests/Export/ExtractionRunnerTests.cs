@@ -3,7 +3,6 @@ using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
-using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
@@ -22,10 +21,13 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
 
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
     private ShardedDatabase _db = default!;
+    private StagedExtractionFiles _files = default!;
 
     public async Task InitializeAsync()
     {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock, settings: ExportDataSet.Settings);
+        _db = await ShardedDatabase.CreateAsync(
+            shardCount: 2, clock: _clock, settings: ExportDataSet.Settings, configure: StagedExtractionFiles.Register);
+        _files = _db.Get<StagedExtractionFiles>();
         await ExportDataSet.WriteAsync(_db);
     }
 
@@ -84,10 +86,10 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         Assert.Equal(1, run.SuppressedPatients);
         Assert.Null(run.WindowAfter);
         Assert.Equal(FirstRun - ExtractionRunner.SafetyMargin, run.WindowUntil);
-        var path = Runner().PathOf(run);
+        var path = PathOf(run);
         await using var file = File.OpenRead(path);
         Assert.Equal(run.Sha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
-        Assert.Equal($"{ExportDataSet.Study:D}", Path.GetFileName(Path.GetDirectoryName(path)));
+        Assert.Equal(Path.Combine(StudyFolder(), $"{run.WindowUntil.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.csv"), path);
     }
 
     [Fact]
@@ -115,10 +117,9 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         await using var secondNode = await ShardedDatabase.CreateAsync(
             shardCount: 2, directory: _db.Directory, clock: _clock, settings: ExportDataSet.Settings);
         _clock.SetUtcNow(FirstRun);
-        var first = Runner();
         var inside = new TaskCompletionSource();
         var release = new TaskCompletionSource();
-        first.OnStage = async stage =>
+        _files.AtStage = async stage =>
         {
             if (stage == ExtractionStage.MidFile)
             {
@@ -128,14 +129,14 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         };
 
         // Act: the first node holds the lease while the second ticks.
-        var firstRun = first.RunAllAsync(default);
+        var firstRun = Runner().RunAllAsync(default);
         await inside.Task;
-        var secondRan = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
+        var secondRan = await secondNode.Get<IExtractionRunner>().RunAllAsync(default);
         release.SetResult();
         var firstRan = await firstRun;
-        var secondOnTheSameTick = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
+        var secondOnTheSameTick = await secondNode.Get<IExtractionRunner>().RunAllAsync(default);
         _clock.Advance(TimeSpan.FromMinutes(1));
-        var secondOnTheNextTick = await secondNode.Get<ExtractionRunner>().RunAllAsync(default);
+        var secondOnTheNextTick = await secondNode.Get<IExtractionRunner>().RunAllAsync(default);
 
         // Assert
         Assert.True(firstRan);
@@ -161,7 +162,7 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         // Assert: one run, one file, and its recorded hash still matches (nothing overwrote it).
         Assert.True(ran);
         var run = Assert.Single(await History());
-        await using var file = File.OpenRead(Runner().PathOf(run));
+        await using var file = File.OpenRead(PathOf(run));
         Assert.Equal(run.Sha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
     }
 
@@ -170,12 +171,11 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
     {
         // Arrange: a run that crashed after the rename, and a file under its name that is not the one recorded.
         _clock.SetUtcNow(FirstRun);
-        var crashing = Runner();
-        crashing.OnStage = s => s == ExtractionStage.FileRenamed ? throw new IOException("Simulated crash.") : Task.CompletedTask;
-        await Assert.ThrowsAnyAsync<Exception>(() => crashing.RunAllAsync(default));
-        crashing.OnStage = null;
+        _files.AtStage = s => s == ExtractionStage.FileRenamed ? throw new IOException("Simulated crash.") : Task.CompletedTask;
+        await Assert.ThrowsAnyAsync<Exception>(() => Runner().RunAllAsync(default));
+        _files.AtStage = null;
         var run = Assert.Single(await History());
-        await File.WriteAllTextAsync(Runner().PathOf(run), "not the extraction\r\n");
+        await File.WriteAllTextAsync(PathOf(run), "not the extraction\r\n");
 
         // Act
         _clock.Advance(TimeSpan.FromMinutes(1));
@@ -184,9 +184,9 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         // Assert
         var recovered = (await History())[0];
         Assert.Equal(ExtractionStatus.Completed, recovered.Status);
-        var lines = await File.ReadAllLinesAsync(Runner().PathOf(recovered));
+        var lines = await File.ReadAllLinesAsync(PathOf(recovered));
         Assert.Equal(13, lines.Length - 1);
-        await using var file = File.OpenRead(Runner().PathOf(recovered));
+        await using var file = File.OpenRead(PathOf(recovered));
         Assert.Equal(recovered.Sha256, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file)));
     }
 
@@ -298,11 +298,23 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         _clock.SetUtcNow(SecondRun);
         if (crashAt is { } stage)
         {
-            var crashing = Runner();
-            crashing.OnStage = s => s == stage ? throw new IOException($"Simulated crash at {s}.") : Task.CompletedTask;
-            var crash = await Assert.ThrowsAnyAsync<Exception>(() => crashing.RunAllAsync(default));
+            _files.AtStage = s => s == stage ? throw new IOException($"Simulated crash at {s}.") : Task.CompletedTask;
+            var crash = await Assert.ThrowsAnyAsync<Exception>(() => Runner().RunAllAsync(default));
             Assert.Contains("Simulated crash", crash.Message, StringComparison.Ordinal);
-            crashing.OnStage = null;
+            _files.AtStage = null;
+
+            // What the crash left: the run's state, and whether its temporary and its final file are on disk.
+            var interrupted = (await History())[^1];
+            Assert.Equal(
+                stage switch
+                {
+                    ExtractionStage.MidFile or ExtractionStage.FileWritten => (ExtractionStatus.Started, true, false),
+                    ExtractionStage.RunMarkedWritten => (ExtractionStatus.Written, true, false),
+                    _ => (ExtractionStatus.Written, false, true),
+                },
+                (interrupted.Status,
+                    File.Exists(Path.Combine(StudyFolder(), $".{interrupted.FileName}.tmp")),
+                    File.Exists(Path.Combine(StudyFolder(), interrupted.FileName))));
         }
         else
         {
@@ -352,7 +364,9 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         PostalCode = p.PostalCode,
     };
 
-    private ExtractionRunner Runner() => _db.Get<ExtractionRunner>();
+    private IExtractionRunner Runner() => _db.Get<IExtractionRunner>();
+
+    private string PathOf(ExtractionRun run) => _files.Find(run) ?? throw new FileNotFoundException($"No file for run {run.Id}.");
 
     private async Task<List<ExtractionRun>> History() =>
         [.. (await _db.Get<IExtractionStore>().ListAsync(ExportDataSet.Study, default)).OrderBy(r => r.WindowUntil)];
@@ -363,7 +377,7 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         var files = new List<List<string>>();
         foreach (var run in await History())
         {
-            var lines = await File.ReadAllLinesAsync(Runner().PathOf(run));
+            var lines = await File.ReadAllLinesAsync(PathOf(run));
             Assert.Equal(string.Join(',', ResearchCsv.Header), lines[0]);
             files.Add([.. lines.Skip(1)]);
         }

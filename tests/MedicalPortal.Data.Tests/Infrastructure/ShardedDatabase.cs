@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Data.Tests.Infrastructure;
 
@@ -91,6 +92,8 @@ public sealed class ShardedDatabase : IAsyncDisposable
         var host = builder.Build();
         try
         {
+            // As the portal does before it prepares the databases: a bad setting stops it before anything is written.
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
             await host.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(CancellationToken.None);
         }
         catch

@@ -93,7 +93,7 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         await using var app = _commandLine.Build([]);
         var run = Assert.Single(await app.Services.GetRequiredService<IExtractionStore>().ListAsync(_study, default));
         Assert.Equal(ExtractionStatus.Completed, run.Status);
-        Assert.True(File.Exists(app.Services.GetRequiredService<MedicalPortal.Data.Export.IExtractionRunner>().PathOf(run)));
+        Assert.True(File.Exists(app.Services.GetRequiredService<IExtractionFileStore>().Find(run)));
     }
 
     [Theory]

@@ -1,9 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MedicalPortal.Core;
 using MedicalPortal.Data;
+using MedicalPortal.Web.Hosting;
 using MedicalPortal.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Web.Tests.Hosting;
@@ -11,6 +17,8 @@ namespace MedicalPortal.Web.Tests.Hosting;
 /// <summary>What <c>UseMedicalPortal</c> maps besides the API: health for the load balancer and the OpenAPI document.</summary>
 public sealed class WebHostingExtensionsTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {
+    private static readonly string[] KeySettings = ["Audit:HmacKey", "Export:PseudonymKey"];
+
     [Fact]
     public async Task PrepareDatabasesAsync_TestInstallation_UsesTheTemporaryFolderAndSeedsTheDemoAccounts()
     {
@@ -26,6 +34,39 @@ public sealed class WebHostingExtensionsTests(PortalFactory portal) : IClassFixt
         Assert.All(options.Shards, shard => Assert.Contains(portal.DataDirectory, shard.ConnectionString, StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(portal.DataDirectory, "shard-1.db")));
         Assert.False(string.IsNullOrEmpty(tokens.GetProperty("accessToken").GetString()));
+    }
+
+    [Theory]
+    [InlineData("Audit:HmacKey")]
+    [InlineData("Export:PseudonymKey")]
+    public async Task PrepareDatabasesAsync_KeyMissingOutsideDevelopment_RefusesNamingItBeforeWritingAnything(string missing)
+    {
+        // Arrange: a production node on a fresh folder, configured with every key but one.
+        var directory = TestDatabaseSettings.NewDirectory();
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = directory });
+            builder.Configuration.AddInMemoryCollection(TestDatabaseSettings.For(directory));
+            foreach (var key in KeySettings.Where(k => k != missing))
+            {
+                builder.Configuration[key] = Convert.ToBase64String(new byte[32]);
+            }
+
+            builder.Logging.ClearProviders();
+            builder.AddMedicalPortalCore().AddMedicalPortalData().AddMedicalPortalWeb();
+            await using var app = builder.Build();
+
+            // Act
+            var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => app.PrepareDatabasesAsync());
+
+            // Assert
+            Assert.Contains(missing, refused.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(directory));
+        }
+        finally
+        {
+            TestDatabaseSettings.Delete(directory);
+        }
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using MedicalPortal.Core.Export;
-using MedicalPortal.Data.Export;
 using MedicalPortal.Web.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -72,20 +71,6 @@ public sealed class ScheduledExtractionTests
         Assert.Equal(0, runner.Passes);
     }
 
-    [Theory]
-    [InlineData(null, true)]
-    [InlineData("", true)]
-    [InlineData("0 2 * * *", true)]
-    [InlineData("*/15 * * * *", true)]
-    [InlineData("every night", false)]
-    [InlineData("0 2 * *", false)]
-    [InlineData("61 * * * *", false)]
-    public void IsValid_Schedule_FiveFieldCronOrEmpty(string? schedule, bool valid)
-    {
-        // Act + Assert
-        Assert.Equal(valid, ScheduledExtraction.IsValid(schedule));
-    }
-
     private static ScheduledExtraction Job(string? schedule, TimeProvider clock, IExtractionRunner runner) =>
         new(runner, Options.Create(new ExportOptions { Schedule = schedule }), clock, NullLogger<ScheduledExtraction>.Instance);
 
@@ -128,8 +113,6 @@ public sealed class ScheduledExtractionTests
             var pass = Interlocked.Increment(ref _passes);
             return FailFirst && pass == 1 ? throw new IOException("Simulated failure.") : Task.FromResult(true);
         }
-
-        public string PathOf(ExtractionRun run) => throw new NotSupportedException();
 
         public async Task WaitForPassAsync(int passes, TimeSpan atMost)
         {

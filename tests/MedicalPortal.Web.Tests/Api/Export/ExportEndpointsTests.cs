@@ -8,7 +8,6 @@ using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
-using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Patients;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Tests.Infrastructure;

@@ -1,16 +1,23 @@
 using System.Security.Cryptography;
+using MedicalPortal.Core.Keys;
 
 namespace MedicalPortal.Data;
 
 /// <summary>
-/// A key generated once into the data folder, for Development only (elsewhere keys come from configuration). Several
-/// processes may start on one folder at the same moment: the key is written to a file of its own and moved into place
-/// without replacing, so exactly one key wins, every process uses it, and none ever reads a half-written file.
+/// Development's generated keys, as files in the data folder (<c>audit.key</c>, <c>export.key</c>): next to the databases,
+/// never inside one. Several processes may start on one folder at the same moment: a key is written to a file of its own
+/// and moved into place without replacing, so exactly one key wins, every process uses it, and none ever reads a
+/// half-written file.
 /// </summary>
-internal static class DevelopmentKeyFile
+internal sealed class DevelopmentKeyStore(DataDirectory dataDirectory) : IDevelopmentKeyStore
 {
-    /// <summary>The base64 text of the key in <paramref name="path"/>, creating it with <paramref name="bytes"/> random bytes.</summary>
-    public static string LoadOrCreate(string path, int bytes)
+    public DevelopmentKey LoadOrCreate(string name, int bytes)
+    {
+        var path = Path.Combine(dataDirectory.Path, name);
+        return new DevelopmentKey(LoadOrCreateFile(path, bytes), path);
+    }
+
+    private static string LoadOrCreateFile(string path, int bytes)
     {
         if (File.Exists(path))
         {
