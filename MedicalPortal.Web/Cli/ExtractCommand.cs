@@ -1,6 +1,6 @@
 using System.CommandLine;
+using MedicalPortal.Core.Export;
 using MedicalPortal.Data;
-using MedicalPortal.Data.Export;
 
 namespace MedicalPortal.Web.Cli;
 
