@@ -23,7 +23,7 @@ public sealed partial class PatientDetail
     private List<VisitDto> _visits = [];
     private string? _nextVisits;
     private string? _error;
-    private Allowed _can = new(false, false, false, false, false, false, false, false, false);
+    private UserRights _rights = UserRights.None;
     private List<EnrollmentDto> _enrollments = [];
     private Dictionary<Guid, StudyDto> _studies = [];
     private List<AuditEntryDto> _viewedBy = [];
@@ -70,16 +70,7 @@ public sealed partial class PatientDetail
     /// <summary>Loads the record and what the caller may do with it: after a refusal the controls reflect the new rights.</summary>
     private async Task LoadAsync(ICurrentUser user)
     {
-        _can = new Allowed(
-            await IsAllowedAsync(user, Resource.Patient, Operations.Update),
-            await IsAllowedAsync(user, Resource.Patient, Operations.Delete),
-            await IsAllowedAsync(user, Resource.Visit, Operations.Create),
-            await IsAllowedAsync(user, Resource.Visit, Operations.Update),
-            await IsAllowedAsync(user, Resource.Visit, Operations.Delete),
-            await IsAllowedAsync(user, Resource.AuditLog, Operations.Retrieve),
-            await IsAllowedAsync(user, Resource.Enrollment, Operations.Retrieve) && await IsAllowedAsync(user, Resource.MedicalStudy, Operations.Retrieve),
-            await IsAllowedAsync(user, Resource.Enrollment, Operations.Create),
-            await IsAllowedAsync(user, Resource.Enrollment, Operations.Delete));
+        _rights = await Access.RightsAsync(user, CancellationToken.None);
         try
         {
             _patient = await Patients.GetAsync(user, Id, CancellationToken.None);
@@ -87,14 +78,14 @@ public sealed partial class PatientDetail
             var page = await VisitRecords.ListForPatientAsync(user, Id, cursor: null, limit: null, CancellationToken.None);
             _visits = [.. page.Items];
             _nextVisits = page.NextCursor;
-            if (_can.ReadEnrollments)
+            if (ShowsStudies)
             {
                 _studies = (await Studies.ListAsync(user, CancellationToken.None)).ToDictionary(study => study.Id);
                 _enrollments = [.. (await Enrollments.ListForPatientAsync(user, Id, CancellationToken.None))
                     .OrderBy(e => e.WithdrawnAt is not null).ThenByDescending(e => e.ConsentedAt)];
             }
 
-            _viewedBy = _can.ReadAudit
+            _viewedBy = _rights.Can(Resource.AuditLog, Operations.Retrieve)
                 ? [.. (await Audit.QueryAsync(user, new AuditQuery { PatientId = Id, Action = AuditAction.Read, Limit = 10 }, CancellationToken.None)).Items]
                 : [];
             _error = null;
@@ -245,17 +236,7 @@ public sealed partial class PatientDetail
         });
     }
 
-    private async Task<bool> IsAllowedAsync(ICurrentUser user, Resource resource, Operations operation) =>
-        await Access.ScopeAsync(user, resource, operation, CancellationToken.None) != AccessScope.None;
-
-    private sealed record Allowed(
-        bool UpdatePatient,
-        bool DeletePatient,
-        bool CreateVisit,
-        bool UpdateVisit,
-        bool DeleteVisit,
-        bool ReadAudit,
-        bool ReadEnrollments,
-        bool CreateEnrollment,
-        bool DeleteEnrollment);
+    /// <summary>The research studies card needs both the patient's consents and the studies they are to.</summary>
+    private bool ShowsStudies =>
+        _rights.Can(Resource.Enrollment, Operations.Retrieve) && _rights.Can(Resource.MedicalStudy, Operations.Retrieve);
 }
