@@ -38,42 +38,20 @@ public sealed class AccessControl(IPermissionStore permissions)
         }
     }
 
+    /// <summary>How far <paramref name="operation"/> (exactly one) on <paramref name="resource"/> reaches for the caller.</summary>
     public async Task<AccessScope> ScopeAsync(
-        ICurrentUser user, Resource resource, Operations operation, CancellationToken cancellationToken)
+        ICurrentUser user, Resource resource, Operations operation, CancellationToken cancellationToken) =>
+        (await RightsAsync(user, cancellationToken)).Scope(resource, operation);
+
+    /// <summary>
+    /// Everything the caller may do, from one read of the permission matrix: what a page asks before it shows its
+    /// controls. Not signed in, or no role: <see cref="UserRights.None"/>, without reading the matrix.
+    /// </summary>
+    public async Task<UserRights> RightsAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (operation is not (Operations.Create or Operations.Retrieve or Operations.Update or Operations.Delete))
-        {
-            // One operation per demand: rights add up across roles per operation, not per combination.
-            throw new ArgumentOutOfRangeException(nameof(operation), operation, "Demand exactly one operation.");
-        }
-
-        if (!user.IsAuthenticated || user.Roles.Count == 0)
-        {
-            return AccessScope.None;
-        }
-
-        var matrix = await permissions.GetMatrixAsync(cancellationToken);
-        var scope = AccessScope.None;
-        foreach (var role in user.Roles)
-        {
-            if ((matrix.Granted(role, resource) & operation) != operation)
-            {
-                continue;
-            }
-
-            if (!string.Equals(role, RoleNames.Patient, StringComparison.OrdinalIgnoreCase))
-            {
-                return AccessScope.AllRecords;
-            }
-
-            // A patient account that is not (or no longer) linked to a record reaches nothing.
-            if (user.PatientId is not null)
-            {
-                scope = AccessScope.OwnPatientRecord;
-            }
-        }
-
-        return scope;
+        return user.IsAuthenticated && user.Roles.Count > 0
+            ? UserRights.Of(user, await permissions.GetMatrixAsync(cancellationToken))
+            : UserRights.None;
     }
 }

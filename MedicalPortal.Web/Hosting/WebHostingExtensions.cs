@@ -68,7 +68,7 @@ public static class WebHostingExtensions
             .AddBearerToken(IdentityConstants.BearerScheme)
             .AddIdentityCookies();
 
-        // A working day, sliding; idleness is handled per browser tab by IdleSignOut, revocation by the security stamp.
+        // A working day, sliding; idleness is handled per browser tab by IdleSignOutTimer, revocation by the security stamp.
         services.ConfigureApplicationCookie(options =>
         {
             options.ExpireTimeSpan = TimeSpan.FromHours(12);

@@ -287,7 +287,7 @@ public sealed class AccessControlTests
             ["Clerk"] = new Dictionary<Resource, Operations> { [Resource.Patient] = Operations.Retrieve },
         });
         var revoked = new PermissionMatrix(new Dictionary<string, IReadOnlyDictionary<Resource, Operations>>());
-        var store = new SwitchablePermissionStore(granted);
+        var store = new FakePermissionStore(granted);
         var access = new AccessControl(store);
         var user = TestUser.InRoles("Clerk");
         var before = await access.DemandAsync(user, Resource.Patient, Operations.Retrieve, CancellationToken.None);
@@ -320,12 +320,5 @@ public sealed class AccessControlTests
         // Assert
         Assert.Contains("deleting", exception.Message, StringComparison.Ordinal);
         Assert.Contains("Visit", exception.Message, StringComparison.Ordinal);
-    }
-
-    private sealed class SwitchablePermissionStore(PermissionMatrix matrix) : IPermissionStore
-    {
-        public PermissionMatrix Matrix { get; set; } = matrix;
-
-        public Task<PermissionMatrix> GetMatrixAsync(CancellationToken cancellationToken) => Task.FromResult(Matrix);
     }
 }

@@ -9,11 +9,14 @@ internal sealed class FakePermissionStore(PermissionMatrix matrix) : IPermission
     {
     }
 
+    /// <summary>What the next read returns: a test sets it to stand for an admin's edit.</summary>
+    public PermissionMatrix Matrix { get; set; } = matrix;
+
     public int Calls { get; private set; }
 
     public Task<PermissionMatrix> GetMatrixAsync(CancellationToken cancellationToken)
     {
         Calls++;
-        return Task.FromResult(matrix);
+        return Task.FromResult(Matrix);
     }
 }

@@ -6,15 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
 /// <summary>
-/// The real patient store, whose first search waits until the test opens the gate: for what a user sees when a slow
-/// load finishes while they are already typing.
+/// The real patient store, whose first search and first record read wait until the test opens the gate: for what a
+/// user sees while a slow load is still on its way, or when it finishes while they are already typing.
 /// </summary>
 public sealed class GatedPatientStore(IPatientStore inner) : IPatientStore
 {
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _searches;
+    private int _reads;
 
-    /// <summary>Lets the first search (and every one after it) go on to the database.</summary>
+    /// <summary>Lets the first search and read (and every one after them) go on to the database.</summary>
     public void Open() => _gate.TrySetResult();
 
     /// <summary>Replaces the portal's <see cref="IPatientStore"/> with a gated one wrapping it.</summary>
@@ -27,7 +28,11 @@ public sealed class GatedPatientStore(IPatientStore inner) : IPatientStore
         services.AddSingleton<IPatientStore>(provider => provider.GetRequiredService<GatedPatientStore>());
     }
 
-    public Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken) => inner.FindAsync(id, cancellationToken);
+    public async Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await WaitIfFirstAsync(ref _reads, cancellationToken);
+        return await inner.FindAsync(id, cancellationToken);
+    }
 
     public Task<PatientDto> AddAsync(AuditActor actor, Patient patient, CancellationToken cancellationToken) =>
         inner.AddAsync(actor, patient, cancellationToken);
@@ -41,11 +46,10 @@ public sealed class GatedPatientStore(IPatientStore inner) : IPatientStore
 
     public async Task<Page<PatientDto>> SearchAsync(PatientSearch search, CancellationToken cancellationToken)
     {
-        if (Interlocked.Increment(ref _searches) == 1)
-        {
-            await _gate.Task.WaitAsync(cancellationToken);
-        }
-
+        await WaitIfFirstAsync(ref _searches, cancellationToken);
         return await inner.SearchAsync(search, cancellationToken);
     }
+
+    private Task WaitIfFirstAsync(ref int calls, CancellationToken cancellationToken) =>
+        Interlocked.Increment(ref calls) == 1 ? _gate.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
 }

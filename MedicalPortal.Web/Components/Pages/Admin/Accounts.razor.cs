@@ -16,7 +16,7 @@ public sealed partial class Accounts
     private List<AccountDto>? _accounts;
     private List<string> _staffRoles = [];
     private string? _error;
-    private Allowed _can = new(false, false, false);
+    private UserRights _rights = UserRights.None;
 
     [Inject]
     private AccountService AccountService { get; set; } = default!;
@@ -39,10 +39,7 @@ public sealed partial class Accounts
     protected override async Task OnInitializedAsync()
     {
         var user = await AuthenticationState.CurrentUserAsync();
-        _can = new Allowed(
-            await Access.ScopeAsync(user, Resource.Account, Operations.Create, CancellationToken.None) != AccessScope.None,
-            await Access.ScopeAsync(user, Resource.Account, Operations.Update, CancellationToken.None) != AccessScope.None,
-            await Access.ScopeAsync(user, Resource.Account, Operations.Delete, CancellationToken.None) != AccessScope.None);
+        _rights = await Access.RightsAsync(user, CancellationToken.None);
         await LoadAsync();
     }
 
@@ -142,6 +139,4 @@ public sealed partial class Accounts
 
         await LoadAsync();
     }
-
-    private sealed record Allowed(bool Create, bool Update, bool Delete);
 }

@@ -12,15 +12,14 @@ namespace MedicalPortal.Web.Components.Pages.Admin;
 /// <summary>The permission matrix, one role at a time: resources down, Create / Retrieve / Update / Delete across.</summary>
 public sealed partial class Roles
 {
-    private static readonly Operations[] Operations =
-        [Core.Permissions.Operations.Create, Core.Permissions.Operations.Retrieve, Core.Permissions.Operations.Update, Core.Permissions.Operations.Delete];
+    private static readonly Operations[] EachOperation = [Operations.Create, Operations.Retrieve, Operations.Update, Operations.Delete];
 
     private List<RoleDto>? _roles;
     private string? _selected;
     private string? _error;
     private string? _newRole;
     private string? _newRoleError;
-    private Allowed _can = new(false, false, false);
+    private UserRights _rights = UserRights.None;
 
     [Inject]
     private RoleService RoleService { get; set; } = default!;
@@ -42,16 +41,13 @@ public sealed partial class Roles
     protected override async Task OnInitializedAsync()
     {
         var user = await AuthenticationState.CurrentUserAsync();
-        _can = new Allowed(
-            await Access.ScopeAsync(user, Resource.Role, Core.Permissions.Operations.Create, CancellationToken.None) != AccessScope.None,
-            await Access.ScopeAsync(user, Resource.Role, Core.Permissions.Operations.Update, CancellationToken.None) != AccessScope.None,
-            await Access.ScopeAsync(user, Resource.Role, Core.Permissions.Operations.Delete, CancellationToken.None) != AccessScope.None);
+        _rights = await Access.RightsAsync(user, CancellationToken.None);
         await LoadAsync();
         _selected ??= _roles?.FirstOrDefault()?.Name;
     }
 
     private static bool Grantable(Resource resource, Operations operation) =>
-        resource != Resource.AuditLog || operation == Core.Permissions.Operations.Retrieve;
+        resource != Resource.AuditLog || operation == Operations.Retrieve;
 
     private static string ResourceLabel(Resource resource) => resource switch
     {
@@ -140,6 +136,4 @@ public sealed partial class Roles
 
         await LoadAsync();
     }
-
-    private sealed record Allowed(bool Create, bool Update, bool Delete);
 }

@@ -13,6 +13,8 @@ namespace MedicalPortal.Web.Components.Pages.Patients;
 /// <summary>Registers a patient (no <see cref="Patient"/>) or edits one, with Core's rules shown inline.</summary>
 public sealed partial class PatientFormDialog
 {
+    public static readonly DialogOptions Options = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true };
+
     private InputModel _model = new();
     private EditContext _editContext = default!;
     private CoreValidator _validator = default!;

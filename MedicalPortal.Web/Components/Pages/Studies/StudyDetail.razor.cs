@@ -21,7 +21,7 @@ public sealed partial class StudyDetail
     private string? _previewError;
     private List<EnrollmentDto> _enrollments = [];
     private string? _error;
-    private Allowed _can = new(false, false, false, false, false);
+    private UserRights _rights = UserRights.None;
     private List<BreadcrumbItem> _breadcrumbs = [new("Studies", "studies")];
 
     [Inject]
@@ -58,18 +58,15 @@ public sealed partial class StudyDetail
 
     private async Task LoadAsync(ICurrentUser user)
     {
-        _can = new Allowed(
-            await IsAllowedAsync(user, Resource.MedicalStudy, Operations.Update),
-            await IsAllowedAsync(user, Resource.MedicalStudy, Operations.Delete),
-            await IsAllowedAsync(user, Resource.Export, Operations.Retrieve),
-            await Access.ScopeAsync(user, Resource.Enrollment, Operations.Retrieve, CancellationToken.None) == AccessScope.AllRecords,
-            await Access.ScopeAsync(user, Resource.Patient, Operations.Retrieve, CancellationToken.None) == AccessScope.AllRecords);
+        _rights = await Access.RightsAsync(user, CancellationToken.None);
         try
         {
             _study = await Studies.GetAsync(user, Id, CancellationToken.None);
             _breadcrumbs = [new("Studies", "studies"), new(_study.Title, null, disabled: true)];
-            _preview = _can.Export ? await PreviewAsync(user) : null;
-            _enrollments = _can.ReadEnrollments ? [.. await Enrollments.ListForStudyAsync(user, Id, CancellationToken.None)] : [];
+            _preview = _rights.Can(Resource.Export, Operations.Retrieve) ? await PreviewAsync(user) : null;
+            _enrollments = _rights.CanOnAllRecords(Resource.Enrollment, Operations.Retrieve)
+                ? [.. await Enrollments.ListForStudyAsync(user, Id, CancellationToken.None)]
+                : [];
             _error = null;
         }
         catch (Exception e) when (e is RecordNotFoundException or AccessDeniedException)
@@ -165,9 +162,4 @@ public sealed partial class StudyDetail
 
         await LoadAsync(await AuthenticationState.CurrentUserAsync());
     }
-
-    private async Task<bool> IsAllowedAsync(ICurrentUser user, Resource resource, Operations operation) =>
-        await Access.ScopeAsync(user, resource, operation, CancellationToken.None) != AccessScope.None;
-
-    private sealed record Allowed(bool Update, bool Delete, bool Export, bool ReadEnrollments, bool ReadPatients);
 }

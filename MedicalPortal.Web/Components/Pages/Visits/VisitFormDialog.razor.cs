@@ -13,6 +13,8 @@ namespace MedicalPortal.Web.Components.Pages.Visits;
 /// <summary>Records a visit for <see cref="PatientId"/>, or corrects <see cref="Visit"/>. Times are the clinic's wall clock.</summary>
 public sealed partial class VisitFormDialog
 {
+    public static readonly DialogOptions Options = new() { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true };
+
     private static readonly Dictionary<string, string> FieldMap = new(StringComparer.Ordinal)
     {
         ["startedAt"] = nameof(InputModel.Date),
