@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.TestDoubles;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
@@ -224,7 +225,7 @@ public sealed class PatientDetailTests : ComponentTestContext
         var cut = RenderPage(patient.Id);
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("button[aria-label='Delete visit']").Count), _patience);
         await Services.GetRequiredService<IRoleDirectory>().GrantAsync(
-            RoleNames.Doctor, Resource.Visit, Operations.Create | Operations.Retrieve | Operations.Update, CancellationToken.None);
+            AuditActor.System, RoleNames.Doctor, Resource.Visit, Operations.Create | Operations.Retrieve | Operations.Update, CancellationToken.None);
 
         // Act
         await cut.InvokeAsync(() => cut.FindAll("button[aria-label='Delete visit']")[0].Click());
@@ -247,7 +248,7 @@ public sealed class PatientDetailTests : ComponentTestContext
         await cut.InvokeAsync(() => Button(cut, "Edit patient").Click());
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[role='dialog']")), _patience);
         await Services.GetRequiredService<IPatientStore>().UpdateAsync(
-            patient.Id, patient.Version, Input(phone: "555 010 4444"), DateTimeOffset.UtcNow, CancellationToken.None);
+            AuditActor.System, patient.Id, patient.Version, Input(phone: "555 010 4444"), DateTimeOffset.UtcNow, CancellationToken.None);
 
         // Act
         await cut.InvokeAsync(() => cut.Find("[role='dialog']").QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click());
@@ -305,20 +306,20 @@ public sealed class PatientDetailTests : ComponentTestContext
         var authorization = await this.AddTestServicesAsync(configure, role);
         var now = DateTimeOffset.UtcNow;
         var patient = await Services.GetRequiredService<IPatientStore>().AddAsync(
-            Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), Input(phone: "555 010 3333"), now), CancellationToken.None);
+            AuditActor.System, Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), Input(phone: "555 010 3333"), now), CancellationToken.None);
         for (var i = 0; i < visits; i++)
         {
-            await Services.GetRequiredService<IVisitStore>().AddAsync(Visit.Record(patient.Id, patient.BirthDate, new VisitInput
+            await Services.GetRequiredService<IVisitStore>().AddAsync(AuditActor.System, Visit.Record(patient.Id, patient.BirthDate, new VisitInput
             {
                 StartedAt = now.AddDays(-1 - i), Type = VisitType.Checkup, Clinician = "Dr. Test", Reason = $"Check {i}",
             }, now), CancellationToken.None);
         }
 
-        var study = await Services.GetRequiredService<IStudyStore>().AddAsync(MedicalStudy.Create(new StudyInput
+        var study = await Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
         {
             Title = "Consent test study", PrincipalInvestigator = "Dr. Test", Status = StudyStatus.Active, StartDate = new DateOnly(2025, 1, 1),
         }, now), CancellationToken.None);
-        await Services.GetRequiredService<IEnrollmentStore>().AddAsync(Enrollment.Consent(study.Id, patient.Id, now.AddDays(-1), now), CancellationToken.None);
+        await Services.GetRequiredService<IEnrollmentStore>().AddAsync(AuditActor.System, Enrollment.Consent(study.Id, patient.Id, now.AddDays(-1), now), CancellationToken.None);
         if (role == RoleNames.Patient)
         {
             LinkToPatient(authorization, patient.Id);

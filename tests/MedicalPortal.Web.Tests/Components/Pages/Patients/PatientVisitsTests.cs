@@ -1,4 +1,5 @@
 using Bunit;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Visits;
@@ -90,7 +91,7 @@ public sealed class PatientVisitsTests : ComponentTestContext
         await this.AddTestServicesAsync(role);
         var patient = (await Services.GetRequiredService<IPatientStore>().SeedAsync([("Testy", "Visitholder")]))[0];
         var now = DateTimeOffset.UtcNow;
-        var visit = await Services.GetRequiredService<IVisitStore>().AddAsync(Visit.Record(patient.Id, patient.BirthDate, new VisitInput
+        var visit = await Services.GetRequiredService<IVisitStore>().AddAsync(AuditActor.System, Visit.Record(patient.Id, patient.BirthDate, new VisitInput
         {
             StartedAt = now.AddDays(-1), Type = VisitType.Checkup, Clinician = "Dr. Test", Reason = "Check",
         }, now), CancellationToken.None);
