@@ -36,12 +36,17 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
         }
 
         context.ChangeTracker.DetectChanges();
-        if (!HasAuditedChanges(context.ChangeTracker))
+        var entries = Describe(context.ChangeTracker);
+        if (entries.Count == 0)
         {
             return result;
         }
 
-        var entries = Describe(context.ChangeTracker, ActorOf(context));
+        var actor = ActorOf(context);
+        foreach (var entry in entries)
+        {
+            (entry.ActorId, entry.ActorName) = (actor.AccountId, actor.Name);
+        }
 
         if (context.Database.CurrentTransaction is null)
         {
@@ -62,7 +67,7 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
         if (eventData.Context is { } context)
         {
             context.ChangeTracker.DetectChanges();
-            if (HasAuditedChanges(context.ChangeTracker))
+            if (Describe(context.ChangeTracker).Count > 0)
             {
                 throw new NotSupportedException("Audited changes are saved asynchronously (SaveChangesAsync).");
             }
@@ -119,13 +124,8 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
         ?? throw new InvalidOperationException(
             $"An audited change was saved through a {context.GetType().Name} that names no actor: whoever opens a context to write sets its actor.");
 
-    private static bool HasAuditedChanges(ChangeTracker tracker) =>
-        tracker.Entries().Any(entry =>
-            entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-            && AuditModel.AuditedAs(entry.Metadata) is not null
-            && (entry.State != EntityState.Modified || entry.Properties.Any(p => p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))));
-
-    private static List<AuditEntry> Describe(ChangeTracker tracker, AuditActor actor)
+    /// <summary>One entry per audited change, not yet attributed: the actor is asked for only when there is one.</summary>
+    private static List<AuditEntry> Describe(ChangeTracker tracker)
     {
         var audited = new List<AuditEntry>();
         foreach (var entry in tracker.Entries())
@@ -144,8 +144,6 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
 
             audited.Add(new AuditEntry
             {
-                ActorId = actor.AccountId,
-                ActorName = actor.Name,
                 Action = (entry.State switch
                 {
                     EntityState.Added => AuditAction.Create,
