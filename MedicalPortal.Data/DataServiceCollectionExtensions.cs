@@ -19,7 +19,9 @@ using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Patients;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
+using MedicalPortal.Data.Providers.Postgres;
 using MedicalPortal.Data.Providers.Sqlite;
+using MedicalPortal.Data.Providers.SqlServer;
 using MedicalPortal.Data.Roles;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Data.Sharding;
@@ -57,6 +59,7 @@ public static class DataServiceCollectionExtensions
             .BindConfiguration(DatabaseOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<AuditOptions>()
@@ -75,14 +78,13 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<DatabaseProviderServices>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            IReadOnlyList<IInterceptor> interceptors = [.. sp.GetServices<ISaveChangesInterceptor>()];
+            var logging = sp.GetRequiredService<ILoggerFactory>();
             return options.Provider switch
             {
-                DatabaseProvider.Sqlite => new SqliteProviderServices(
-                    sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
-                    [.. sp.GetServices<ISaveChangesInterceptor>()],
-                    sp.GetRequiredService<ILoggerFactory>()),
-                _ => throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions),
-                    [$"{DatabaseOptions.SectionName}:Provider {options.Provider} is not available in this build yet; use Sqlite."]),
+                DatabaseProvider.Postgres => new PostgresProviderServices(options, interceptors, logging),
+                DatabaseProvider.SqlServer => new SqlServerProviderServices(options, interceptors, logging),
+                _ => new SqliteProviderServices(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, interceptors, logging),
             };
         });
         services.AddSingleton<IDbContextFactory<CatalogDbContext>>(sp => new CatalogContextFactory(

@@ -1,5 +1,7 @@
 using MedicalPortal.Core.Audit;
+using System.Data.Common;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
@@ -26,20 +28,43 @@ internal sealed partial class DatabaseInitializer(
     {
         await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
         {
-            await context.Database.MigrateAsync(cancellationToken);
-            await provider.PrepareAsync(context, cancellationToken);
+            await MigrateAsync(context, "catalog", $"{DatabaseOptions.SectionName}:Catalog", cancellationToken);
         }
 
-        LogMigrated(logger, "catalog");
-
-        foreach (var shard in shards.Configured)
+        for (var i = 0; i < shards.Configured.Count; i++)
         {
+            var shard = shards.Configured[i];
             await using var context = shards.Create(shard);
-            await context.Database.MigrateAsync(cancellationToken);
-            await provider.PrepareAsync(context, cancellationToken);
-            LogMigrated(logger, shard);
+            await MigrateAsync(context, shard, $"{DatabaseOptions.SectionName}:Shards:{i}:ConnectionString", cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Brings one database to the latest migration. A server that cannot be reached (after the provider's retries), or
+    /// refuses the login, stops the start with one line naming the database and its setting rather than a stack trace.
+    /// </summary>
+    private async Task MigrateAsync(DbContext context, string database, string setting, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await context.Database.MigrateAsync(cancellationToken);
+            await provider.PrepareAsync(context, cancellationToken);
+        }
+        catch (Exception e) when (Unreachable(e) is { } cause)
+        {
+            throw new DatabaseUnavailableException(database, setting, cause.Message, e);
+        }
+
+        LogMigrated(logger, database);
+    }
+
+    /// <summary>The driver's own failure inside <paramref name="exception"/> (retries exhausted wrap it), if it is one.</summary>
+    private static DbException? Unreachable(Exception exception) => exception switch
+    {
+        DbException db => db,
+        { InnerException: { } inner } => Unreachable(inner),
+        _ => null,
+    };
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

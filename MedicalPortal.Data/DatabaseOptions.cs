@@ -19,6 +19,21 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>The shard databases. Empty means the embedded default of two SQLite shard files.</summary>
     public List<ShardConnection> Shards { get; set; } = [];
 
+    /// <summary>
+    /// Server databases: the most connections this node keeps open to each database, unless its connection string
+    /// sets a pool size of its own. Nodes times this must stay below the server's connection limit.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxPoolSize { get; set; } = 30;
+
+    /// <summary>Server databases: how often a change or a query is tried again after a transient failure.</summary>
+    [Range(0, 10)]
+    public int MaxRetryCount { get; set; } = 3;
+
+    /// <summary>Server databases: how long one statement may run (or wait for a lock) before it fails.</summary>
+    [Range(1, 600)]
+    public int CommandTimeoutSeconds { get; set; } = 30;
+
     public static IReadOnlyList<ShardConnection> EmbeddedShards { get; } =
     [
         new() { Name = "shard-0", ConnectionString = "Data Source=data/shard-0.db" },

@@ -7,6 +7,7 @@ using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalPortal.Data.Accounts;
@@ -19,6 +20,7 @@ namespace MedicalPortal.Data.Accounts;
 /// </summary>
 internal sealed class AccountDirectory(
     IServiceScopeFactory scopes,
+    IDbContextFactory<CatalogDbContext> catalog,
     AccountStatusStore status,
     TimeProvider clock) : IAccountDirectory
 {
@@ -120,56 +122,52 @@ internal sealed class AccountDirectory(
             Succeeded(await users.DeleteAsync(user), "id");
         }, cancellationToken, deletes: true);
 
-    private async Task<AccountDto> CreateAsync(
-        AuditActor actor, string email, string password, string? displayName, string role, Guid? patientId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-        context.Actor = actor;
-        var normalized = role.ToUpperInvariant();
-        var roleName = await context.Roles.Where(r => r.NormalizedName == normalized).Select(r => r.Name)
-            .FirstOrDefaultAsync(cancellationToken)
-            ?? throw new ValidationFailedException("role", "There is no role with this name.");
-
-        var user = new ApplicationUser
-        {
-            UserName = email,
-            Email = email,
-            EmailConfirmed = true,
-            DisplayName = displayName,
-            PatientId = patientId,
-        };
-
+    private Task<AccountDto> CreateAsync(
+        AuditActor actor, string email, string password, string? displayName, string role, Guid? patientId, CancellationToken cancellationToken) =>
         // One transaction: an account never exists without its role.
-        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded)
+        InTransactionAsync(actor, async (services, context, transaction) =>
         {
-            throw created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail")
-                ? new ValidationFailedException("email", "An account with this e-mail already exists.")
-                : new ValidationFailedException("password", string.Join(" ", created.Errors.Select(e => e.Description)));
-        }
+            var users = services.GetRequiredService<UserManager<ApplicationUser>>();
+            var normalized = role.ToUpperInvariant();
+            var roleName = await context.Roles.Where(r => r.NormalizedName == normalized).Select(r => r.Name)
+                .FirstOrDefaultAsync(cancellationToken)
+                ?? throw new ValidationFailedException("role", "There is no role with this name.");
 
-        Succeeded(await users.AddToRoleAsync(user, roleName), "role");
-        await transaction.CommitAsync(cancellationToken);
-        return ToDto(user, [roleName]);
-    }
+            var user = new ApplicationUser
+            {
+                UserName = email,
+                Email = email,
+                EmailConfirmed = true,
+                DisplayName = displayName,
+                PatientId = patientId,
+            };
 
-    /// <summary>Runs a change on one account in a transaction that holds the Admin lock, then renews its security stamp.</summary>
-    private async Task ChangeAsync(
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+            {
+                throw created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail")
+                    ? new ValidationFailedException("email", "An account with this e-mail already exists.")
+                    : new ValidationFailedException("password", string.Join(" ", created.Errors.Select(e => e.Description)));
+            }
+
+            Succeeded(await users.AddToRoleAsync(user, roleName), "role");
+            await transaction.CommitAsync(cancellationToken);
+            return ToDto(user, [roleName]);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs a change on one account in a transaction that holds the Admin lock, then renews its security stamp.
+    /// Returns whether it committed (always true; a failure throws).
+    /// </summary>
+    private Task<bool> ChangeAsync(
         AuditActor actor,
         string id,
         Func<UserManager<ApplicationUser>, ApplicationUser, CatalogDbContext, Task> change,
         CancellationToken cancellationToken,
-        bool deletes = false)
-    {
-        await using (var scope = scopes.CreateAsyncScope())
+        bool deletes = false) =>
+        InTransactionAsync(actor, async (services, context, transaction) =>
         {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-            context.Actor = actor;
-            await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+            var users = services.GetRequiredService<UserManager<ApplicationUser>>();
 
             // A write first: it takes the write lock (SQLite) or the Admin row's lock (server databases) before anything is read.
             var admin = RoleNames.Admin.ToUpperInvariant();
@@ -186,7 +184,26 @@ internal sealed class AccountDirectory(
 
             await transaction.CommitAsync(cancellationToken);
             await cached.CompleteAsync();
-        }
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with Identity's managers in one transaction of the catalog, which it commits, under
+    /// the provider's execution strategy: each attempt has a scope of its own (a fresh context and managers), so a
+    /// retry after a transient failure starts from nothing.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(
+        AuditActor actor, Func<IServiceProvider, CatalogDbContext, IDbContextTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var outer = await catalog.CreateDbContextAsync(cancellationToken);
+        return await outer.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+            context.Actor = actor;
+            await using var transaction = await context.Database.BeginTransactionAsync(token);
+            return await work(scope.ServiceProvider, context, transaction);
+        }, cancellationToken);
     }
 
     private async Task EnsureAnotherActiveAdminAsync(CatalogDbContext context, string userId, CancellationToken cancellationToken)

@@ -56,6 +56,27 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
         await statements.MoveHeadAsync(moved, cancellationToken);
     }
 
+    /// <summary>The newest entry this context has appended (and still tracks), or null.</summary>
+    public static AuditEntry? LastAppended(DbContext context) =>
+        context.ChangeTracker.Entries<AuditEntry>().Select(e => e.Entity).MaxBy(e => e.Sequence);
+
+    /// <summary>
+    /// Whether <paramref name="entry"/> is in the database as it was sealed: the answer for a whole change whose
+    /// commit failed with an unknown outcome, since its entries commit with it or not at all.
+    /// </summary>
+    public static Task<bool> IsCommittedAsync(DbContext context, AuditEntry entry, CancellationToken cancellationToken) =>
+        context.Set<AuditEntry>().AsNoTracking()
+            .AnyAsync(e => e.Sequence == entry.Sequence && e.Hash == entry.Hash, cancellationToken);
+
+    /// <summary>Detaches entries appended for a save that did not commit, before the save is tried again.</summary>
+    public static void ForgetUnsaved(DbContext context)
+    {
+        foreach (var entry in context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+    }
+
     /// <summary>Numbers and seals <paramref name="entries"/> after the head; returns the head that follows them.</summary>
     private AuditChainHead Seal(long sequence, byte[] previous, IReadOnlyList<AuditEntry> entries)
     {

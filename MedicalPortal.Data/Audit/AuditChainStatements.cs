@@ -16,7 +16,7 @@ namespace MedicalPortal.Data.Audit;
 internal sealed class AuditChainStatements : IAsyncDisposable
 {
     private readonly DbContext _context;
-    private readonly DbCommand _lockHead;
+    private readonly DbCommand? _lockHead;
     private readonly DbCommand _readHead;
     private readonly Statement _insert;
     private readonly Statement _moveHead;
@@ -31,9 +31,22 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         var isHead = $"{Quoted(head, nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId}";
         var sequence = Quoted(head, nameof(AuditChainHead.Sequence));
 
-        // The first statement writes the head row: it takes the write lock (SQLite) or the row's lock before the read.
-        _lockHead = Command($"UPDATE {head.Name} SET {sequence} = {sequence} WHERE {isHead}");
-        _readHead = Command($"SELECT {sequence}, {Quoted(head, nameof(AuditChainHead.Hash))} FROM {head.Name} WHERE {isHead}");
+        // The head is read under a lock held to the commit, so concurrent writers queue there: the row's update lock on
+        // a server; on SQLite a first statement that writes the row, which takes the database's write lock.
+        var readHead = $"SELECT {sequence}, {Quoted(head, nameof(AuditChainHead.Hash))} FROM {head.Name}";
+        if (context.Database.IsNpgsql())
+        {
+            _readHead = Command($"{readHead} WHERE {isHead} FOR UPDATE");
+        }
+        else if (context.Database.IsSqlServer())
+        {
+            _readHead = Command($"{readHead} WITH (UPDLOCK, HOLDLOCK) WHERE {isHead}");
+        }
+        else
+        {
+            _lockHead = Command($"UPDATE {head.Name} SET {sequence} = {sequence} WHERE {isHead}");
+            _readHead = Command($"{readHead} WHERE {isHead}");
+        }
 
         var inserted = entries.Columns;
         _insert = new Statement(
@@ -51,7 +64,11 @@ internal sealed class AuditChainStatements : IAsyncDisposable
     /// <summary>Locks the head row and reads it, in the context's current transaction.</summary>
     public async Task<(long Sequence, byte[] Hash)> LockHeadAsync(CancellationToken cancellationToken)
     {
-        await Enlist(_lockHead).ExecuteNonQueryAsync(cancellationToken);
+        if (_lockHead is not null)
+        {
+            await Enlist(_lockHead).ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var reader = await Enlist(_readHead).ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -76,7 +93,11 @@ internal sealed class AuditChainStatements : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _lockHead.DisposeAsync();
+        if (_lockHead is not null)
+        {
+            await _lockHead.DisposeAsync();
+        }
+
         await _readHead.DisposeAsync();
         await _insert.Command.DisposeAsync();
         await _moveHead.Command.DisposeAsync();

@@ -111,10 +111,7 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
             await transaction.DisposeAsync();
 
             // The audit entries were added to this context for the failed save; they must not be saved by a retry.
-            foreach (var entry in context.ChangeTracker.Entries<AuditEntry>().ToList())
-            {
-                entry.State = EntityState.Detached;
-            }
+            AuditChain.ForgetUnsaved(context);
         }
     }
 

@@ -58,6 +58,9 @@ public abstract class CatalogDbContext
         return this;
     }
 
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        AuditedSave.SaveAsync(this, acceptAllChangesOnSuccess, base.SaveChangesAsync, cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

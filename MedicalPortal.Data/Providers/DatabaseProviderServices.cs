@@ -1,3 +1,4 @@
+using System.Data.Common;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
@@ -30,4 +31,18 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
 
     /// <summary>Runs after migrations: settings that belong to the database file or server rather than the schema.</summary>
     public virtual Task PrepareAsync(DbContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The options every provider shares: the portal's interceptors and logging.</summary>
+    protected DbContextOptions Finish(DbContextOptionsBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddInterceptors(Interceptors).UseLoggerFactory(LoggerFactory).Options;
+    }
+
+    /// <summary>Whether <paramref name="connectionString"/> sets any of <paramref name="keywords"/> (synonyms of one setting).</summary>
+    protected static bool Sets(string connectionString, params string[] keywords)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keywords.Any(given.ContainsKey);
+    }
 }

@@ -23,11 +23,21 @@ public abstract class ShardDbContext : DbContext, IAuditedContext
     /// <summary>Who the audit trail names for what this context saves; set by whoever opens it to write.</summary>
     public AuditActor? Actor { get; set; }
 
+    /// <summary>
+    /// The provider's binary collation for the columns search sorts and pages by, or null where the default already
+    /// compares by code point (SQLite's BINARY). The cross-shard merge compares in code point order
+    /// (<see cref="CodePointComparer"/>): every shard must return its rows in that same order, whatever the server's locale.
+    /// </summary>
+    protected virtual string? BinaryCollation => null;
+
     internal DbSet<Patient> Patients => Set<Patient>();
 
     internal DbSet<Visit> Visits => Set<Visit>();
 
     internal DbSet<Enrollment> Enrollments => Set<Enrollment>();
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        AuditedSave.SaveAsync(this, acceptAllChangesOnSuccess, base.SaveChangesAsync, cancellationToken);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -52,6 +62,12 @@ public abstract class ShardDbContext : DbContext, IAuditedContext
             patient.Property(p => p.State).HasMaxLength(2);
             patient.Property(p => p.PostalCode).HasMaxLength(10);
             patient.Property(p => p.Version).IsConcurrencyToken();
+            if (BinaryCollation is { } collation)
+            {
+                patient.Property(p => p.FamilyNameKey).UseCollation(collation);
+                patient.Property(p => p.GivenNameKey).UseCollation(collation);
+                patient.Property(p => p.Mrn).UseCollation(collation);
+            }
 
             // The list order (and the cursor) of patient search, and the prefix searches on either name.
             patient.HasIndex(p => new { p.FamilyNameKey, p.GivenNameKey, p.Mrn });

@@ -7,6 +7,7 @@ using MedicalPortal.Data.Caching;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MedicalPortal.Data.Writing;
 
@@ -89,18 +90,26 @@ internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbCo
         ArgumentNullException.ThrowIfNull(stage);
         await using var context = open();
         context.Actor = actor;
+        var attempt = new Attempt<T>();
         return await context.Database.CreateExecutionStrategy().ExecuteAsync(
-            token => AttemptAsync(context, resource, stage, atomic, token), cancellationToken);
+            attempt,
+            (_, state, token) => AttemptAsync(context, resource, stage, atomic, state, token),
+            async (_, state, token) => state.Staged is { } staged && AuditChain.LastAppended(context) is { } last
+                && await AuditChain.IsCommittedAsync(context, last, token)
+                    ? new ExecutionResult<T>(true, staged.Result)
+                    : new ExecutionResult<T>(false, default!),
+            cancellationToken);
     }
 
     private async Task<T> AttemptAsync<TContext, T>(
-        TContext context, Resource resource, Stage<TContext, T> stage, bool atomic, CancellationToken cancellationToken)
+        TContext context, Resource resource, Stage<TContext, T> stage, bool atomic, Attempt<T> attempt, CancellationToken cancellationToken)
         where TContext : DbContext
     {
         // A failed attempt leaves its entities (and their audit entries) tracked: the next one starts from nothing.
         context.ChangeTracker.Clear();
+        attempt.Staged = null;
         await using var transaction = atomic ? await context.Database.BeginTransactionAsync(cancellationToken) : null;
-        var staged = await stage(context, cancellationToken);
+        var staged = attempt.Staged = await stage(context, cancellationToken);
         await using var write = await cache.BeginWriteAsync(staged.Keys, cancellationToken);
         try
         {
@@ -119,5 +128,15 @@ internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbCo
 
         await write.CompleteAsync(staged.Updates);
         return staged.Result;
+    }
+
+    /// <summary>
+    /// What an attempt staged, kept for the strategy's question after a commit whose outcome is unknown: if the
+    /// attempt's last audit entry is in the database, the change committed, and its result is returned as it is.
+    /// The cache write of that attempt was abandoned (its keys dropped), so the next read loads the committed value.
+    /// </summary>
+    private sealed class Attempt<T>
+    {
+        public Staged<T>? Staged { get; set; }
     }
 }

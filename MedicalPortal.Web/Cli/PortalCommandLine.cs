@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using MedicalPortal.Core.Sharding;
 using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Web.Cli;
@@ -50,8 +51,21 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
             {
                 // No command: everything on the line is the host's, exactly as typed (--urls, configuration keys, ...).
                 await using var app = buildHost([.. args]);
-                await runPortal(app);
-                return 0;
+                try
+                {
+                    await runPortal(app);
+                    return 0;
+                }
+                catch (Exception e) when (StartFailures(e) is { Count: > 0 } failures)
+                {
+                    // A bad setting or a database out of reach: a line each, naming the key, for whoever starts the node.
+                    foreach (var failure in failures)
+                    {
+                        await Error.WriteLineAsync(failure);
+                    }
+
+                    return Failed;
+                }
             },
             runCommand: (command, parseResult, token) => RunCommandAsync(command, parseResult, configuration, token));
 
@@ -138,7 +152,7 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
             app.Services.GetService<IStartupValidator>()?.Validate();
             return await command.RunAsync(parseResult, app.Services, cancel.Token);
         }
-        catch (Exception e) when (OptionsFailures(e) is { Count: > 0 } failures)
+        catch (Exception e) when (StartFailures(e) is { Count: > 0 } failures)
         {
             foreach (var failure in failures)
             {
@@ -163,10 +177,14 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
         }
     }
 
-    /// <summary>What invalid options say; the start validator throws an aggregate when several are invalid.</summary>
-    private static List<string> OptionsFailures(Exception exception) => exception switch
+    /// <summary>
+    /// What stops a node or a command before it can work, one line each: invalid options (the start validator throws
+    /// an aggregate when several are invalid) and a database that cannot be reached.
+    /// </summary>
+    private static List<string> StartFailures(Exception exception) => exception switch
     {
         OptionsValidationException invalid => [.. invalid.Failures],
+        DatabaseUnavailableException unavailable => [unavailable.Message],
         AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
             [.. aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)],
         _ => [],

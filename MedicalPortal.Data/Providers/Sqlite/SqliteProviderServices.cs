@@ -18,12 +18,27 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
     public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 
     public override DbContextOptions CatalogOptions(string connectionString) =>
-        new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseIdentitySchema().UseSqlite(Resolve(connectionString))
-            .AddInterceptors(Interceptors).AddInterceptors(SqliteBusyTimeout.Instance).UseLoggerFactory(LoggerFactory).Options;
+        Finish(new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseIdentitySchema().UseSqlite(Resolve(connectionString))
+            .AddInterceptors(SqliteBusyTimeout.Instance));
 
     public override DbContextOptions ShardOptions(string connectionString) =>
-        new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(Resolve(connectionString))
-            .AddInterceptors(Interceptors).AddInterceptors(SqliteBusyTimeout.Instance).UseLoggerFactory(LoggerFactory).Options;
+        Finish(new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(Resolve(connectionString))
+            .AddInterceptors(SqliteBusyTimeout.Instance));
+
+    /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, or null (<see cref="DatabaseOptionsValidator"/>).</summary>
+    public static string? Problem(string connectionString)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(new SqliteConnectionStringBuilder(connectionString).DataSource)
+                ? "names no Data Source (the database file)"
+                : null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return $"is not a SQLite connection string ({e.Message})";
+        }
+    }
 
     public override CatalogDbContext NewCatalog(DbContextOptions options) =>
         new SqliteCatalogDbContext((DbContextOptions<SqliteCatalogDbContext>)options);

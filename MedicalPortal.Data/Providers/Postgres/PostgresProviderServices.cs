@@ -1,0 +1,64 @@
+using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.Sharding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace MedicalPortal.Data.Providers.Postgres;
+
+/// <summary>
+/// PostgreSQL: a server every node shares. Transient failures (a dropped connection, a failover, a serialization
+/// failure) are retried by Npgsql's execution strategy; the portal's writes are built to be replayed by it
+/// (ARCHITECTURE.md section 6). Each node's pool per database is bounded (<c>Database:MaxPoolSize</c>) unless the
+/// connection string sets one, so that nodes times pools stay under the server's <c>max_connections</c>.
+/// </summary>
+internal sealed class PostgresProviderServices(DatabaseOptions options, IReadOnlyList<IInterceptor> interceptors, ILoggerFactory loggerFactory)
+    : DatabaseProviderServices(interceptors, loggerFactory)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    public override DbContextOptions CatalogOptions(string connectionString) =>
+        Finish(new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseIdentitySchema().UseNpgsql(Bounded(connectionString), Resilient));
+
+    public override DbContextOptions ShardOptions(string connectionString) =>
+        Finish(new DbContextOptionsBuilder<PostgresShardDbContext>().UseNpgsql(Bounded(connectionString), Resilient));
+
+    public override CatalogDbContext NewCatalog(DbContextOptions options) =>
+        new PostgresCatalogDbContext((DbContextOptions<PostgresCatalogDbContext>)options);
+
+    public override ShardDbContext NewShard(DbContextOptions options) =>
+        new PostgresShardDbContext((DbContextOptions<PostgresShardDbContext>)options);
+
+    /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, or null (<see cref="DatabaseOptionsValidator"/>).</summary>
+    public static string? Problem(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "names no Host (the PostgreSQL server)"
+                : string.IsNullOrWhiteSpace(builder.Database) ? "names no Database"
+                : null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return $"is not a PostgreSQL connection string ({e.Message})";
+        }
+    }
+
+    private void Resilient(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.EnableRetryOnFailure(options.MaxRetryCount, TimeSpan.FromSeconds(5), errorCodesToAdd: null)
+            .CommandTimeout(options.CommandTimeoutSeconds);
+
+    private string Bounded(string connectionString)
+    {
+        if (Sets(connectionString, "Maximum Pool Size", "MaxPoolSize", "Max Pool Size"))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.MaxPoolSize }.ConnectionString;
+    }
+}

@@ -1,0 +1,64 @@
+using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.Sharding;
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace MedicalPortal.Data.Providers.SqlServer;
+
+/// <summary>
+/// SQL Server (or Azure SQL): a server every node shares. Transient failures (a dropped connection, a failover, a
+/// deadlock victim) are retried by SQL Server's execution strategy; the portal's writes are built to be replayed by
+/// it (ARCHITECTURE.md section 6). Each node's pool per database is bounded (<c>Database:MaxPoolSize</c>) unless the
+/// connection string sets one.
+/// </summary>
+internal sealed class SqlServerProviderServices(DatabaseOptions options, IReadOnlyList<IInterceptor> interceptors, ILoggerFactory loggerFactory)
+    : DatabaseProviderServices(interceptors, loggerFactory)
+{
+    public override DatabaseProvider Provider => DatabaseProvider.SqlServer;
+
+    public override DbContextOptions CatalogOptions(string connectionString) =>
+        Finish(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseIdentitySchema().UseSqlServer(Bounded(connectionString), Resilient));
+
+    public override DbContextOptions ShardOptions(string connectionString) =>
+        Finish(new DbContextOptionsBuilder<SqlServerShardDbContext>().UseSqlServer(Bounded(connectionString), Resilient));
+
+    public override CatalogDbContext NewCatalog(DbContextOptions options) =>
+        new SqlServerCatalogDbContext((DbContextOptions<SqlServerCatalogDbContext>)options);
+
+    public override ShardDbContext NewShard(DbContextOptions options) =>
+        new SqlServerShardDbContext((DbContextOptions<SqlServerShardDbContext>)options);
+
+    /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, or null (<see cref="DatabaseOptionsValidator"/>).</summary>
+    public static string? Problem(string connectionString)
+    {
+        try
+        {
+            var builder = new SqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.DataSource) ? "names no Server (the SQL Server instance)"
+                : string.IsNullOrWhiteSpace(builder.InitialCatalog) ? "names no Database"
+                : null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            return $"is not a SQL Server connection string ({e.Message})";
+        }
+    }
+
+    private void Resilient(SqlServerDbContextOptionsBuilder sqlServer) =>
+        sqlServer.EnableRetryOnFailure(options.MaxRetryCount, TimeSpan.FromSeconds(5), errorNumbersToAdd: null)
+            .CommandTimeout(options.CommandTimeoutSeconds);
+
+    private string Bounded(string connectionString)
+    {
+        if (Sets(connectionString, "Max Pool Size", "MaxPoolSize", "Maximum Pool Size"))
+        {
+            return connectionString;
+        }
+
+        return new SqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.MaxPoolSize }.ConnectionString;
+    }
+}
