@@ -178,11 +178,13 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
     }
 
     /// <summary>
-    /// What stops a node or a command before it can work, one line each: invalid options (the start validator throws
-    /// an aggregate when several are invalid) and a database that cannot be reached.
+    /// What stops a node or a command before it can work, one line each: a setting of the wrong type (the binder names
+    /// the key), invalid options (the start validator throws an aggregate when several are invalid) and a database
+    /// that cannot be reached.
     /// </summary>
     private static List<string> StartFailures(Exception exception) => exception switch
     {
+        InvalidOperationException { InnerException: FormatException } unreadable => [unreadable.Message],
         OptionsValidationException invalid => [.. invalid.Failures],
         DatabaseUnavailableException unavailable => [unavailable.Message],
         AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
