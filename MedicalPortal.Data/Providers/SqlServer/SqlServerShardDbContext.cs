@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,4 +11,13 @@ public sealed class SqlServerShardDbContext(DbContextOptions<SqlServerShardDbCon
     /// of the Basic Multilingual Plane, which name keys are in practice (docs/decisions/0020).
     /// </summary>
     protected override string? BinaryCollation => "Latin1_General_100_BIN2";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        // Index filters are raw SQL: SQL Server's own quoting, which works whatever QUOTED_IDENTIFIER the script runs with.
+        modelBuilder.Entity<Enrollment>().HasIndex(e => new { e.StudyId, e.PatientId }, "IX_Enrollments_OneActivePerStudy")
+            .HasFilter("[WithdrawnAt] IS NULL");
+    }
 }

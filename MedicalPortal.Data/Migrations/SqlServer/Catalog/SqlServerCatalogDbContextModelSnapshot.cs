@@ -279,7 +279,7 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
 
                     b.HasIndex(new[] { "StudyId" }, "IX_ExtractionRuns_OneUnfinishedPerStudy")
                         .IsUnique()
-                        .HasFilter("\"Status\" <> 'Completed'");
+                        .HasFilter("[Status] <> 'Completed'");
 
                     b.ToTable("ExtractionRuns", (string)null);
                 });

@@ -149,7 +149,7 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
 
                     b.HasIndex(new[] { "StudyId", "PatientId" }, "IX_Enrollments_OneActivePerStudy")
                         .IsUnique()
-                        .HasFilter("\"WithdrawnAt\" IS NULL");
+                        .HasFilter("[WithdrawnAt] IS NULL");
 
                     b.ToTable("Enrollments");
 

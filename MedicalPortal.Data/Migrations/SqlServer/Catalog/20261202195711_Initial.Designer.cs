@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
 {
     [DbContext(typeof(SqlServerCatalogDbContext))]
-    [Migration("20261202195253_Initial")]
+    [Migration("20261202195711_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -282,7 +282,7 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
 
                     b.HasIndex(new[] { "StudyId" }, "IX_ExtractionRuns_OneUnfinishedPerStudy")
                         .IsUnique()
-                        .HasFilter("\"Status\" <> 'Completed'");
+                        .HasFilter("[Status] <> 'Completed'");
 
                     b.ToTable("ExtractionRuns", (string)null);
                 });

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MedicalPortal.Data.Migrations.SqlServer.Shard
 {
     [DbContext(typeof(SqlServerShardDbContext))]
-    [Migration("20261202195256_Initial")]
+    [Migration("20261202195739_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -152,7 +152,7 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
 
                     b.HasIndex(new[] { "StudyId", "PatientId" }, "IX_Enrollments_OneActivePerStudy")
                         .IsUnique()
-                        .HasFilter("\"WithdrawnAt\" IS NULL");
+                        .HasFilter("[WithdrawnAt] IS NULL");
 
                     b.ToTable("Enrollments");
 

@@ -161,7 +161,7 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
                 table: "Enrollments",
                 columns: new[] { "StudyId", "PatientId" },
                 unique: true,
-                filter: "\"WithdrawnAt\" IS NULL");
+                filter: "[WithdrawnAt] IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Enrollments_PatientId",

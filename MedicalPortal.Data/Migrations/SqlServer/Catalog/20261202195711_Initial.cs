@@ -405,7 +405,7 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
                 table: "ExtractionRuns",
                 column: "StudyId",
                 unique: true,
-                filter: "\"Status\" <> 'Completed'");
+                filter: "[Status] <> 'Completed'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ExtractionRuns_StudyId_WindowUntil",
