@@ -3,6 +3,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Validation;
+using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
@@ -125,7 +126,7 @@ internal sealed class AccountDirectory(
     private Task<AccountDto> CreateAsync(
         AuditActor actor, string email, string password, string? displayName, string role, Guid? patientId, CancellationToken cancellationToken) =>
         // One transaction: an account never exists without its role.
-        InTransactionAsync(actor, async (services, context, transaction) =>
+        InTransactionAsync(actor, async (services, context) =>
         {
             var users = services.GetRequiredService<UserManager<ApplicationUser>>();
             var normalized = role.ToUpperInvariant();
@@ -151,21 +152,19 @@ internal sealed class AccountDirectory(
             }
 
             Succeeded(await users.AddToRoleAsync(user, roleName), "role");
-            await transaction.CommitAsync(cancellationToken);
             return ToDto(user, [roleName]);
         }, cancellationToken);
 
-    /// <summary>
-    /// Runs a change on one account in a transaction that holds the Admin lock, then renews its security stamp.
-    /// Returns whether it committed (always true; a failure throws).
-    /// </summary>
-    private Task<bool> ChangeAsync(
+    /// <summary>Runs a change on one account in a transaction that holds the Admin lock, then renews its security stamp.</summary>
+    private async Task ChangeAsync(
         AuditActor actor,
         string id,
         Func<UserManager<ApplicationUser>, ApplicationUser, CatalogDbContext, Task> change,
         CancellationToken cancellationToken,
-        bool deletes = false) =>
-        InTransactionAsync(actor, async (services, context, transaction) =>
+        bool deletes = false)
+    {
+        await using var cached = await status.BeginChangeAsync([id], cancellationToken);
+        await InTransactionAsync(actor, async (services, context) =>
         {
             var users = services.GetRequiredService<UserManager<ApplicationUser>>();
 
@@ -175,35 +174,51 @@ internal sealed class AccountDirectory(
                 .ExecuteUpdateAsync(r => r.SetProperty(x => x.ConcurrencyStamp, x => x.ConcurrencyStamp), cancellationToken);
 
             var user = await users.FindByIdAsync(id) ?? throw new RecordNotFoundException(Resource.Account);
-            await using var cached = await status.BeginChangeAsync([id], cancellationToken);
             await change(users, user, context);
             if (!deletes)
             {
                 Succeeded(await users.UpdateSecurityStampAsync(user), "id");
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            await cached.CompleteAsync();
-            return true;
+            return user.Id;
         }, cancellationToken);
+        await cached.CompleteAsync();
+    }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with Identity's managers in one transaction of the catalog, which it commits, under
-    /// the provider's execution strategy: each attempt has a scope of its own (a fresh context and managers), so a
-    /// retry after a transient failure starts from nothing.
+    /// Runs <paramref name="work"/> with Identity's managers in one transaction of the catalog, under the provider's
+    /// execution strategy: each attempt has a scope of its own (a fresh context and managers), so a retry after a
+    /// transient failure starts from nothing, and a commit whose outcome is unknown is settled by the audit chain (the
+    /// attempt's last entry is stored exactly when it committed), so an account is never created twice.
     /// </summary>
     private async Task<T> InTransactionAsync<T>(
-        AuditActor actor, Func<IServiceProvider, CatalogDbContext, IDbContextTransaction, Task<T>> work, CancellationToken cancellationToken)
+        AuditActor actor, Func<IServiceProvider, CatalogDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var outer = await catalog.CreateDbContextAsync(cancellationToken);
-        return await outer.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
-            context.Actor = actor;
-            await using var transaction = await context.Database.BeginTransactionAsync(token);
-            return await work(scope.ServiceProvider, context, transaction);
-        }, cancellationToken);
+        return await outer.Database.CreateExecutionStrategy().ExecuteAsync(
+            new Attempt<T>(),
+            async (_, attempt, token) =>
+            {
+                attempt.LastEntry = null;
+                await using var scope = scopes.CreateAsyncScope();
+                var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+                context.Actor = actor;
+                await using var transaction = await context.Database.BeginTransactionAsync(token);
+                attempt.Result = await work(scope.ServiceProvider, context);
+                attempt.LastEntry = AuditChain.LastAppended(context);
+                await transaction.CommitAsync(token);
+                return attempt.Result;
+            },
+            async (_, attempt, token) => new ExecutionResult<T>(
+                attempt.LastEntry is { } last && await AuditChain.IsCommittedAsync(outer, last, token), attempt.Result!),
+            cancellationToken);
+    }
+
+    private sealed class Attempt<T>
+    {
+        public T? Result { get; set; }
+
+        public AuditEntry? LastEntry { get; set; }
     }
 
     private async Task EnsureAnotherActiveAdminAsync(CatalogDbContext context, string userId, CancellationToken cancellationToken)

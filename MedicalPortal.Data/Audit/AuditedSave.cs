@@ -44,6 +44,7 @@ internal static class AuditedSave
             {
                 // A failed attempt's entries were sealed after a head that may have moved since: seal again.
                 AuditChain.ForgetUnsaved(context);
+                state.LastEntry = null;
                 await using var transaction = await context.Database.BeginTransactionAsync(ct);
                 state.Rows = await save(false, ct);
                 state.LastEntry = AuditChain.LastAppended(context);
