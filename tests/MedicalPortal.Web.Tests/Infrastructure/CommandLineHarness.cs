@@ -23,6 +23,12 @@ internal sealed class CommandLineHarness : IDisposable
     /// <summary>How many hosts the command line has built, over every run.</summary>
     public int HostsBuilt { get; private set; }
 
+    /// <summary>
+    /// Whether a run without a command prepares the databases as the portal does at start (migrations, shard map,
+    /// roles) before it stops; otherwise it only records the configuration. The web server itself is never started.
+    /// </summary>
+    public bool PreparesDatabases { get; init; }
+
     /// <summary>The configuration the portal ran with, when a run had no command (the portal itself is not started).</summary>
     public IReadOnlyDictionary<string, string?>? PortalConfiguration { get; private set; }
 
@@ -77,10 +83,13 @@ internal sealed class CommandLineHarness : IDisposable
         return Build(hostArguments);
     }
 
-    private Task RecordPortalAsync(WebApplication app)
+    private async Task RecordPortalAsync(WebApplication app)
     {
         PortalConfiguration = app.Configuration.AsEnumerable().ToDictionary(StringComparer.OrdinalIgnoreCase);
-        return Task.CompletedTask;
+        if (PreparesDatabases)
+        {
+            await app.PrepareDatabasesAsync();
+        }
     }
 }
 
