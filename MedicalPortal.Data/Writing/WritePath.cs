@@ -45,7 +45,7 @@ internal delegate Task<Staged<T>> Stage<in TContext, T>(TContext context, Cancel
 /// names the acting user, let the store stage its change (load with the version check, change the entity), begin the
 /// cache write, save (the audit interceptor appends the entries in the same transaction; a concurrency failure becomes
 /// a conflict), complete the cache write. Stores keep their queries and the change itself.
-/// Each attempt is self-contained (a fresh change tracker, the stage run again, its own cache write), and runs under the
+/// Each attempt is self-contained (a context of its own, the stage run again, its own cache write), and runs under the
 /// provider's execution strategy, so a retrying strategy can replay it; shard writes are routed by bucket, the place
 /// where writes to buckets that are moving between shards are held back.
 /// </summary>
@@ -88,26 +88,43 @@ internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbCo
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(stage);
-        await using var context = open();
-        context.Actor = actor;
-        var attempt = new Attempt<T>();
-        return await context.Database.CreateExecutionStrategy().ExecuteAsync(
-            attempt,
-            (_, state, token) => AttemptAsync(context, resource, stage, atomic, state, token),
-            async (_, state, token) => state.Staged is { } staged && AuditChain.LastAppended(context) is { } last
-                && await AuditChain.IsCommittedAsync(context, last, token)
-                    ? new ExecutionResult<T>(true, staged.Result)
-                    : new ExecutionResult<T>(false, default!),
+        await using var strategyContext = open();
+        return await strategyContext.Database.CreateExecutionStrategy().ExecuteAsync(
+            new Attempt<T>(),
+            async (_, attempt, token) =>
+            {
+                // Each attempt on a context of its own: a failed one may still hold its entities, its audit entries and
+                // the transaction whose commit failed.
+                await using var context = open();
+                context.Actor = actor;
+                return await AttemptAsync(context, resource, stage, atomic, attempt, token);
+            },
+            (_, attempt, token) => VerifyAsync(open, attempt, token),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the attempt whose commit failed committed after all: its last audit entry is in the database (the chain
+    /// is written in the change's transaction).
+    /// </summary>
+    private static async Task<ExecutionResult<T>> VerifyAsync<TContext, T>(
+        Func<TContext> open, Attempt<T> attempt, CancellationToken cancellationToken)
+        where TContext : DbContext
+    {
+        if (attempt.Staged is not { } staged || attempt.LastEntry is not { } last)
+        {
+            return new ExecutionResult<T>(false, default!);
+        }
+
+        await using var check = open();
+        return new ExecutionResult<T>(await AuditChain.IsCommittedAsync(check, last, cancellationToken), staged.Result);
     }
 
     private async Task<T> AttemptAsync<TContext, T>(
         TContext context, Resource resource, Stage<TContext, T> stage, bool atomic, Attempt<T> attempt, CancellationToken cancellationToken)
         where TContext : DbContext
     {
-        // A failed attempt leaves its entities (and their audit entries) tracked: the next one starts from nothing.
-        context.ChangeTracker.Clear();
-        attempt.Staged = null;
+        (attempt.Staged, attempt.LastEntry) = (null, null);
         await using var transaction = atomic ? await context.Database.BeginTransactionAsync(cancellationToken) : null;
         var staged = attempt.Staged = await stage(context, cancellationToken);
         await using var write = await cache.BeginWriteAsync(staged.Keys, cancellationToken);
@@ -119,6 +136,12 @@ internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbCo
         {
             // Someone else saved between our read and our write: the version in the WHERE clause no longer matched.
             throw new ConcurrencyConflictException(resource, currentVersion: null);
+        }
+        finally
+        {
+            // Sealed by the save (committed with it, unless a transaction of ours is still open): what tells later
+            // whether a commit that failed on the way back happened.
+            attempt.LastEntry = AuditChain.LastAppended(context);
         }
 
         if (transaction is not null)
@@ -138,5 +161,7 @@ internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbCo
     private sealed class Attempt<T>
     {
         public Staged<T>? Staged { get; set; }
+
+        public AuditEntry? LastEntry { get; set; }
     }
 }
