@@ -17,6 +17,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore MedicalPortal.sln
 dotnet build MedicalPortal.sln --no-restore --configuration Debug
 
+# Every provider's migrations are current: a model change that lacks its migration for one provider stops the run here.
+dotnet tool restore >/dev/null
+for provider in Sqlite Postgres SqlServer; do
+  for database in Catalog Shard; do
+    dotnet ef migrations has-pending-model-changes --no-build --configuration Debug --project MedicalPortal.Data \
+      --startup-project MedicalPortal.Web --context "${provider}${database}DbContext"
+  done
+done
+
 # This run's PostgreSQL servers: the catalog's and two shards', on free loopback ports; each test creates and drops its
 # own databases on them. The trap stops them (by data folder, else by pid) and deletes them however the run ends; a second
 # Ctrl-C does not cut that short.
