@@ -15,7 +15,7 @@ namespace MedicalPortal.Data.Tests.Audit;
 /// Querying the chains of every database at once: each filter, and newest-first paging with a cursor. The timeline is
 /// fixed: one minute between the steps of <see cref="InitializeAsync"/>.
 /// </summary>
-public sealed class AuditStoreTests : IAsyncLifetime
+public abstract class AuditStoreTests(TestProvider provider) : IAsyncLifetime
 {
     private const string Shard = "shard-0";
     private const string SearchName = "Storefilter";
@@ -36,7 +36,7 @@ public sealed class AuditStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
+        _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
         var map = _db.Get<IShardMap>();
         var store = _db.Get<IPatientStore>();
         var patients = _db.Get<PatientService>();
@@ -212,4 +212,8 @@ public sealed class AuditStoreTests : IAsyncLifetime
     }
 
     private async Task<Page<AuditEntryDto>> QueryAsync(AuditQuery query) => await Store.QueryAsync(query.Validated(), None);
+
+    public sealed class OnSqlite() : AuditStoreTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : AuditStoreTests(TestProvider.Postgres);
 }

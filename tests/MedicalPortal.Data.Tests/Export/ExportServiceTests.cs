@@ -9,8 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MedicalPortal.Data.Tests.Export;
 
-/// <summary>The anonymized export of a study, end to end on real SQLite shards with the fixed data set.</summary>
-public sealed class ExportServiceTests : IAsyncLifetime
+/// <summary>The anonymized export of a study, end to end on real shards with the fixed data set.</summary>
+public abstract class ExportServiceTests(TestProvider provider) : IAsyncLifetime
 {
     /// <summary>
     /// The expected export of <see cref="ExportDataSet"/> at 2026-06-01 with k = 2, checked by hand: rows in any order
@@ -52,7 +52,7 @@ public sealed class ExportServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock, settings: ExportDataSet.Settings);
+        _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock, settings: ExportDataSet.Settings);
         await ExportDataSet.WriteAsync(_db);
     }
 
@@ -199,4 +199,8 @@ public sealed class ExportServiceTests : IAsyncLifetime
 
     private static HashSet<string> ResearchIds(string csv) =>
         csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToHashSet();
+
+    public sealed class OnSqlite() : ExportServiceTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : ExportServiceTests(TestProvider.Postgres);
 }

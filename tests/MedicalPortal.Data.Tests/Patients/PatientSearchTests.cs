@@ -9,8 +9,9 @@ namespace MedicalPortal.Data.Tests.Patients;
 /// Search fans out over the shards and merges. Its pages, followed cursor by cursor, must be exactly what one list
 /// holding every patient returns, and exactly what a single database holding them all returns.
 /// </summary>
-public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : IClassFixture<PatientSearchTests.Fixture>
+public abstract class PatientSearchTests(PatientSearchTests.Fixture fixture)
 {
+    private readonly TestProvider _provider = fixture.Provider;
     private readonly List<Patient> _patients = fixture.Patients;
     private readonly ShardedDatabase _twoShards = fixture.TwoShards;
     private readonly ShardedDatabase _oneShard = fixture.OneShard;
@@ -99,10 +100,12 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
     }
 
     /// <summary>The same 160 patients in a two-shard and in a one-shard installation.</summary>
-    public sealed class Fixture : IAsyncLifetime
+    public abstract class Fixture(TestProvider provider) : IAsyncLifetime
     {
         private static readonly string[] Families = ["Smith", "Smithson", "Smyth", "Jones", "Jónsdóttir", "O'Brien", "Nguyen", "Núñez", "Lee", "Li"];
         private static readonly string[] Givens = ["Anna", "Ana", "Ánh", "Bob", "Chloé", "David", "Smith", "Zoë"];
+
+        public TestProvider Provider => provider;
 
         public List<Patient> Patients { get; } = [];
 
@@ -112,8 +115,8 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
 
         public async Task InitializeAsync()
         {
-            TwoShards = await ShardedDatabase.CreateAsync(shardCount: 2);
-            OneShard = await ShardedDatabase.CreateAsync(shardCount: 1);
+            TwoShards = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
+            OneShard = await ShardedDatabase.CreateAsync(provider, shardCount: 1);
 
             // Many equal names, so the MRN tie-breaker and the cursor both matter.
             var random = new Random(7);
@@ -145,4 +148,12 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
             GivenName = p.GivenName, FamilyName = p.FamilyName, BirthDate = p.BirthDate, Sex = p.Sex,
         }, TestPatients.Now);
     }
+
+    public sealed class SqliteFixture() : Fixture(TestProvider.Sqlite);
+
+    public sealed class PostgresFixture() : Fixture(TestProvider.Postgres);
+
+    public sealed class OnSqlite(SqliteFixture fixture) : PatientSearchTests(fixture), IClassFixture<SqliteFixture>;
+
+    public sealed class OnPostgres(PostgresFixture fixture) : PatientSearchTests(fixture), IClassFixture<PostgresFixture>;
 }
