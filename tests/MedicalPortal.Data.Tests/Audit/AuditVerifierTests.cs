@@ -267,13 +267,17 @@ public abstract class AuditVerifierTests(TestProvider provider) : IAsyncLifetime
         const string Long = "shard-1";
         await using (var context = _db.OpenShard(Long))
         {
-            await using var transaction = await context.Database.BeginTransactionAsync();
-            var entries = Enumerable.Range(0, 2100)
-                .Select(i => new AuditEntry { ActorName = "bulk", Action = nameof(AuditAction.Read), Resource = "Patient", ResourceId = $"record-{i}" })
-                .ToList();
-            await _db.Get<AuditChain>().AppendAsync(context, entries, None);
-            await context.SaveChangesAsync();
-            await transaction.CommitAsync();
+            // In a strategy of its own: a retrying one (PostgreSQL's) refuses a transaction begun outside it.
+            await context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                var entries = Enumerable.Range(0, 2100)
+                    .Select(i => new AuditEntry { ActorName = "bulk", Action = nameof(AuditAction.Read), Resource = "Patient", ResourceId = $"record-{i}" })
+                    .ToList();
+                await _db.Get<AuditChain>().AppendAsync(context, entries, None);
+                await context.SaveChangesAsync();
+                await transaction.CommitAsync();
+            });
         }
 
         var verifier = new AuditVerifier(_db.Get<AuditKeyRing>().Key);
