@@ -14,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace MedicalPortal.Data.Tests.Accounts;
 
 /// <summary>Staff accounts through Identity in the real catalog: validation, security stamps, and the last administrator.</summary>
-public sealed class AccountDirectoryTests : IAsyncLifetime
+public abstract class AccountDirectoryTests(TestProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
     private ShardedDatabase _db = default!;
@@ -25,7 +25,7 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
 
     private static CancellationToken None => CancellationToken.None;
 
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 1, clock: _clock);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 1, clock: _clock);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -302,4 +302,8 @@ public sealed class AccountDirectoryTests : IAsyncLifetime
         var users = await catalog.Users.Where(u => adminIds.Contains(u.Id)).ToListAsync();
         return users.Where(u => u.LockoutEnd is null || u.LockoutEnd <= _clock.GetUtcNow()).Select(u => u.Id).ToList();
     }
+
+    public sealed class OnSqlite() : AccountDirectoryTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : AccountDirectoryTests(TestProvider.Postgres);
 }

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace MedicalPortal.Data.Tests.Accounts;
 
 /// <summary>Patient self-registration against the real catalog and shards.</summary>
-public sealed class RegistrationServiceTests : IAsyncLifetime
+public abstract class RegistrationServiceTests(TestProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
     private ShardedDatabase _db = default!;
@@ -21,7 +21,7 @@ public sealed class RegistrationServiceTests : IAsyncLifetime
 
     private static CancellationToken None => CancellationToken.None;
 
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -168,4 +168,8 @@ public sealed class RegistrationServiceTests : IAsyncLifetime
 
         return ids;
     }
+
+    public sealed class OnSqlite() : RegistrationServiceTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : RegistrationServiceTests(TestProvider.Postgres);
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MedicalPortal.Data.Tests.Audit;
 
 /// <summary>Who looked at which patient: recorded in the patient's shard before the record is handed out.</summary>
-public sealed class AccessLogTests : IAsyncLifetime
+public abstract class AccessLogTests(TestProvider provider) : IAsyncLifetime
 {
     private const string SearchName = "Accesslogged";
 
@@ -25,7 +25,7 @@ public sealed class AccessLogTests : IAsyncLifetime
     private PatientService Patients => _db.Get<PatientService>();
 
     // The real clock: one batch shares one timestamp, and separate batches must be told apart by theirs.
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 2);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -120,7 +120,7 @@ public sealed class AccessLogTests : IAsyncLifetime
     public async Task GetAsync_RecordReadsOff_RecordsNothing()
     {
         await using var db = await ShardedDatabase.CreateAsync(
-            shardCount: 2, configure: services => services.Configure<AuditOptions>(o => o.RecordReads = false));
+            provider, shardCount: 2, configure: services => services.Configure<AuditOptions>(o => o.RecordReads = false));
         var patient = await db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
         var mark = await AuditTrail.MarkAsync(db);
 
@@ -149,7 +149,7 @@ public sealed class AccessLogTests : IAsyncLifetime
         var patient = await AddPatientAsync("shard-1");
         await RefuseAuditWritesAsync("shard-1");
         await Assert.ThrowsAnyAsync<Exception>(() => Patients.GetAsync(Reader, patient.Id, None));
-        await AuditTrail.ExecuteAsync(_db, "shard-1", "DROP TRIGGER \"RefuseAuditWrites\"");
+        await AllowAuditWritesAsync("shard-1");
         var mark = await AuditTrail.MarkAsync(_db);
 
         await Patients.GetAsync(Reader, patient.Id, None);
@@ -173,21 +173,37 @@ public sealed class AccessLogTests : IAsyncLifetime
 
         foreach (var column in new[] { "Timestamp", "PatientId", "ResourceId", "Hash", "PreviousHash" })
         {
-            var shape = $"SELECT typeof(\"{column}\") || ':' || length(\"{column}\") FROM \"AuditLog\" WHERE \"Sequence\" = $sequence";
+            // The stored type and size of the value: SQLite keeps a type per value; PostgreSQL's column has one type, but
+            // a value's size still tells text from binary forms.
+            var shape = _db.Provider == TestProvider.Sqlite
+                ? $"SELECT typeof(\"{column}\") || ':' || length(\"{column}\") FROM \"AuditLog\" WHERE \"Sequence\" = @sequence"
+                : $"SELECT pg_typeof(\"{column}\")::text || ':' || pg_column_size(\"{column}\") FROM \"AuditLog\" WHERE \"Sequence\" = @sequence";
             Assert.Equal(
-                await AuditTrail.ScalarAsync(_db, "shard-1", shape, ("$sequence", create)),
-                await AuditTrail.ScalarAsync(_db, "shard-1", shape, ("$sequence", read)));
+                await AuditTrail.ScalarAsync(_db, "shard-1", shape, ("@sequence", create)),
+                await AuditTrail.ScalarAsync(_db, "shard-1", shape, ("@sequence", read)));
         }
 
         Assert.Equal(
-            await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = $s", ("$s", create)),
-            await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = $s", ("$s", read)));
+            await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = @s", ("@s", create)),
+            await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = @s", ("@s", read)));
     }
 
     private async Task<PatientDto> AddPatientAsync(string shard, string family = "Example") =>
         await _db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(family: family, id: TestPatients.IdOnShard(Map, shard)), None);
 
     /// <summary>Makes every insert into the shard's audit log fail, as a full disk or a lost file would.</summary>
-    private Task<int> RefuseAuditWritesAsync(string shard) => AuditTrail.ExecuteAsync(_db, shard,
-        "CREATE TRIGGER \"RefuseAuditWrites\" BEFORE INSERT ON \"AuditLog\" BEGIN SELECT RAISE(ABORT, 'audit log unwritable'); END");
+    private Task<int> RefuseAuditWritesAsync(string shard) => AuditTrail.ExecuteAsync(_db, shard, _db.Provider == TestProvider.Sqlite
+        ? "CREATE TRIGGER \"RefuseAuditWrites\" BEFORE INSERT ON \"AuditLog\" BEGIN SELECT RAISE(ABORT, 'audit log unwritable'); END"
+        : """
+          CREATE FUNCTION "RefuseAuditWrites"() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION ''audit log unwritable''; END';
+          CREATE TRIGGER "RefuseAuditWrites" BEFORE INSERT ON "AuditLog" FOR EACH ROW EXECUTE FUNCTION "RefuseAuditWrites"();
+          """);
+
+    private Task<int> AllowAuditWritesAsync(string shard) => AuditTrail.ExecuteAsync(_db, shard, _db.Provider == TestProvider.Sqlite
+        ? "DROP TRIGGER \"RefuseAuditWrites\""
+        : "DROP TRIGGER \"RefuseAuditWrites\" ON \"AuditLog\"; DROP FUNCTION \"RefuseAuditWrites\"();");
+
+    public sealed class OnSqlite() : AccessLogTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : AccessLogTests(TestProvider.Postgres);
 }

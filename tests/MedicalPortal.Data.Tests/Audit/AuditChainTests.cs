@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace MedicalPortal.Data.Tests.Audit;
 
 /// <summary>Concurrent writers queue on the chain head: every chain stays one unbroken line, whatever the load.</summary>
-public sealed class AuditChainTests(ITestOutputHelper output)
+public abstract class AuditChainTests(TestProvider provider, ITestOutputHelper output)
 {
     private const int Writers = 8;
     private const string LostRaces = "lost races";
@@ -25,7 +25,7 @@ public sealed class AuditChainTests(ITestOutputHelper output)
     [Fact]
     public async Task AppendAsync_EightConcurrentWritersForTenSeconds_LeaveIntactChainsWithoutGapsOrForks()
     {
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: new FakeTimeProvider(TestPatients.Now));
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: new FakeTimeProvider(TestPatients.Now));
         var map = db.Get<IShardMap>();
         var store = db.Get<IPatientStore>();
         var hot = new Dictionary<string, Guid>(StringComparer.Ordinal);
@@ -131,4 +131,8 @@ public sealed class AuditChainTests(ITestOutputHelper output)
 
         return changes;
     }
+
+    public sealed class OnSqlite(ITestOutputHelper output) : AuditChainTests(TestProvider.Sqlite, output);
+
+    public sealed class OnPostgres(ITestOutputHelper output) : AuditChainTests(TestProvider.Postgres, output);
 }

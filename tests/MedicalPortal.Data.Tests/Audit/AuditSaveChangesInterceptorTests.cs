@@ -21,7 +21,7 @@ namespace MedicalPortal.Data.Tests.Audit;
 /// Every write through the Core services leaves exactly one entry per changed entity, in the database of the change,
 /// naming the actor and the old and new values; and a save that fails leaves neither the change nor an entry.
 /// </summary>
-public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
+public abstract class AuditSaveChangesInterceptorTests(TestProvider provider) : IAsyncLifetime
 {
     private const string FirstPhone = "+1 555 010 2030";
     private const string SecondPhone = "+1 555 010 9999";
@@ -42,7 +42,7 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
     private VisitService Visits => _db.Get<VisitService>();
 
     public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(
-        shardCount: 2, clock: _clock, configure: services => services.AddSingleton<ISaveChangesInterceptor>(_failing));
+        provider, shardCount: 2, clock: _clock, configure: services => services.AddSingleton<ISaveChangesInterceptor>(_failing));
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -495,11 +495,11 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
         Assert.Equal("[]", entry.PatientIds);
     }
 
-    private static string Instant(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Instant(DateTimeOffset instant) => AuditTrail.InstantText(instant);
 
+    /// <summary>An instant column of the patient as stored, read with raw SQL, in the audit's text form.</summary>
     private async Task<string> StoredPatientColumnAsync(string shard, string mrn, string column) =>
-        (string)(await AuditTrail.ScalarAsync(_db, shard, $"SELECT \"{column}\" FROM \"Patients\" WHERE \"Mrn\" = $mrn", ("$mrn", mrn)))!;
+        AuditTrail.InstantText(await AuditTrail.ScalarAsync(_db, shard, $"SELECT \"{column}\" FROM \"Patients\" WHERE \"Mrn\" = @mrn", ("@mrn", mrn)));
 
     private async Task<string> RoleIdAsync(string role)
     {
@@ -570,4 +570,8 @@ public sealed class AuditSaveChangesInterceptorTests : IAsyncLifetime
         Assert.Equal(headsBefore[shard].Hash, entry.PreviousHash);
         Assert.All(await _db.Get<IAuditStore>().VerifyAsync(None), v => Assert.True(v.IsIntact, v.Problem?.Description));
     }
+
+    public sealed class OnSqlite() : AuditSaveChangesInterceptorTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : AuditSaveChangesInterceptorTests(TestProvider.Postgres);
 }

@@ -13,9 +13,9 @@ namespace MedicalPortal.Data.Tests.Audit;
 
 /// <summary>
 /// Querying the chains of every database at once: each filter, and newest-first paging with a cursor. The timeline is
-/// fixed: one minute between the steps of <see cref="InitializeAsync"/>.
+/// fixed (<see cref="Timeline"/>), written once per class: the tests only query it, and querying records nothing.
 /// </summary>
-public sealed class AuditStoreTests : IAsyncLifetime
+public abstract class AuditStoreTests(AuditStoreTests.Timeline timeline)
 {
     private const string Shard = "shard-0";
     private const string SearchName = "Storefilter";
@@ -23,41 +23,15 @@ public sealed class AuditStoreTests : IAsyncLifetime
     private static readonly TestUser Alice = TestUser.Admin with { AccountId = "alice-id", UserName = "alice@clinic.test" };
     private static readonly TestUser Bob = TestUser.Admin with { AccountId = "bob-id", UserName = "bob@clinic.test" };
 
-    private readonly FakeTimeProvider _clock = new(TestPatients.Now);
-    private ShardedDatabase _db = default!;
-    private PatientDto _patient = default!;
-    private PatientDto _other = default!;
+    private readonly ShardedDatabase _db = timeline.Db;
+    private readonly PatientDto _patient = timeline.Patient;
+    private readonly PatientDto _other = timeline.Other;
 
     private static CancellationToken None => CancellationToken.None;
 
     private IAuditStore Store => _db.Get<IAuditStore>();
 
     private static DateTimeOffset Minute(int minute) => TestPatients.Now.AddMinutes(minute);
-
-    public async Task InitializeAsync()
-    {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
-        var map = _db.Get<IShardMap>();
-        var store = _db.Get<IPatientStore>();
-        var patients = _db.Get<PatientService>();
-
-        // Minute 0: Alice registers two patients on the same shard.
-        _patient = await store.AddAsync(AuditActor.Of(Alice), TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
-        _other = await store.AddAsync(AuditActor.Of(Alice), TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
-
-        _clock.SetUtcNow(Minute(1));
-        _patient = await patients.UpdateAsync(Bob, _patient.Id, TestPatients.Input(family: SearchName) with { Phone = "+1 555 010 2030" }, _patient.Version, None);
-        _clock.SetUtcNow(Minute(2));
-        await patients.GetAsync(Bob, _patient.Id, None);
-        _clock.SetUtcNow(Minute(3));
-        await _db.Get<VisitService>().RecordAsync(Alice, _other.Id, TestVisits.Input(), None);
-        _clock.SetUtcNow(Minute(4));
-        await patients.SearchAsync(Alice, PatientSearch.Parse(SearchName, cursor: null, limit: null), None);
-        _clock.SetUtcNow(Minute(5));
-        await _db.Get<StudyService>().CreateAsync(Bob, TestStudies.Input(), None);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task QueryAsync_ByPatient_ReturnsItsChangesAndEveryReadThatShowedItNewestFirst()
@@ -110,12 +84,15 @@ public sealed class AuditStoreTests : IAsyncLifetime
     [Fact]
     public async Task QueryAsync_ActorWithALikeWildcard_MatchesOnlyThatName()
     {
+        // An installation of its own: the reads this test records would show in the other tests' queries.
+        await using var db = await ShardedDatabase.CreateAsync(timeline.Provider, shardCount: 1);
+        var patient = await db.Get<IPatientStore>().AddAsync(AuditActor.Of(Alice), TestPatients.New(family: SearchName), None);
         var exact = TestUser.Admin with { AccountId = "underscore-id", UserName = "dr_lee@clinic.test" };
         var lookalike = TestUser.Admin with { AccountId = "lookalike-id", UserName = "drxlee@clinic.test" };
-        await _db.Get<PatientService>().GetAsync(exact, _patient.Id, None);
-        await _db.Get<PatientService>().GetAsync(lookalike, _patient.Id, None);
+        await db.Get<PatientService>().GetAsync(exact, patient.Id, None);
+        await db.Get<PatientService>().GetAsync(lookalike, patient.Id, None);
 
-        var page = await QueryAsync(new AuditQuery { Actor = "dr_lee" });
+        var page = await db.Get<IAuditStore>().QueryAsync(new AuditQuery { Actor = "dr_lee" }.Validated(), None);
 
         Assert.Equal([exact.AccountId], page.Items.Select(e => e.ActorId));
     }
@@ -212,4 +189,53 @@ public sealed class AuditStoreTests : IAsyncLifetime
     }
 
     private async Task<Page<AuditEntryDto>> QueryAsync(AuditQuery query) => await Store.QueryAsync(query.Validated(), None);
+
+    /// <summary>One minute between the steps, on one installation per class.</summary>
+    public abstract class Timeline(TestProvider provider) : IAsyncLifetime
+    {
+        private readonly FakeTimeProvider _clock = new(TestPatients.Now);
+
+        public TestProvider Provider => provider;
+
+        public ShardedDatabase Db { get; private set; } = default!;
+
+        /// <summary>Registered by Alice at minute 0, corrected by Bob at minute 1, read by Bob at 2 and found by Alice's search at 4.</summary>
+        public PatientDto Patient { get; private set; } = default!;
+
+        /// <summary>Registered by Alice at minute 0 on the same shard, visited at minute 3, found by the search at 4.</summary>
+        public PatientDto Other { get; private set; } = default!;
+
+        public async Task InitializeAsync()
+        {
+            Db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
+            var map = Db.Get<IShardMap>();
+            var store = Db.Get<IPatientStore>();
+            var patients = Db.Get<PatientService>();
+
+            // Minute 0: Alice registers two patients on the same shard.
+            Patient = await store.AddAsync(AuditActor.Of(Alice), TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
+            Other = await store.AddAsync(AuditActor.Of(Alice), TestPatients.New(family: SearchName, id: TestPatients.IdOnShard(map, Shard)), None);
+
+            _clock.SetUtcNow(Minute(1));
+            Patient = await patients.UpdateAsync(Bob, Patient.Id, TestPatients.Input(family: SearchName) with { Phone = "+1 555 010 2030" }, Patient.Version, None);
+            _clock.SetUtcNow(Minute(2));
+            await patients.GetAsync(Bob, Patient.Id, None);
+            _clock.SetUtcNow(Minute(3));
+            await Db.Get<VisitService>().RecordAsync(Alice, Other.Id, TestVisits.Input(), None);
+            _clock.SetUtcNow(Minute(4));
+            await patients.SearchAsync(Alice, PatientSearch.Parse(SearchName, cursor: null, limit: null), None);
+            _clock.SetUtcNow(Minute(5));
+            await Db.Get<StudyService>().CreateAsync(Bob, TestStudies.Input(), None);
+        }
+
+        public async Task DisposeAsync() => await Db.DisposeAsync();
+    }
+
+    public sealed class SqliteTimeline() : Timeline(TestProvider.Sqlite);
+
+    public sealed class PostgresTimeline() : Timeline(TestProvider.Postgres);
+
+    public sealed class OnSqlite(SqliteTimeline timeline) : AuditStoreTests(timeline), IClassFixture<SqliteTimeline>;
+
+    public sealed class OnPostgres(PostgresTimeline timeline) : AuditStoreTests(timeline), IClassFixture<PostgresTimeline>;
 }

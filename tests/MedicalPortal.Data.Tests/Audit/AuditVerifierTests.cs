@@ -7,6 +7,7 @@ using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MedicalPortal.Data.Tests.Audit;
@@ -15,7 +16,7 @@ namespace MedicalPortal.Data.Tests.Audit;
 /// Raw SQL on a shard's audit log, the way someone with database access but without the key would tamper with it:
 /// every kind of change is found, and named by database, sequence and kind.
 /// </summary>
-public sealed class AuditVerifierTests : IAsyncLifetime
+public abstract class AuditVerifierTests(TestProvider provider) : IAsyncLifetime
 {
     /// <summary>The shard tampered with; its chain has exactly <see cref="Last"/> entries after setup.</summary>
     private const string Shard = "shard-0";
@@ -30,7 +31,7 @@ public sealed class AuditVerifierTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
+        _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
         var map = _db.Get<IShardMap>();
         var patients = _db.Get<PatientService>();
 
@@ -65,21 +66,27 @@ public sealed class AuditVerifierTests : IAsyncLifetime
         Assert.Equal(Last, results.Single(r => r.Database == Shard).Entries);
     }
 
-    [Theory]
-    [InlineData("ActorName", "mallory", 3)]
-    [InlineData("ActorId", "someone-else", 3)]
-    [InlineData("Changes", "[]", 3)]
-    [InlineData("Action", "Read", 3)]
-    [InlineData("ResourceId", "another-record", 3)]
-    [InlineData("Timestamp", "2020-01-01T00:00:00.0000000Z", 3)]
-    [InlineData("PatientId", null, 3)]
-    [InlineData("PatientIds", "[\"00000000-0000-0000-0000-000000000001\"]", 3)]
-    [InlineData("CorrelationId", "forged-trace", 3)]
-    [InlineData("ActorName", "mallory", 1)]
-    [InlineData("ActorName", "mallory", Last)]
-    public async Task VerifyAsync_ValueEdited_ReportsChangedAtThatSequence(string column, string? value, long sequence)
+    /// <summary>Column, new value, sequence. An instant is written as the provider stores it (<see cref="AuditTrail.StoredInstant"/>).</summary>
+    public static TheoryData<string, object?, long> Edits => new()
     {
-        await TamperAsync($"UPDATE \"AuditLog\" SET \"{column}\" = $value WHERE \"Sequence\" = $sequence", ("$value", value), ("$sequence", sequence));
+        { "ActorName", "mallory", 3 },
+        { "ActorId", "someone-else", 3 },
+        { "Changes", "[]", 3 },
+        { "Action", "Read", 3 },
+        { "ResourceId", "another-record", 3 },
+        { "Timestamp", new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), 3 },
+        { "PatientId", null, 3 },
+        { "PatientIds", "[\"00000000-0000-0000-0000-000000000001\"]", 3 },
+        { "CorrelationId", "forged-trace", 3 },
+        { "ActorName", "mallory", 1 },
+        { "ActorName", "mallory", Last },
+    };
+
+    [Theory]
+    [MemberData(nameof(Edits))]
+    public async Task VerifyAsync_ValueEdited_ReportsChangedAtThatSequence(string column, object? value, long sequence)
+    {
+        await TamperAsync($"UPDATE \"AuditLog\" SET \"{column}\" = @value WHERE \"Sequence\" = @sequence", ("@value", value), ("@sequence", sequence));
 
         var problem = await ProblemInAsync(Shard);
 
@@ -92,7 +99,7 @@ public sealed class AuditVerifierTests : IAsyncLifetime
     [InlineData(Last)]
     public async Task VerifyAsync_RowDeleted_ReportsMissingAtThatSequence(long sequence)
     {
-        await TamperAsync("DELETE FROM \"AuditLog\" WHERE \"Sequence\" = $sequence", ("$sequence", sequence));
+        await TamperAsync("DELETE FROM \"AuditLog\" WHERE \"Sequence\" = @sequence", ("@sequence", sequence));
 
         var problem = await ProblemInAsync(Shard);
 
@@ -116,10 +123,10 @@ public sealed class AuditVerifierTests : IAsyncLifetime
         // No key is needed for this: the head is set to the sequence and the (stored) hash of the entry before.
         await TamperAsync(
             """
-            DELETE FROM "AuditLog" WHERE "Sequence" = $last;
-            UPDATE "AuditChainHead" SET "Sequence" = $last - 1, "Hash" = (SELECT "Hash" FROM "AuditLog" WHERE "Sequence" = $last - 1);
+            DELETE FROM "AuditLog" WHERE "Sequence" = @last;
+            UPDATE "AuditChainHead" SET "Sequence" = @last - 1, "Hash" = (SELECT "Hash" FROM "AuditLog" WHERE "Sequence" = @last - 1);
             """,
-            ("$last", Last));
+            ("@last", Last));
 
         var problem = await ProblemInAsync(Shard);
 
@@ -137,16 +144,16 @@ public sealed class AuditVerifierTests : IAsyncLifetime
             INSERT INTO "AuditLog" ("Sequence", "Timestamp", "ActorId", "ActorName", "Action", "Resource", "ResourceId",
                 "PatientId", "Changes", "PatientIds", "CorrelationId", "PreviousHash", "Hash")
             SELECT "Sequence" + 1, "Timestamp", "ActorId", 'mallory', "Action", "Resource", "ResourceId",
-                "PatientId", "Changes", "PatientIds", "CorrelationId", "Hash", $forged
-            FROM "AuditLog" WHERE "Sequence" = $last
+                "PatientId", "Changes", "PatientIds", "CorrelationId", "Hash", @forged
+            FROM "AuditLog" WHERE "Sequence" = @last
             """,
-            ("$forged", RandomNumberGenerator.GetBytes(32)),
-            ("$last", Last));
+            ("@forged", RandomNumberGenerator.GetBytes(32)),
+            ("@last", Last));
         if (headMovedToIt)
         {
             await TamperAsync(
-                "UPDATE \"AuditChainHead\" SET \"Sequence\" = $next, \"Hash\" = (SELECT \"Hash\" FROM \"AuditLog\" WHERE \"Sequence\" = $next)",
-                ("$next", Last + 1));
+                "UPDATE \"AuditChainHead\" SET \"Sequence\" = @next, \"Hash\" = (SELECT \"Hash\" FROM \"AuditLog\" WHERE \"Sequence\" = @next)",
+                ("@next", Last + 1));
         }
 
         var problem = await ProblemInAsync(Shard);
@@ -162,12 +169,12 @@ public sealed class AuditVerifierTests : IAsyncLifetime
     {
         await TamperAsync(
             """
-            UPDATE "AuditLog" SET "Sequence" = -1 WHERE "Sequence" = $first;
-            UPDATE "AuditLog" SET "Sequence" = $first WHERE "Sequence" = $second;
-            UPDATE "AuditLog" SET "Sequence" = $second WHERE "Sequence" = -1;
+            UPDATE "AuditLog" SET "Sequence" = -1 WHERE "Sequence" = @first;
+            UPDATE "AuditLog" SET "Sequence" = @first WHERE "Sequence" = @second;
+            UPDATE "AuditLog" SET "Sequence" = @second WHERE "Sequence" = -1;
             """,
-            ("$first", first),
-            ("$second", second));
+            ("@first", first),
+            ("@second", second));
 
         var problem = await ProblemInAsync(Shard);
 
@@ -177,7 +184,7 @@ public sealed class AuditVerifierTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_ChainHeadHashTampered_ReportsChangedAtTheHead()
     {
-        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Hash\" = $hash", ("$hash", RandomNumberGenerator.GetBytes(32)));
+        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Hash\" = @hash", ("@hash", RandomNumberGenerator.GetBytes(32)));
 
         var problem = await ProblemInAsync(Shard);
 
@@ -187,7 +194,7 @@ public sealed class AuditVerifierTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_ChainHeadSequenceRaised_ReportsMissingAfterTheLastEntry()
     {
-        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Sequence\" = $sequence", ("$sequence", Last + 1));
+        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Sequence\" = @sequence", ("@sequence", Last + 1));
 
         var problem = await ProblemInAsync(Shard);
 
@@ -197,7 +204,7 @@ public sealed class AuditVerifierTests : IAsyncLifetime
     [Fact]
     public async Task VerifyAsync_ChainHeadSequenceLowered_ReportsTheEntryBeyondIt()
     {
-        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Sequence\" = $sequence", ("$sequence", Last - 1));
+        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Sequence\" = @sequence", ("@sequence", Last - 1));
 
         var problem = await ProblemInAsync(Shard);
 
@@ -222,11 +229,11 @@ public sealed class AuditVerifierTests : IAsyncLifetime
             entry.Hash = AuditSeal.Compute(forgerKey, entry);
             previous = entry.Hash;
             await TamperAsync(
-                "UPDATE \"AuditLog\" SET \"ActorName\" = $actor, \"PreviousHash\" = $previous, \"Hash\" = $hash WHERE \"Sequence\" = $sequence",
-                ("$actor", entry.ActorName), ("$previous", entry.PreviousHash), ("$hash", entry.Hash), ("$sequence", entry.Sequence));
+                "UPDATE \"AuditLog\" SET \"ActorName\" = @actor, \"PreviousHash\" = @previous, \"Hash\" = @hash WHERE \"Sequence\" = @sequence",
+                ("@actor", entry.ActorName), ("@previous", entry.PreviousHash), ("@hash", entry.Hash), ("@sequence", entry.Sequence));
         }
 
-        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Hash\" = $hash", ("$hash", previous));
+        await TamperAsync("UPDATE \"AuditChainHead\" SET \"Hash\" = @hash", ("@hash", previous));
 
         await using var context = _db.OpenShard(Shard);
         var result = await new AuditVerifier(_db.Get<AuditKeyRing>().Key).VerifyAsync(context, Shard, None);
@@ -260,13 +267,17 @@ public sealed class AuditVerifierTests : IAsyncLifetime
         const string Long = "shard-1";
         await using (var context = _db.OpenShard(Long))
         {
-            await using var transaction = await context.Database.BeginTransactionAsync();
-            var entries = Enumerable.Range(0, 2100)
-                .Select(i => new AuditEntry { ActorName = "bulk", Action = nameof(AuditAction.Read), Resource = "Patient", ResourceId = $"record-{i}" })
-                .ToList();
-            await _db.Get<AuditChain>().AppendAsync(context, entries, None);
-            await context.SaveChangesAsync();
-            await transaction.CommitAsync();
+            // In a strategy of its own: a retrying one (PostgreSQL's) refuses a transaction begun outside it.
+            await context.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await context.Database.BeginTransactionAsync();
+                var entries = Enumerable.Range(0, 2100)
+                    .Select(i => new AuditEntry { ActorName = "bulk", Action = nameof(AuditAction.Read), Resource = "Patient", ResourceId = $"record-{i}" })
+                    .ToList();
+                await _db.Get<AuditChain>().AppendAsync(context, entries, None);
+                await context.SaveChangesAsync();
+                await transaction.CommitAsync();
+            });
         }
 
         var verifier = new AuditVerifier(_db.Get<AuditKeyRing>().Key);
@@ -305,4 +316,8 @@ public sealed class AuditVerifierTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(result.Problem!.Description));
         return result.Problem;
     }
+
+    public sealed class OnSqlite() : AuditVerifierTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : AuditVerifierTests(TestProvider.Postgres);
 }

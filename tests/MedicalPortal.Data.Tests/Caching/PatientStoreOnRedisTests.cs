@@ -10,10 +10,10 @@ using Microsoft.EntityFrameworkCore;
 namespace MedicalPortal.Data.Tests.Caching;
 
 /// <summary>
-/// The patient store on two nodes as the portal wires them: the same SQLite shard files, the same real Redis, each node
+/// The patient store on two nodes as the portal wires them: the same shard databases, the same real Redis, each node
 /// its own memory. Patients are updated and read through both while Redis is killed and started again.
 /// </summary>
-public sealed class PatientStoreOnRedisTests : IAsyncLifetime
+public abstract class PatientStoreOnRedisTests(TestProvider provider) : IAsyncLifetime
 {
     private RedisServer _redis = default!;
     private ShardedDatabase _a = default!;
@@ -27,8 +27,8 @@ public sealed class PatientStoreOnRedisTests : IAsyncLifetime
             ["Cache:Redis"] = _redis.Configuration,
             ["Cache:KeyPrefix"] = $"store-{Guid.NewGuid():N}:",
         };
-        _a = await ShardedDatabase.CreateAsync(settings: settings);
-        _b = await ShardedDatabase.CreateAsync(directory: _a.Directory, settings: settings);
+        _a = await ShardedDatabase.CreateAsync(provider, settings: settings);
+        _b = await ShardedDatabase.StartAsync(_a.Databases, settings: settings);
         foreach (var node in new[] { _a, _b })
         {
             await WaitUntilConnectedAsync(node);
@@ -141,7 +141,7 @@ public sealed class PatientStoreOnRedisTests : IAsyncLifetime
         Assert.True(writes > 10 && reads > 100, $"Too little load to mean anything: {writes} writes, {reads} reads.");
     }
 
-    /// <summary>The version in the shard file itself, read past every cache.</summary>
+    /// <summary>The version in the shard database itself, read past every cache.</summary>
     private async Task<int> StoredVersionAsync(Guid id)
     {
         var shard = _a.Get<IShardMap>().ShardForPatient(id);
@@ -158,4 +158,8 @@ public sealed class PatientStoreOnRedisTests : IAsyncLifetime
             await Task.Delay(20);
         }
     }
+
+    public sealed class OnSqlite() : PatientStoreOnRedisTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : PatientStoreOnRedisTests(TestProvider.Postgres);
 }

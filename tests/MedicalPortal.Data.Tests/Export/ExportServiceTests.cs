@@ -9,8 +9,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MedicalPortal.Data.Tests.Export;
 
-/// <summary>The anonymized export of a study, end to end on real SQLite shards with the fixed data set.</summary>
-public sealed class ExportServiceTests : IAsyncLifetime
+/// <summary>
+/// The anonymized export of a study, end to end on real shards with the fixed data set, written once per class
+/// (<see cref="GoldenInstallation"/>): the tests only download it, and look at what a download writes to the audit
+/// chains from a mark on.
+/// </summary>
+public abstract class ExportServiceTests(ExportServiceTests.GoldenInstallation installation)
 {
     /// <summary>
     /// The expected export of <see cref="ExportDataSet"/> at 2026-06-01 with k = 2, checked by hand: rows in any order
@@ -47,16 +51,7 @@ public sealed class ExportServiceTests : IAsyncLifetime
 
     private static readonly TestUser Researcher = TestUser.InRoles(RoleNames.Researcher);
 
-    private readonly FakeTimeProvider _clock = new(TestPatients.Now);
-    private ShardedDatabase _db = default!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock, settings: ExportDataSet.Settings);
-        await ExportDataSet.WriteAsync(_db);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
+    private readonly ShardedDatabase _db = installation.Db;
 
     [Fact]
     public async Task DownloadAsync_GoldenDataSet_ExactlyTheExpectedCsv()
@@ -97,17 +92,19 @@ public sealed class ExportServiceTests : IAsyncLifetime
     [Fact]
     public async Task DownloadAsync_TwoStudies_OnePatientHasDifferentResearchIds()
     {
-        // Arrange: A1, A2 and A3 (one class) also consent to the other study.
+        // Arrange: A1, A2 and A3 (one class) also consent to the other study, in an installation of its own: the others
+        // download the data set as it is.
+        await using var db = await GoldenInstallation.CreateAsync(installation.Provider);
         foreach (var name in new[] { "A1", "A2", "A3" })
         {
-            await _db.Get<Core.Studies.IEnrollmentStore>().AddAsync(AuditActor.System,
+            await db.Get<Core.Studies.IEnrollmentStore>().AddAsync(AuditActor.System,
                 Core.Studies.Enrollment.Consent(ExportDataSet.OtherStudy, ExportDataSet.Ids[name], TestPatients.Now, TestPatients.Now), default);
         }
 
         // Act
-        var (inStudy, _) = await DownloadAsync(ExportDataSet.Study);
-        var (inOther, _) = await DownloadAsync(ExportDataSet.OtherStudy);
-        var (again, _) = await DownloadAsync(ExportDataSet.Study);
+        var (inStudy, _) = await DownloadAsync(db, ExportDataSet.Study);
+        var (inOther, _) = await DownloadAsync(db, ExportDataSet.OtherStudy);
+        var (again, _) = await DownloadAsync(db, ExportDataSet.Study);
 
         // Assert
         var studyIds = ResearchIds(inStudy);
@@ -190,13 +187,42 @@ public sealed class ExportServiceTests : IAsyncLifetime
         Assert.Equal(0, output.Length);
     }
 
-    private async Task<(string Csv, ExportSummary Summary)> DownloadAsync(Guid studyId)
+    private Task<(string Csv, ExportSummary Summary)> DownloadAsync(Guid studyId) => DownloadAsync(_db, studyId);
+
+    private static async Task<(string Csv, ExportSummary Summary)> DownloadAsync(ShardedDatabase db, Guid studyId)
     {
         using var output = new MemoryStream();
-        var summary = await _db.Get<ExportService>().DownloadAsync(Researcher, studyId, output, default);
+        var summary = await db.Get<ExportService>().DownloadAsync(Researcher, studyId, output, default);
         return (Encoding.UTF8.GetString(output.ToArray()), summary);
     }
 
     private static HashSet<string> ResearchIds(string csv) =>
         csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l[..l.IndexOf(',', StringComparison.Ordinal)]).ToHashSet();
+
+    /// <summary><see cref="ExportDataSet"/> on two shards, the clock standing at <see cref="TestPatients.Now"/>.</summary>
+    public abstract class GoldenInstallation(TestProvider provider) : IAsyncLifetime
+    {
+        public TestProvider Provider => provider;
+
+        public ShardedDatabase Db { get; private set; } = default!;
+
+        public static async Task<ShardedDatabase> CreateAsync(TestProvider provider)
+        {
+            var db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: new FakeTimeProvider(TestPatients.Now), settings: ExportDataSet.Settings);
+            await ExportDataSet.WriteAsync(db);
+            return db;
+        }
+
+        public async Task InitializeAsync() => Db = await CreateAsync(provider);
+
+        public async Task DisposeAsync() => await Db.DisposeAsync();
+    }
+
+    public sealed class SqliteGoldenInstallation() : GoldenInstallation(TestProvider.Sqlite);
+
+    public sealed class PostgresGoldenInstallation() : GoldenInstallation(TestProvider.Postgres);
+
+    public sealed class OnSqlite(SqliteGoldenInstallation installation) : ExportServiceTests(installation), IClassFixture<SqliteGoldenInstallation>;
+
+    public sealed class OnPostgres(PostgresGoldenInstallation installation) : ExportServiceTests(installation), IClassFixture<PostgresGoldenInstallation>;
 }

@@ -4,21 +4,22 @@ using MedicalPortal.Data.Tests.Infrastructure;
 namespace MedicalPortal.Data.Tests.Export;
 
 /// <summary>Where extraction files go on disk: <c>Export:Directory</c> or the data folder, one folder per study.</summary>
-public sealed class ExtractionFileStoreTests
+public abstract class ExtractionFileStoreTests(TestProvider provider)
 {
     private static readonly ExtractionRun Run = new(
         Guid.CreateVersion7(), ExportDataSet.Study, ExtractionStatus.Started, TestPatients.Now, null, null, TestPatients.Now,
         "20260601T000000Z.csv", 0, 0, 0, null);
 
     [Theory]
-    [InlineData(null, "exports")]
-    [InlineData("mnt/extractions", "mnt/extractions")]
-    public async Task PublishAsync_AfterWriteTemporaryAsync_TheFileMovesFromItsTemporaryNameToItsFinalOne(string? configured, string folder)
+    [InlineData(null)]
+    [InlineData("mnt/extractions")]
+    public async Task PublishAsync_AfterWriteTemporaryAsync_TheFileMovesFromItsTemporaryNameToItsFinalOne(string? configured)
     {
-        // Arrange: a relative Export:Directory is taken from the content root (the data folder in these tests).
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1, settings: new Dictionary<string, string?> { ["Export:Directory"] = configured });
+        // Arrange: a relative Export:Directory is taken from the content root; unset, it is "exports" in the data folder.
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 1, settings: new Dictionary<string, string?> { ["Export:Directory"] = configured });
         var files = db.Get<IExtractionFileStore>();
-        var studyFolder = Path.Combine(db.Directory, folder, ExportDataSet.Study.ToString("D"));
+        var exports = configured is null ? Path.Combine(db.DataFolder, "exports") : Path.Combine(db.Directory, configured);
+        var studyFolder = Path.Combine(exports, ExportDataSet.Study.ToString("D"));
         await files.WriteTemporaryAsync(Run, (file, token) => file.WriteAsync("research_id\r\n"u8.ToArray(), token).AsTask(), default);
         var temporary = Path.Combine(studyFolder, ".20260601T000000Z.csv.tmp");
         var writtenUnderTheTemporaryName = (File.Exists(temporary), files.Find(Run));
@@ -35,4 +36,8 @@ public sealed class ExtractionFileStoreTests
             await files.Sha256Async(Run, ExtractionFile.Final, default));
         Assert.Null(await files.Sha256Async(Run, ExtractionFile.Temporary, default));
     }
+
+    public sealed class OnSqlite() : ExtractionFileStoreTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : ExtractionFileStoreTests(TestProvider.Postgres);
 }

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Time.Testing;
 namespace MedicalPortal.Data.Tests.Export;
 
 /// <summary>
-/// The scheduled incremental extraction on real SQLite shards and real files: every change in exactly one file,
+/// The scheduled incremental extraction on real shards and real files: every change in exactly one file,
 /// crashes at every step recovered without gap or duplicate, and one run however many nodes tick at once.
 /// </summary>
-public sealed class ExtractionRunnerTests : IAsyncLifetime
+public abstract class ExtractionRunnerTests(TestProvider provider) : IAsyncLifetime
 {
     private static readonly DateTimeOffset FirstRun = TestPatients.Now.AddHours(1);
     private static readonly DateTimeOffset Changes = TestPatients.Now.AddHours(2);
@@ -26,7 +26,7 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _db = await ShardedDatabase.CreateAsync(
-            shardCount: 2, clock: _clock, settings: ExportDataSet.Settings, configure: StagedExtractionFiles.Register);
+            provider, shardCount: 2, clock: _clock, settings: ExportDataSet.Settings, configure: StagedExtractionFiles.Register);
         _files = _db.Get<StagedExtractionFiles>();
         await ExportDataSet.WriteAsync(_db);
     }
@@ -114,8 +114,7 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
     public async Task RunAllAsync_TwoNodesAtOnce_OneRuns()
     {
         // Arrange: a second node on the same catalog, shards and export folder, with the same clock.
-        await using var secondNode = await ShardedDatabase.CreateAsync(
-            shardCount: 2, directory: _db.Directory, clock: _clock, settings: ExportDataSet.Settings);
+        await using var secondNode = await ShardedDatabase.StartAsync(_db.Databases, clock: _clock, settings: ExportDataSet.Settings);
         _clock.SetUtcNow(FirstRun);
         var inside = new TaskCompletionSource();
         var release = new TaskCompletionSource();
@@ -385,7 +384,11 @@ public sealed class ExtractionRunnerTests : IAsyncLifetime
         return files;
     }
 
-    private string StudyFolder() => Path.Combine(_db.Directory, "exports", ExportDataSet.Study.ToString("D"));
+    private string StudyFolder() => Path.Combine(_db.DataFolder, "exports", ExportDataSet.Study.ToString("D"));
 
     private string[] LeftoverTemporaryFiles() => Directory.GetFiles(StudyFolder(), "*.tmp");
+
+    public sealed class OnSqlite() : ExtractionRunnerTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : ExtractionRunnerTests(TestProvider.Postgres);
 }

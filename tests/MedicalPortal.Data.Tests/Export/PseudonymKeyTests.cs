@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace MedicalPortal.Data.Tests.Export;
 
 /// <summary>The master key of research ids: required outside Development, generated once and kept in Development.</summary>
-public sealed class PseudonymKeyTests
+public abstract class PseudonymKeyTests(TestProvider provider)
 {
     [Theory]
     [InlineData(null)]
@@ -24,7 +24,7 @@ public sealed class PseudonymKeyTests
 
         // Act
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() =>
-            ShardedDatabase.CreateAsync(shardCount: 1, environment: Environments.Production, settings: settings));
+            ShardedDatabase.CreateAsync(provider, shardCount: 1, environment: Environments.Production, settings: settings));
 
         // Assert
         Assert.Contains("Export:PseudonymKey", refused.Message, StringComparison.Ordinal);
@@ -35,15 +35,13 @@ public sealed class PseudonymKeyTests
     {
         // Arrange
         byte[] first;
-        string directory;
-        await using (var db = await ShardedDatabase.CreateAsync(shardCount: 1))
+        await using (var db = await ShardedDatabase.CreateAsync(provider, shardCount: 1))
         {
             first = db.Get<IPseudonymKey>().Key;
-            directory = db.Directory;
-            Assert.True(File.Exists(Path.Combine(directory, "export.key")));
+            Assert.True(File.Exists(Path.Combine(db.DataFolder, "export.key")));
 
-            // Act: the same folder again, as after a restart.
-            await using var again = await ShardedDatabase.CreateAsync(shardCount: 1, directory: directory);
+            // Act: the same folder and databases again, as after a restart.
+            await using var again = await ShardedDatabase.StartAsync(db.Databases);
 
             // Assert: the same key, so the same research ids as before the restart.
             Assert.Equal(first, again.Get<IPseudonymKey>().Key);
@@ -51,4 +49,8 @@ public sealed class PseudonymKeyTests
 
         Assert.Equal(32, first.Length);
     }
+
+    public sealed class OnSqlite() : PseudonymKeyTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : PseudonymKeyTests(TestProvider.Postgres);
 }

@@ -1,15 +1,16 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Tests.Infrastructure;
 
 /// <summary>
 /// The audit chains of a <see cref="ShardedDatabase"/> as they are stored, read through EF (so values come back as the
-/// product wrote them), and raw SQL on the files for tampering the way someone with database access would.
+/// product wrote them), and raw SQL on the databases for tampering the way someone with database access would.
 /// </summary>
 internal static class AuditTrail
 {
@@ -58,41 +59,85 @@ internal static class AuditTrail
     public static IReadOnlyList<AuditChange> SortedChanges(AuditEntry entry) =>
         [.. Changes(entry).OrderBy(c => c.Property, StringComparer.Ordinal)];
 
-    /// <summary>Runs <paramref name="sql"/> on the file of <paramref name="database"/>, outside the portal.</summary>
+    /// <summary>
+    /// Runs <paramref name="sql"/> on <paramref name="database"/> past the portal's code, as someone with database access
+    /// would: quote identifiers ("AuditLog") and name parameters @name, which both providers read alike.
+    /// </summary>
     public static async Task<int> ExecuteAsync(
         ShardedDatabase db, string database, string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = await OpenFileAsync(db, database);
-        await using var command = Command(connection, sql, parameters);
+        await using var context = Open(db, database);
+        await using var command = await CommandAsync(db, context, sql, parameters);
         return await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The first column of the first row of <paramref name="sql"/> on the file of <paramref name="database"/>.</summary>
+    /// <summary>The first column of the first row of <paramref name="sql"/> on <paramref name="database"/>.</summary>
     public static async Task<object?> ScalarAsync(
         ShardedDatabase db, string database, string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = await OpenFileAsync(db, database);
-        await using var command = Command(connection, sql, parameters);
+        await using var context = Open(db, database);
+        await using var command = await CommandAsync(db, context, sql, parameters);
         return await command.ExecuteScalarAsync();
     }
 
-    public static string FileOf(ShardedDatabase db, string database) => Path.Combine(db.Directory, $"{database}.db");
-
-    /// <summary>A connection of its own, unpooled: nothing of it is left behind when the test deletes the folder.</summary>
-    private static async Task<SqliteConnection> OpenFileAsync(ShardedDatabase db, string database)
+    /// <summary>The first column of every row of <paramref name="sql"/> on <paramref name="database"/>.</summary>
+    public static async Task<List<object?>> ColumnAsync(
+        ShardedDatabase db, string database, string sql, params (string Name, object? Value)[] parameters)
     {
-        var connection = new SqliteConnection($"Data Source={FileOf(db, database)};Pooling=False");
-        await connection.OpenAsync();
-        return connection;
+        await using var context = Open(db, database);
+        await using var command = await CommandAsync(db, context, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<object?>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.IsDBNull(0) ? null : reader.GetValue(0));
+        }
+
+        return values;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// <paramref name="instant"/> as an instant column holds it, to write with raw SQL: fixed-width UTC text on SQLite,
+    /// a <c>timestamp with time zone</c> (offset zero) on PostgreSQL.
+    /// </summary>
+    public static object StoredInstant(ShardedDatabase db, DateTimeOffset instant) => db.Provider switch
     {
-        var command = connection.CreateCommand();
+        TestProvider.Sqlite => InstantText(instant),
+        _ => instant.ToUniversalTime(),
+    };
+
+    /// <summary>An instant as the audit writes it into its changes, and as SQLite stores it.</summary>
+    public static string InstantText(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>The text of an instant column read with raw SQL: SQLite gives its text, Npgsql a UTC DateTime.</summary>
+    public static string InstantText(object? stored) => stored switch
+    {
+        string text => text,
+        DateTime utc when utc.Kind == DateTimeKind.Utc => InstantText(new DateTimeOffset(utc)),
+        _ => throw new ArgumentException($"Not a stored instant: {stored ?? "null"} ({stored?.GetType().Name}).", nameof(stored)),
+    };
+
+    /// <summary>
+    /// A command on the context's own connection: the provider's, opened as the portal opens it. DateTimeOffset values
+    /// are passed as the column stores them (<see cref="StoredInstant"/>).
+    /// </summary>
+    private static async Task<DbCommand> CommandAsync(ShardedDatabase db, DbContext context, string sql, (string Name, object? Value)[] parameters)
+    {
+        await context.Database.OpenConnectionAsync();
+        var command = context.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value switch
+            {
+                null => DBNull.Value,
+                DateTimeOffset instant => StoredInstant(db, instant),
+                _ => value,
+            };
+            command.Parameters.Add(parameter);
         }
 
         return command;

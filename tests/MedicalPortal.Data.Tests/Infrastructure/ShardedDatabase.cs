@@ -3,7 +3,6 @@ using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Sharding;
 using MedicalPortal.Testing;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,21 +12,32 @@ using Microsoft.Extensions.Options;
 namespace MedicalPortal.Data.Tests.Infrastructure;
 
 /// <summary>
-/// A real catalog and real shard files (SQLite, WAL) in a fresh temporary folder, wired exactly as the portal wires
-/// them, and initialized (migrations, shard map, roles, permissions). Disposing deletes the folder.
+/// A real catalog and real shards (<see cref="TestDatabases"/>: SQLite files in WAL mode, or PostgreSQL databases),
+/// wired exactly as the portal wires them, and initialized (migrations, shard map, roles, permissions): one portal node.
 /// </summary>
 public sealed class ShardedDatabase : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly bool _ownsDatabases;
 
-    private ShardedDatabase(IHost host, string directory, IReadOnlyList<string> shards)
+    private ShardedDatabase(IHost host, TestDatabases databases, IReadOnlyList<string> shards, bool ownsDatabases)
     {
         _host = host;
-        Directory = directory;
+        Databases = databases;
         ShardNames = shards;
+        _ownsDatabases = ownsDatabases;
     }
 
-    public string Directory { get; }
+    /// <summary>The databases and folder this node runs on: start another node on them with <see cref="StartAsync"/>.</summary>
+    public TestDatabases Databases { get; }
+
+    public TestProvider Provider => Databases.Provider;
+
+    /// <summary>The node's content root.</summary>
+    public string Directory => Databases.Directory;
+
+    /// <summary>Where the node keeps its own files: Development keys, exports.</summary>
+    public string DataFolder => Databases.DataFolder;
 
     public IReadOnlyList<string> ShardNames { get; }
 
@@ -39,38 +49,63 @@ public sealed class ShardedDatabase : IAsyncDisposable
     internal ShardDbContext OpenShard(string shard) => Get<ShardContextFactory>().Create(shard);
 
     /// <summary>
-    /// Creates and initializes <paramref name="shardCount"/> shards (or reuses <paramref name="directory"/>), in
-    /// <paramref name="environment"/> (Development unless named), with <paramref name="settings"/> added to the configuration.
+    /// Creates <paramref name="shardCount"/> fresh shards and a catalog on <paramref name="provider"/> and starts a node on
+    /// them, in <paramref name="environment"/> (Development unless named), with <paramref name="settings"/> added to the
+    /// configuration. Disposing it drops the databases.
     /// </summary>
     public static async Task<ShardedDatabase> CreateAsync(
+        TestProvider provider,
         int shardCount = 2,
-        string? directory = null,
         TimeProvider? clock = null,
         Action<IServiceCollection>? configure = null,
         string? environment = null,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
-        directory ??= Path.Combine(Path.GetTempPath(), "medicalportal-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(directory);
-        var shards = Enumerable.Range(0, shardCount).Select(i => $"shard-{i}").ToList();
+        var databases = await TestDatabases.CreateAsync(provider, shardCount);
+        try
+        {
+            return await StartAsync(databases, shardCount, clock, configure, environment, settings, ownsDatabases: true);
+        }
+        catch
+        {
+            await databases.DisposeAsync();
+            throw;
+        }
+    }
 
+    /// <summary>
+    /// Starts a node on <paramref name="databases"/> (on the first <paramref name="shardCount"/> shards, all unless named):
+    /// a restart, or a second node of one installation, when another node has initialized them already. Disposing it
+    /// stops the node and leaves the databases to their owner.
+    /// </summary>
+    public static Task<ShardedDatabase> StartAsync(
+        TestDatabases databases,
+        int? shardCount = null,
+        TimeProvider? clock = null,
+        Action<IServiceCollection>? configure = null,
+        string? environment = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(databases);
+        return StartAsync(databases, shardCount ?? databases.Shards.Count, clock, configure, environment, settings, ownsDatabases: false);
+    }
+
+    private static async Task<ShardedDatabase> StartAsync(
+        TestDatabases databases,
+        int shardCount,
+        TimeProvider? clock,
+        Action<IServiceCollection>? configure,
+        string? environment,
+        IReadOnlyDictionary<string, string?>? settings,
+        bool ownsDatabases)
+    {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             EnvironmentName = environment ?? Environments.Development,
-            ContentRootPath = directory,
+            ContentRootPath = databases.Directory,
             DisableDefaults = true,
         });
-        var configuration = new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = "Sqlite",
-            ["Database:Catalog"] = $"Data Source={Path.Combine(directory, "catalog.db")}",
-        };
-        for (var i = 0; i < shards.Count; i++)
-        {
-            configuration[$"Database:Shards:{i}:Name"] = shards[i];
-            configuration[$"Database:Shards:{i}:ConnectionString"] = $"Data Source={Path.Combine(directory, $"{shards[i]}.db")}";
-        }
-
+        var configuration = databases.Settings(shardCount);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
@@ -103,21 +138,16 @@ public sealed class ShardedDatabase : IAsyncDisposable
             throw;
         }
 
-        return new ShardedDatabase(host, directory, shards);
+        return new ShardedDatabase(host, databases, [.. databases.Shards.Take(shardCount).Select(s => s.Name)], ownsDatabases);
     }
 
     public async ValueTask DisposeAsync()
     {
         _host.Dispose();
         await Task.Yield();
-        SqliteConnection.ClearAllPools();
-        try
+        if (_ownsDatabases)
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open is left for the OS to clean; the next run uses a new folder anyway.
+            await Databases.DisposeAsync();
         }
     }
 }

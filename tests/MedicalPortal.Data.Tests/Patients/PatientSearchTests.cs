@@ -9,8 +9,9 @@ namespace MedicalPortal.Data.Tests.Patients;
 /// Search fans out over the shards and merges. Its pages, followed cursor by cursor, must be exactly what one list
 /// holding every patient returns, and exactly what a single database holding them all returns.
 /// </summary>
-public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : IClassFixture<PatientSearchTests.Fixture>
+public abstract class PatientSearchTests(PatientSearchTests.Fixture fixture)
 {
+    private readonly TestProvider _provider = fixture.Provider;
     private readonly List<Patient> _patients = fixture.Patients;
     private readonly ShardedDatabase _twoShards = fixture.TwoShards;
     private readonly ShardedDatabase _oneShard = fixture.OneShard;
@@ -69,6 +70,49 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
         Assert.Null(page.NextCursor);
     }
 
+    [Fact]
+    public async Task SearchAsync_NamesWhoseOrderDependsOnTheCollation_TwoShardsPageExactlyAsOneDatabaseInCodePointOrder()
+    {
+        // Arrange: letters outside A-Z, apostrophes, spaces and hyphenated MRNs, which a linguistic collation (any but
+        // "C" or a BIN2) orders otherwise than code points do; accents and case, which the name keys fold ("Zeta" and
+        // "zeta" tie, and the MRN decides). Inserted in id order, not name order.
+        string[] families =
+        [
+            "Øster", "Ångström", "zeta", "Zeta", "Éclair", "eclair", "O'Brien", "Obrien", "Van der Berg", "Vanderberg",
+            "von Trapp", "Ł", "ß", "Ss", "Lz", "Oz", "Aa", "Äb", "Ab",
+        ];
+        string[] givens = ["Émile", "emile", "Zoë", "Zoe"];
+        var patients = families
+            .SelectMany((family, f) => givens.Take(1 + (f % 3))
+                .Select((given, g) => TestPatients.New(given: given, family: family, mrn: $"C{(f + g) % 2}-{f:D2}{g}")))
+            .Concat(families.Take(4).Select((family, f) => TestPatients.New(given: "Émile", family: family, mrn: $"C0{f}{f}{f}")))
+            .ToList();
+        var byCodePoint = patients.Select(p => p.ToDto()).OrderBy(PatientSortKey.Of).Select(p => p.Mrn).ToList();
+        var linguistic = StringComparer.InvariantCulture;
+        var byLinguisticCollation = patients.Select(p => p.ToDto())
+            .OrderBy(p => NameKey.For(p.FamilyName), linguistic).ThenBy(p => NameKey.For(p.GivenName), linguistic).ThenBy(p => p.Mrn, linguistic)
+            .Select(p => p.Mrn).ToList();
+        Assert.NotEqual(byCodePoint, byLinguisticCollation); // or these names could not tell the two orders apart
+
+        await using var oneShard = await ShardedDatabase.CreateAsync(_provider, shardCount: 1);
+        await using var twoShards = await ShardedDatabase.CreateAsync(_provider, shardCount: 2);
+        foreach (var patient in patients.OrderBy(p => p.Id))
+        {
+            await oneShard.Get<IPatientStore>().AddAsync(AuditActor.System, Fixture.Clone(patient), CancellationToken.None);
+            await twoShards.Get<IPatientStore>().AddAsync(AuditActor.System, Fixture.Clone(patient), CancellationToken.None);
+        }
+
+        // Act
+        var onOne = await ReadAllPagesAsync(oneShard.Get<IPatientStore>(), null, 4);
+        var onTwo = await ReadAllPagesAsync(twoShards.Get<IPatientStore>(), null, 4);
+
+        // Assert
+        Assert.Equal(onOne.Select(page => page.Select(p => p.Mrn).ToList()), onTwo.Select(page => page.Select(p => p.Mrn).ToList()));
+        Assert.Equal(byCodePoint, onTwo.SelectMany(page => page).Select(p => p.Mrn));
+        var map = twoShards.Get<IShardMap>();
+        Assert.Equal(2, onTwo.SelectMany(page => page).Select(p => map.ShardForPatient(p.Id)).Distinct().Count());
+    }
+
     private List<PatientDto> Reference(string? text)
     {
         var search = PatientSearch.Parse(text, null, 200);
@@ -99,10 +143,12 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
     }
 
     /// <summary>The same 160 patients in a two-shard and in a one-shard installation.</summary>
-    public sealed class Fixture : IAsyncLifetime
+    public abstract class Fixture(TestProvider provider) : IAsyncLifetime
     {
         private static readonly string[] Families = ["Smith", "Smithson", "Smyth", "Jones", "Jónsdóttir", "O'Brien", "Nguyen", "Núñez", "Lee", "Li"];
         private static readonly string[] Givens = ["Anna", "Ana", "Ánh", "Bob", "Chloé", "David", "Smith", "Zoë"];
+
+        public TestProvider Provider => provider;
 
         public List<Patient> Patients { get; } = [];
 
@@ -112,8 +158,8 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
 
         public async Task InitializeAsync()
         {
-            TwoShards = await ShardedDatabase.CreateAsync(shardCount: 2);
-            OneShard = await ShardedDatabase.CreateAsync(shardCount: 1);
+            TwoShards = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
+            OneShard = await ShardedDatabase.CreateAsync(provider, shardCount: 1);
 
             // Many equal names, so the MRN tie-breaker and the cursor both matter.
             var random = new Random(7);
@@ -140,9 +186,18 @@ public sealed class PatientSearchTests(PatientSearchTests.Fixture fixture) : ICl
             await OneShard.DisposeAsync();
         }
 
-        private static Patient Clone(Patient p) => Patient.Register(p.Id, p.Mrn, new PatientInput
+        /// <summary>The same patient again, for a second installation.</summary>
+        internal static Patient Clone(Patient p) => Patient.Register(p.Id, p.Mrn, new PatientInput
         {
             GivenName = p.GivenName, FamilyName = p.FamilyName, BirthDate = p.BirthDate, Sex = p.Sex,
         }, TestPatients.Now);
     }
+
+    public sealed class SqliteFixture() : Fixture(TestProvider.Sqlite);
+
+    public sealed class PostgresFixture() : Fixture(TestProvider.Postgres);
+
+    public sealed class OnSqlite(SqliteFixture fixture) : PatientSearchTests(fixture), IClassFixture<SqliteFixture>;
+
+    public sealed class OnPostgres(PostgresFixture fixture) : PatientSearchTests(fixture), IClassFixture<PostgresFixture>;
 }

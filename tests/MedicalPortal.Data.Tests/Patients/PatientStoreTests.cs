@@ -7,13 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Tests.Patients;
 
-public sealed class PatientStoreTests : IAsyncLifetime
+public abstract class PatientStoreTests(TestProvider provider) : IAsyncLifetime
 {
     private ShardedDatabase _db = default!;
 
     private IPatientStore Store => _db.Get<IPatientStore>();
 
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 2);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -182,4 +182,8 @@ public sealed class PatientStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.DeleteAsync(AuditActor.System, patient.Id, 1, CancellationToken.None));
         Assert.NotNull(await Store.FindAsync(patient.Id, CancellationToken.None));
     }
+
+    public sealed class OnSqlite() : PatientStoreTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : PatientStoreTests(TestProvider.Postgres);
 }

@@ -16,7 +16,7 @@ namespace MedicalPortal.Data.Tests.Permissions;
 /// patient's record, visit or enrollment is answered exactly like an id that does not exist (no IDOR, and no way to
 /// probe which ids exist). The two patients sit on different shards, so a leak through routing would show too.
 /// </summary>
-public sealed class OwnRecordScopeTests : IAsyncLifetime
+public abstract class OwnRecordScopeTests(TestProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
     private ShardedDatabase _db = default!;
@@ -28,7 +28,7 @@ public sealed class OwnRecordScopeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
+        _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
         var map = _db.Get<IShardMap>();
         _own = TestPatients.New(given: "Ownie", family: "Selfsame", id: TestPatients.IdOnShard(map, "shard-0"));
         _other = TestPatients.New(given: "Otto", family: "Elsewhere", id: TestPatients.IdOnShard(map, "shard-1"), birthDate: new DateOnly(1975, 5, 5));
@@ -250,4 +250,8 @@ public sealed class OwnRecordScopeTests : IAsyncLifetime
         var other = await store.AddAsync(AuditActor.System, Enrollment.Consent(study.Id, _other.Id, TestPatients.Now.AddDays(-2), TestPatients.Now), None);
         return (own, other);
     }
+
+    public sealed class OnSqlite() : OwnRecordScopeTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : OwnRecordScopeTests(TestProvider.Postgres);
 }

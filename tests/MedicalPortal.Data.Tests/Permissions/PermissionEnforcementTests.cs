@@ -9,13 +9,13 @@ using Microsoft.Extensions.Time.Testing;
 namespace MedicalPortal.Data.Tests.Permissions;
 
 /// <summary>
-/// Every role x resource x operation, at the service layer, against real SQLite databases: exactly the combinations the
+/// Every role x resource x operation, at the service layer, against real databases: exactly the combinations the
 /// matrix grants succeed, every other one is refused with <see cref="AccessDeniedException"/> and changes nothing.
 /// AuditLog (append-only) and Export (a reading of a study) have only Retrieve.
 /// The clock stands still, so the cached matrix never expires by itself: a matrix change can only reach the next call
 /// through the invalidation.
 /// </summary>
-public sealed class PermissionEnforcementTests : IAsyncLifetime
+public abstract class PermissionEnforcementTests(TestProvider provider) : IAsyncLifetime
 {
     /// <summary>The columns of ARCHITECTURE.md section 3's table, in order.</summary>
     private static readonly Resource[] Columns =
@@ -58,7 +58,7 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
+        _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
         _calls = new ServiceCalls(_db);
     }
 
@@ -277,4 +277,8 @@ public sealed class PermissionEnforcementTests : IAsyncLifetime
                 'D' => Operations.Delete,
                 _ => throw new FormatException($"'{letters}' is not a cell of the permission table."),
             });
+
+    public sealed class OnSqlite() : PermissionEnforcementTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : PermissionEnforcementTests(TestProvider.Postgres);
 }

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace MedicalPortal.Data.Tests.Roles;
 
 /// <summary>Roles and the stored matrix, through <see cref="RoleService"/> (as an admin) and the directory behind it.</summary>
-public sealed class RoleDirectoryTests : IAsyncLifetime
+public abstract class RoleDirectoryTests(TestProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
     private ShardedDatabase _db = default!;
@@ -26,7 +26,7 @@ public sealed class RoleDirectoryTests : IAsyncLifetime
 
     public static TheoryData<string> SeededRoles => [.. RoleNames.Seeded];
 
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 1, clock: _clock);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 1, clock: _clock);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -268,4 +268,8 @@ public sealed class RoleDirectoryTests : IAsyncLifetime
         return (await catalog.RolePermissions.Select(p => p.Role).ToListAsync())
             .Count(stored => string.Equals(stored, role, StringComparison.OrdinalIgnoreCase));
     }
+
+    public sealed class OnSqlite() : RoleDirectoryTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : RoleDirectoryTests(TestProvider.Postgres);
 }

@@ -8,15 +8,15 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalPortal.Data.Tests.Seeding;
 
-public sealed class DataSeederTests
+public abstract class DataSeederTests(TestProvider provider)
 {
     private const string Password = "Test-Password-2026";
 
     [Fact]
     public async Task SeedDemoAsync_TwiceAndOnTwoNodesAtOnce_SeedsEverythingExactlyOnce()
     {
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 2);
-        await using var second = await ShardedDatabase.CreateAsync(shardCount: 2, directory: db.Directory);
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
+        await using var second = await ShardedDatabase.StartAsync(db.Databases);
 
         await SeedAsync(db);
         var afterFirst = await CountAsync(db);
@@ -48,8 +48,8 @@ public sealed class DataSeederTests
     [Fact]
     public async Task SeedDemoAsync_OnTwoInstallations_GivesTheSamePatients()
     {
-        await using var one = await ShardedDatabase.CreateAsync(shardCount: 2);
-        await using var other = await ShardedDatabase.CreateAsync(shardCount: 2);
+        await using var one = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
+        await using var other = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
 
         await SeedAsync(one);
         await SeedAsync(other);
@@ -60,7 +60,7 @@ public sealed class DataSeederTests
     [Fact]
     public async Task SeedPatientsAsync_AddsTheRequestedNumbersOverAllShards()
     {
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 2);
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
         await using var scope = db.Services.CreateAsyncScope();
         var reports = new List<SeedResult>();
 
@@ -78,8 +78,8 @@ public sealed class DataSeederTests
     [Fact]
     public async Task SeedPatientsAsync_SameRandomSeed_SamePatientsOnAnyNumberOfShards()
     {
-        await using var one = await ShardedDatabase.CreateAsync(shardCount: 1);
-        await using var four = await ShardedDatabase.CreateAsync(shardCount: 4);
+        await using var one = await ShardedDatabase.CreateAsync(provider, shardCount: 1);
+        await using var four = await ShardedDatabase.CreateAsync(provider, shardCount: 4);
 
         foreach (var db in new[] { one, four })
         {
@@ -128,4 +128,8 @@ public sealed class DataSeederTests
     {
         public void Report(SeedResult value) => reports.Add(value);
     }
+
+    public sealed class OnSqlite() : DataSeederTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : DataSeederTests(TestProvider.Postgres);
 }

@@ -7,50 +7,27 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Tests.Sharding;
 
-public sealed class DatabaseInitializerTests
+public abstract class DatabaseInitializerTests(TestProvider provider)
 {
     [Fact]
-    public async Task InitializeAsync_FreshFolder_CreatesCatalogAndShardFilesInWalMode()
+    public async Task InitializeAsync_FreshDatabases_AppliesEveryMigrationToCatalogAndShards()
     {
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 2);
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
 
-        foreach (var file in new[] { "catalog.db", "shard-0.db", "shard-1.db" })
-        {
-            var path = Path.Combine(db.Directory, file);
-            Assert.True(File.Exists(path), $"{file} was not created.");
-            await using var connection = new SqliteConnection($"Data Source={path}");
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode;";
-            Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
-        }
-
-        await using var shard = db.OpenShard("shard-0");
-        Assert.Empty(await shard.Database.GetPendingMigrationsAsync());
-        Assert.NotEmpty(await shard.Database.GetAppliedMigrationsAsync());
-    }
-
-    [Fact]
-    public async Task OpenedConnections_CatalogAndShards_LetSqliteWaitForTheWriteLock()
-    {
-        // Without a busy timeout, Microsoft.Data.Sqlite sleeps 150 ms whenever two writers meet on a file.
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1);
         await using var catalog = await db.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
-        await using var shard = db.OpenShard("shard-0");
-
-        foreach (DbContext context in new DbContext[] { catalog, shard })
+        await using var shard0 = db.OpenShard("shard-0");
+        await using var shard1 = db.OpenShard("shard-1");
+        foreach (var context in new DbContext[] { catalog, shard0, shard1 })
         {
-            await context.Database.OpenConnectionAsync();
-            await using var command = context.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout;";
-            Assert.Equal(30_000L, (long)(await command.ExecuteScalarAsync())!);
+            Assert.Empty(await context.Database.GetPendingMigrationsAsync());
+            Assert.NotEmpty(await context.Database.GetAppliedMigrationsAsync());
         }
     }
 
     [Fact]
     public async Task Migrations_MatchTheModel_NoChangeIsLeftWithoutAMigration()
     {
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1);
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 1);
 
         await using var catalog = await db.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
         await using var shard = db.OpenShard("shard-0");
@@ -62,7 +39,7 @@ public sealed class DatabaseInitializerTests
     [Fact]
     public async Task InitializeAsync_SplitsAllBucketsEvenlyOverTheShards()
     {
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 3);
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 3);
         var map = db.Get<IShardMap>();
 
         Assert.Equal(["shard-0", "shard-1", "shard-2"], map.Shards);
@@ -73,13 +50,12 @@ public sealed class DatabaseInitializerTests
     [Fact]
     public async Task InitializeAsync_SecondNodeOnTheSameFiles_ReusesTheMapAndSeedsNothingTwice()
     {
-        await using var first = await ShardedDatabase.CreateAsync(shardCount: 2);
-        var directory = first.Directory;
+        await using var first = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
 
-        // A second "node" on the same files, initializing at the same moment as a third.
-        var nodes = await Task.WhenAll(
-            ShardedDatabase.CreateAsync(shardCount: 2, directory: directory),
-            ShardedDatabase.CreateAsync(shardCount: 2, directory: directory));
+        // A second "node" on the same databases, initializing at the same moment as a third.
+        var nodes = await Task.WhenAll(ShardedDatabase.StartAsync(first.Databases), ShardedDatabase.StartAsync(first.Databases));
+        await using var second = nodes[0];
+        await using var third = nodes[1];
 
         await using var catalog = await first.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
         Assert.Equal(2, await catalog.ShardRanges.CountAsync());
@@ -96,10 +72,9 @@ public sealed class DatabaseInitializerTests
     [Fact]
     public async Task InitializeAsync_MapNamesAShardThatIsNotConfigured_RefusesToStart()
     {
-        await using var three = await ShardedDatabase.CreateAsync(shardCount: 3);
+        await using var three = await ShardedDatabase.CreateAsync(provider, shardCount: 3);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            ShardedDatabase.CreateAsync(shardCount: 2, directory: three.Directory));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ShardedDatabase.StartAsync(three.Databases, shardCount: 2));
 
         Assert.Contains("shard-2", error.Message, StringComparison.Ordinal);
     }
@@ -107,7 +82,7 @@ public sealed class DatabaseInitializerTests
     [Fact]
     public async Task PermissionStore_AfterInitialization_HoldsTheDefaultMatrix()
     {
-        await using var db = await ShardedDatabase.CreateAsync(shardCount: 1);
+        await using var db = await ShardedDatabase.CreateAsync(provider, shardCount: 1);
 
         var matrix = await db.Get<IPermissionStore>().GetMatrixAsync(CancellationToken.None);
 
@@ -120,12 +95,43 @@ public sealed class DatabaseInitializerTests
         }
     }
 
-    [Fact]
-    public void ShardMap_BeforeInitialization_ExplainsWhatIsMissing()
+    public sealed class OnSqlite() : DatabaseInitializerTests(TestProvider.Sqlite)
     {
-        var map = new ShardMap(null!);
+        // About SQLite itself: its files, their journal mode, its busy timeout.
+        [Fact]
+        public async Task InitializeAsync_FreshFolder_CreatesCatalogAndShardFilesInWalMode()
+        {
+            await using var db = await ShardedDatabase.CreateAsync(TestProvider.Sqlite, shardCount: 2);
 
-        var error = Assert.Throws<InvalidOperationException>(() => map.ShardForBucket(0));
-        Assert.Contains("not been loaded", error.Message, StringComparison.Ordinal);
+            foreach (var file in new[] { "catalog.db", "shard-0.db", "shard-1.db" })
+            {
+                var path = Path.Combine(db.Directory, file);
+                Assert.True(File.Exists(path), $"{file} was not created.");
+                await using var connection = new SqliteConnection($"Data Source={path}");
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA journal_mode;";
+                Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+            }
+        }
+
+        [Fact]
+        public async Task OpenedConnections_CatalogAndShards_LetSqliteWaitForTheWriteLock()
+        {
+            // Without a busy timeout, Microsoft.Data.Sqlite sleeps 150 ms whenever two writers meet on a file.
+            await using var db = await ShardedDatabase.CreateAsync(TestProvider.Sqlite, shardCount: 1);
+            await using var catalog = await db.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
+            await using var shard = db.OpenShard("shard-0");
+
+            foreach (DbContext context in new DbContext[] { catalog, shard })
+            {
+                await context.Database.OpenConnectionAsync();
+                await using var command = context.Database.GetDbConnection().CreateCommand();
+                command.CommandText = "PRAGMA busy_timeout;";
+                Assert.Equal(30_000L, (long)(await command.ExecuteScalarAsync())!);
+            }
+        }
     }
+
+    public sealed class OnPostgres() : DatabaseInitializerTests(TestProvider.Postgres);
 }

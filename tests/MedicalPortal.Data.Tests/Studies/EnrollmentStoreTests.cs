@@ -11,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace MedicalPortal.Data.Tests.Studies;
 
 /// <summary>Enrollments on their patients' shards, and the rules <see cref="EnrollmentService"/> puts in front of them.</summary>
-public sealed class EnrollmentStoreTests : IAsyncLifetime
+public abstract class EnrollmentStoreTests(TestProvider provider) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Consented = TestPatients.Now.AddDays(-1);
 
@@ -22,7 +22,7 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
 
     private static CancellationToken None => CancellationToken.None;
 
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -203,4 +203,8 @@ public sealed class EnrollmentStoreTests : IAsyncLifetime
         return await shard.Enrollments.CountAsync(e =>
             e.PatientId == patientId && e.StudyId == studyId && (!activeOnly || e.WithdrawnAt == null));
     }
+
+    public sealed class OnSqlite() : EnrollmentStoreTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : EnrollmentStoreTests(TestProvider.Postgres);
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace MedicalPortal.Data.Tests.Studies;
 
 /// <summary>Studies in the catalog, through the store and through <see cref="StudyService"/> as an admin.</summary>
-public sealed class StudyStoreTests : IAsyncLifetime
+public abstract class StudyStoreTests(TestProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
     private ShardedDatabase _db = default!;
@@ -21,7 +21,7 @@ public sealed class StudyStoreTests : IAsyncLifetime
 
     private static CancellationToken None => CancellationToken.None;
 
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 2, clock: _clock);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2, clock: _clock);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -125,4 +125,8 @@ public sealed class StudyStoreTests : IAsyncLifetime
         Assert.Equal(["endDate", "principalInvestigator", "title"], refusal.Errors.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(await Store.ListAsync(None));
     }
+
+    public sealed class OnSqlite() : StudyStoreTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : StudyStoreTests(TestProvider.Postgres);
 }

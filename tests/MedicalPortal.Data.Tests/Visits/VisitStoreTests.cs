@@ -7,7 +7,7 @@ using MedicalPortal.Data.Tests.Infrastructure;
 
 namespace MedicalPortal.Data.Tests.Visits;
 
-public sealed class VisitStoreTests : IAsyncLifetime
+public abstract class VisitStoreTests(TestProvider provider) : IAsyncLifetime
 {
     private ShardedDatabase _db = default!;
 
@@ -15,7 +15,7 @@ public sealed class VisitStoreTests : IAsyncLifetime
 
     private IPatientStore Patients => _db.Get<IPatientStore>();
 
-    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(shardCount: 2);
+    public async Task InitializeAsync() => _db = await ShardedDatabase.CreateAsync(provider, shardCount: 2);
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
 
@@ -108,4 +108,8 @@ public sealed class VisitStoreTests : IAsyncLifetime
         Assert.Null(await Visits.FindAsync(remove.Id, CancellationToken.None));
         Assert.NotNull(await Visits.FindAsync(keep.Id, CancellationToken.None));
     }
+
+    public sealed class OnSqlite() : VisitStoreTests(TestProvider.Sqlite);
+
+    public sealed class OnPostgres() : VisitStoreTests(TestProvider.Postgres);
 }

@@ -25,22 +25,14 @@ namespace MedicalPortal.Data.Tests.Writing;
 public sealed class LostCommitTests : IAsyncLifetime
 {
     private readonly CommitReplyLost _lostReply = new();
-    private PostgresDatabases _databases = default!;
     private ShardedDatabase _db = default!;
 
-    public async Task InitializeAsync()
-    {
-        _databases = await TestPostgres.CreateAsync(shardCount: 2);
+    public async Task InitializeAsync() =>
         _db = await ShardedDatabase.CreateAsync(
-            settings: _databases.Settings,
+            TestProvider.Postgres,
             configure: services => services.AddSingleton<ISaveChangesInterceptor>(_lostReply));
-    }
 
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await _databases.DisposeAsync();
-    }
+    public Task DisposeAsync() => _db.DisposeAsync().AsTask();
 
     [Fact]
     public async Task VisitAdd_CommitReplyLost_StoredOnceAndReportedSaved()
