@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh machine it installs what the tests need (Debian's Chromium for the
-# end-to-end tests, and redis-server for the cache tests, when run as root), builds with warnings as errors, and runs every test project in turn:
-# unit (Core), integration on real SQLite files and a real Redis (Data), API over HTTP, two-node and bUnit (Web), e2e in real Chromium, and last a
-# scan of everything the portals logged meanwhile for patient data.
+# end-to-end tests, redis-server for the cache tests, and PostgreSQL, when run as root), builds with warnings as errors, starts this run's own
+# PostgreSQL servers, and runs every test project in turn:
+# unit (Core), integration on real SQLite files, a real Redis and real PostgreSQL (Data), API over HTTP, two-node and bUnit (Web), e2e in real
+# Chromium, and last a scan of everything the portals logged meanwhile for patient data. The PostgreSQL servers stop when it ends, however it ends.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Chromium for the end-to-end tests; redis-server for the cache tests, which start and stop their own servers (the
 # package's own service stays off).
 scripts/require-packages.sh chromium redis-server
+# PostgreSQL for the tests on real PostgreSQL; Debian keeps initdb off PATH, so look for it where the package puts it.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || scripts/require-packages.sh initdb:postgresql
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore MedicalPortal.sln
 dotnet build MedicalPortal.sln --no-restore --configuration Debug
+
+# This run's PostgreSQL servers: the catalog's and two shards', on free loopback ports; each test creates and drops its
+# own databases on them. The trap stops them (by data folder, else by pid) and deletes them however the run ends; a second
+# Ctrl-C does not cut that short.
+postgres_dir="$(mktemp -d)"
+trap 'trap "" HUP INT TERM; scripts/postgres.sh down --dir "${postgres_dir}"' EXIT
+postgres_env="$(scripts/postgres.sh up --test --clusters 3 --dir "${postgres_dir}")"
+eval "${postgres_env}" # export MEDICALPORTAL_TEST_POSTGRES=...
 
 # Every portal the tests start logs into this one file; the last project proves it holds no patient data.
 MEDICALPORTAL_TEST_LOG="$(mktemp -d)/test-run.log"
