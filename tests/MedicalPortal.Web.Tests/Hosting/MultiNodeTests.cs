@@ -144,8 +144,8 @@ public abstract class MultiNodeTests(MultiNodeTests.TwoNodes nodes)
             var prefix = $"nodes-{Guid.NewGuid():N}:";
             Task<PortalNode>[] starting =
             [
-                PortalNode.StartAsync(_databases.Settings, _redis.Configuration, prefix),
-                PortalNode.StartAsync(_databases.Settings, _redis.Configuration, prefix),
+                PortalNode.StartAsync(_databases, _redis.Configuration, prefix),
+                PortalNode.StartAsync(_databases, _redis.Configuration, prefix),
             ];
             try
             {

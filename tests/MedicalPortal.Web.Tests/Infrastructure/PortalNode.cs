@@ -13,21 +13,20 @@ using Microsoft.Extensions.Logging;
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
 /// <summary>
-/// One web node of a multi-node installation: the real portal on real Kestrel (a free loopback port), on the databases
-/// of <paramref name="databaseSettings"/> (the <c>Database:*</c> keys) that every node of the test shares, and on the
-/// given Redis. Several of these behave as several servers behind a load balancer. The test owns (and removes) the
-/// databases, after its nodes stopped.
+/// One web node of a multi-node installation: the real portal on real Kestrel (a free loopback port), on the
+/// <paramref name="databases"/> that every node of the test shares, and on the given Redis. Several of these behave as
+/// several servers behind a load balancer. The test owns (and removes) the databases, after its nodes stopped.
 /// </summary>
-public sealed class PortalNode(IReadOnlyDictionary<string, string?> databaseSettings, string redis, string keyPrefix)
+public sealed class PortalNode(TestDatabases databases, string redis, string keyPrefix)
     : WebApplicationFactory<Program>
 {
     /// <summary>Such as http://127.0.0.1:41234, without a trailing slash.</summary>
     public string BaseUrl { get; private set; } = "";
 
     /// <summary>Builds and starts the node (migrations and demo seeding included), as a process start would.</summary>
-    public static async Task<PortalNode> StartAsync(IReadOnlyDictionary<string, string?> databaseSettings, string redis, string keyPrefix)
+    public static async Task<PortalNode> StartAsync(TestDatabases databases, string redis, string keyPrefix)
     {
-        var node = new PortalNode(databaseSettings, redis, keyPrefix);
+        var node = new PortalNode(databases, redis, keyPrefix);
         try
         {
             await Task.Run(() =>
@@ -94,7 +93,7 @@ public sealed class PortalNode(IReadOnlyDictionary<string, string?> databaseSett
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environments.Development);
-        foreach (var (key, value) in databaseSettings)
+        foreach (var (key, value) in databases.Settings)
         {
             builder.UseSetting(key, value);
         }

@@ -17,7 +17,7 @@ public sealed class PostgresPortal : IAsyncLifetime, IAsyncDisposable
     public async Task InitializeAsync()
     {
         _databases = await TestDatabases.CreateAsync(DatabaseProvider.Postgres);
-        _portal = new PortalFactory { DatabaseSettings = _databases.Settings };
+        _portal = new PortalFactory { Databases = _databases };
         await Task.Run(_portal.StartServer);
     }
 
