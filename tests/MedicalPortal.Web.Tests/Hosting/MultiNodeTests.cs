@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalPortal.Core.Administration;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Data;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Testing;
 using MedicalPortal.Web.Tests.Infrastructure;
@@ -12,10 +13,12 @@ namespace MedicalPortal.Web.Tests.Hosting;
 
 /// <summary>
 /// Two web nodes, as behind a load balancer: two real Kestrel servers started at the same moment on one set of fresh
-/// shard files and one real Redis. Whatever is written through one is what the other answers, at once, including
-/// what the other had cached, and a token issued by one is honoured by the other.
+/// databases and one real Redis. Whatever is written through one is what the other answers, at once, including
+/// what the other had cached, and a token issued by one is honoured by the other. The same tests run on SQLite files
+/// (<see cref="OnSqlite"/>) and on PostgreSQL (<see cref="OnPostgres"/>), where the two starts also race each other's
+/// migrations and seeding on a server.
 /// </summary>
-public sealed class MultiNodeTests(MultiNodeTests.TwoNodes nodes) : IClassFixture<MultiNodeTests.TwoNodes>
+public abstract class MultiNodeTests(MultiNodeTests.TwoNodes nodes)
 {
     private PortalNode A => nodes.A;
 
@@ -119,34 +122,66 @@ public sealed class MultiNodeTests(MultiNodeTests.TwoNodes nodes) : IClassFixtur
         await after.ReadProblemAsync(HttpStatusCode.Unauthorized);
     }
 
-    /// <summary>Redis, and two nodes started together on one fresh folder of shard files.</summary>
-    public sealed class TwoNodes : IAsyncLifetime
+    public sealed class OnSqlite(TwoNodes.OnSqlite fixture) : MultiNodeTests(fixture), IClassFixture<TwoNodes.OnSqlite>;
+
+    public sealed class OnPostgres(TwoNodes.OnPostgres fixture) : MultiNodeTests(fixture), IClassFixture<TwoNodes.OnPostgres>;
+
+    /// <summary>Redis, and two nodes started together on one set of fresh databases of <paramref name="provider"/>.</summary>
+    public abstract class TwoNodes(DatabaseProvider provider) : IAsyncLifetime
     {
-        private readonly string _directory = TestDatabaseSettings.NewDirectory();
-        private RedisServer _redis = default!;
+        private TestDatabases? _databases;
+        private RedisServer? _redis;
+        private PortalNode[] _nodes = [];
 
-        public PortalNode A { get; private set; } = default!;
+        public PortalNode A => _nodes[0];
 
-        public PortalNode B { get; private set; } = default!;
+        public PortalNode B => _nodes[1];
 
         public async Task InitializeAsync()
         {
             _redis = await RedisServer.StartAsync();
+            _databases = await TestDatabases.CreateAsync(provider);
             var prefix = $"nodes-{Guid.NewGuid():N}:";
-            var started = await Task.WhenAll(
-                PortalNode.StartAsync(_directory, _redis.Configuration, prefix),
-                PortalNode.StartAsync(_directory, _redis.Configuration, prefix));
-            (A, B) = (started[0], started[1]);
+            Task<PortalNode>[] starting =
+            [
+                PortalNode.StartAsync(_databases, _redis.Configuration, prefix),
+                PortalNode.StartAsync(_databases, _redis.Configuration, prefix),
+            ];
+            try
+            {
+                _nodes = await Task.WhenAll(starting);
+            }
+            catch
+            {
+                // A node that started while the other failed still holds connections: stop it before the databases go.
+                _nodes = [.. starting.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result)];
+                throw;
+            }
+
             await A.WaitForCacheAsync();
             await B.WaitForCacheAsync();
         }
 
         public async Task DisposeAsync()
         {
-            await A.DisposeAsync();
-            await B.DisposeAsync();
-            await _redis.DisposeAsync();
-            TestDatabaseSettings.Delete(_directory);
+            foreach (var node in _nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            if (_redis is not null)
+            {
+                await _redis.DisposeAsync();
+            }
+
+            if (_databases is not null)
+            {
+                await _databases.DisposeAsync();
+            }
         }
+
+        public sealed class OnSqlite() : TwoNodes(DatabaseProvider.Sqlite);
+
+        public sealed class OnPostgres() : TwoNodes(DatabaseProvider.Postgres);
     }
 }

@@ -15,13 +15,20 @@ using Microsoft.Extensions.Logging;
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
 /// <summary>
-/// The whole portal in memory, on a fresh SQLite catalog and two SQLite shards in a temporary folder, in the
-/// Development environment so the demo accounts and demo patients are seeded. Disposing deletes the folder.
+/// The whole portal in memory, on a fresh SQLite catalog and two SQLite shards in a temporary folder (or on
+/// <see cref="Databases"/>), in the Development environment so the demo accounts and demo patients are seeded.
+/// Disposing deletes the folder.
 /// </summary>
 public sealed class PortalFactory : WebApplicationFactory<Program>
 {
-    /// <summary>The folder that holds the catalog and the shard files.</summary>
+    /// <summary>The folder that holds the catalog and the shard files, unless the portal runs on <see cref="Databases"/>.</summary>
     public string DataDirectory { get; } = TestDatabaseSettings.NewDirectory();
+
+    /// <summary>
+    /// Databases to run on instead of the SQLite files in <see cref="DataDirectory"/>, such as PostgreSQL ones. Whoever
+    /// created them disposes them, after this factory.
+    /// </summary>
+    public TestDatabases? Databases { get; init; }
 
     /// <summary>The clock the portal runs on, when a test wants to move time; null for the system clock.</summary>
     public TimeProvider? Clock { get; init; }
@@ -73,7 +80,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environments.Development);
-        foreach (var (key, value) in TestDatabaseSettings.For(DataDirectory))
+        foreach (var (key, value) in Databases?.Settings ?? TestDatabaseSettings.For(DataDirectory))
         {
             builder.UseSetting(key, value);
         }

@@ -13,24 +13,34 @@ using Microsoft.Extensions.Logging;
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
 /// <summary>
-/// One web node of a multi-node installation: the real portal on real Kestrel (a free loopback port), on the shard
-/// files of <paramref name="dataDirectory"/> that every node of the test shares, and on the given Redis. Several of
-/// these behave as several servers behind a load balancer. The test owns (and deletes) the folder.
+/// One web node of a multi-node installation: the real portal on real Kestrel (a free loopback port), on the
+/// <paramref name="databases"/> that every node of the test shares, and on the given Redis. Several of these behave as
+/// several servers behind a load balancer. The test owns (and removes) the databases, after its nodes stopped.
 /// </summary>
-public sealed class PortalNode(string dataDirectory, string redis, string keyPrefix) : WebApplicationFactory<Program>
+public sealed class PortalNode(TestDatabases databases, string redis, string keyPrefix)
+    : WebApplicationFactory<Program>
 {
     /// <summary>Such as http://127.0.0.1:41234, without a trailing slash.</summary>
     public string BaseUrl { get; private set; } = "";
 
     /// <summary>Builds and starts the node (migrations and demo seeding included), as a process start would.</summary>
-    public static async Task<PortalNode> StartAsync(string dataDirectory, string redis, string keyPrefix)
+    public static async Task<PortalNode> StartAsync(TestDatabases databases, string redis, string keyPrefix)
     {
-        var node = new PortalNode(dataDirectory, redis, keyPrefix);
-        await Task.Run(() =>
+        var node = new PortalNode(databases, redis, keyPrefix);
+        try
         {
-            node.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-            node.StartServer();
-        });
+            await Task.Run(() =>
+            {
+                node.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+                node.StartServer();
+            });
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+
         var addresses = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
             ?? throw new InvalidOperationException("Kestrel did not report its address.");
         node.BaseUrl = addresses.Addresses.First().TrimEnd('/');
@@ -83,7 +93,7 @@ public sealed class PortalNode(string dataDirectory, string redis, string keyPre
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environments.Development);
-        foreach (var (key, value) in TestDatabaseSettings.For(dataDirectory))
+        foreach (var (key, value) in databases.Settings)
         {
             builder.UseSetting(key, value);
         }

@@ -11,6 +11,12 @@ public static class SharedPortals
 
     /// <summary>Classes on one <see cref="PortalFactory"/> that leave the seeded roles and matrix as they found them.</summary>
     public const string Default = "Default portal";
+
+    /// <summary>
+    /// The PostgreSQL runs of the classes that run on both providers (their own SQLite runs keep a portal per class).
+    /// They register records under names no other class uses, so one PostgreSQL start and demo seed serves them all.
+    /// </summary>
+    public const string Postgres = "PostgreSQL portal";
 }
 
 [CollectionDefinition(SharedPortals.Clocked)]
@@ -18,3 +24,6 @@ public sealed class ClockedPortalGroup : ICollectionFixture<ClockedPortal>;
 
 [CollectionDefinition(SharedPortals.Default)]
 public sealed class DefaultPortalGroup : ICollectionFixture<PortalFactory>;
+
+[CollectionDefinition(SharedPortals.Postgres)]
+public sealed class PostgresPortalGroup : ICollectionFixture<PostgresPortal>;

@@ -17,9 +17,9 @@ namespace MedicalPortal.Web.Tests.Api.Export;
 
 /// <summary>
 /// <c>/api/v1/studies/{id}/export.csv</c> and the extraction files over HTTP, on a seeded installation whose demo study
-/// has the consent of every other demo patient.
+/// has the consent of every other demo patient, on SQLite files and on PostgreSQL.
 /// </summary>
-public sealed class ExportEndpointsTests(PortalFactory portal) : IClassFixture<PortalFactory>
+public abstract class ExportEndpointsTests(PortalFactory portal)
 {
     /// <summary>The demo study of the seed (DemoData.DemoStudyId).</summary>
     private static readonly Guid DemoStudy = Guid.Parse("0198f0a0-2026-8000-8000-000000000001");
@@ -234,4 +234,9 @@ public sealed class ExportEndpointsTests(PortalFactory portal) : IClassFixture<P
 
         return rows;
     }
+
+    public sealed class OnSqlite(PortalFactory fixture) : ExportEndpointsTests(fixture), IClassFixture<PortalFactory>;
+
+    [Collection(SharedPortals.Postgres)]
+    public sealed class OnPostgres(PostgresPortal fixture) : ExportEndpointsTests(fixture.Portal);
 }

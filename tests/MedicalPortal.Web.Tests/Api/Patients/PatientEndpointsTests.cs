@@ -9,10 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MedicalPortal.Web.Tests.Api.Patients;
 
 /// <summary>
-/// <c>/api/v1/patients</c> over HTTP against a real installation (catalog and two shards). Each test registers the
-/// patients it needs under names no other test uses, so the tests share one portal.
+/// <c>/api/v1/patients</c> over HTTP against a real installation (catalog and two shards), on SQLite files and on
+/// PostgreSQL. Each test registers the patients it needs under names no other test uses, so the tests share one portal.
 /// </summary>
-public sealed partial class PatientEndpointsTests(PortalFactory portal) : IClassFixture<PortalFactory>
+public abstract partial class PatientEndpointsTests(PortalFactory portal)
 {
     private static readonly string[] _patientProperties =
     [
@@ -479,4 +479,9 @@ public sealed partial class PatientEndpointsTests(PortalFactory portal) : IClass
 
     [GeneratedRegex("^M[0-9]{10}$")]
     private static partial Regex ServerMrn();
+
+    public sealed class OnSqlite(PortalFactory fixture) : PatientEndpointsTests(fixture), IClassFixture<PortalFactory>;
+
+    [Collection(SharedPortals.Postgres)]
+    public sealed class OnPostgres(PostgresPortal fixture) : PatientEndpointsTests(fixture.Portal);
 }

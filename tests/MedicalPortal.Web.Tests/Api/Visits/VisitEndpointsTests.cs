@@ -6,10 +6,10 @@ using MedicalPortal.Web.Tests.Infrastructure;
 namespace MedicalPortal.Web.Tests.Api.Visits;
 
 /// <summary>
-/// <c>/api/v1/patients/{id}/visits</c> and <c>/api/v1/visits/{id}</c> over HTTP. Every test records its visits on a
-/// patient of its own, so the tests share one portal.
+/// <c>/api/v1/patients/{id}/visits</c> and <c>/api/v1/visits/{id}</c> over HTTP, on SQLite files and on PostgreSQL.
+/// Every test records its visits on a patient of its own, so the tests share one portal.
 /// </summary>
-public sealed class VisitEndpointsTests(PortalFactory portal) : IClassFixture<PortalFactory>
+public abstract class VisitEndpointsTests(PortalFactory portal)
 {
     [Fact]
     public async Task PostVisit_ValidBody_Returns201WithLocationAndTheContractsJson()
@@ -273,4 +273,9 @@ public sealed class VisitEndpointsTests(PortalFactory portal) : IClassFixture<Po
         // Assert
         await response.ReadProblemAsync(HttpStatusCode.NotFound);
     }
+
+    public sealed class OnSqlite(PortalFactory fixture) : VisitEndpointsTests(fixture), IClassFixture<PortalFactory>;
+
+    [Collection(SharedPortals.Postgres)]
+    public sealed class OnPostgres(PostgresPortal fixture) : VisitEndpointsTests(fixture.Portal);
 }
