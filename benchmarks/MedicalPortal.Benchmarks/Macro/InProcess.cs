@@ -73,6 +73,7 @@ internal sealed class InProcess : IAsyncDisposable
             foreach (var batch in group.Chunk(2000))
             {
                 await using var context = shards.Create(group.Key);
+                context.Actor = AuditActor.System; // every audited save names its actor
                 context.Enrollments.AddRange(batch.Select(id => Enrollment.Consent(study.Id, id, now.AddDays(-30), now)));
                 await context.SaveChangesAsync();
             }
