@@ -3,10 +3,13 @@ using MedicalPortal.Benchmarks.Macro;
 using MedicalPortal.Benchmarks.Micro;
 
 // benchmarks/run.sh calls this with the published portal's folder; see that script for the one-command way.
-//   macro --portal DIR [--quick] [--data DIR] [--report FILE]   the table of issue 7, into docs/PERFORMANCE.md
+//   macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE]
+//                                                               the table of issue 7, into docs/PERFORMANCE.md; SERVERS:
+//                                                               5 PostgreSQL connection strings, comma-separated, the
+//                                                               catalog's cluster first, then one per shard of the 4
 //   micro [BenchmarkDotNet arguments]                           the hot paths, one at a time
 //   circuits --url URL [--pages N] [--hold SECONDS]             open N patient-list circuits and keep them (for gcdump)
-//   access-log --data DIR [--readers N] [--seconds S]           the read audit alone, in process, on a seeded data set
+//   access-log --data DIR [--readers N] [--seconds S]           the read audit alone, in process, on a seeded SQLite data set
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(HotPaths).Assembly).Run(args[1..]);
@@ -33,7 +36,7 @@ if (args.Length > 0 && args[0] == "access-log")
         throw new ArgumentException($"--data names a data set folder, shards-N (the suite's layout): '{folder}' is not one.");
     }
 
-    var data = new DataSet(Path.GetDirectoryName(folder)!, shardCount);
+    var data = new SqliteDataSet(Path.GetDirectoryName(folder)!, shardCount);
     var ids = File.ReadAllLines(Path.Combine(data.Directory, "ids.txt")).Where(l => l.Length > 0).ToList();
     await using var process = await InProcess.OpenAsync(data);
     var readers = int.Parse(Option("--readers") ?? "32", System.Globalization.CultureInfo.InvariantCulture);
@@ -51,12 +54,22 @@ if (args.Length > 0 && args[0] == "access-log")
 
 if (args.Length == 0 || args[0] != "macro")
 {
-    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S]");
+    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S]");
     return 2;
 }
 
 var quick = args.Contains("--quick");
 var root = Directory.GetCurrentDirectory();
+var size = quick ? "quick" : "full";
+var provider = Option("--provider") ?? "sqlite";
+Func<string, int, DataSet> dataSet = provider switch
+{
+    "sqlite" => (dataRoot, shards) => new SqliteDataSet(dataRoot, shards),
+    "postgres" => (dataRoot, shards) => new PostgresDataSet(dataRoot, shards,
+        (Option("--postgres") ?? throw new ArgumentException("--provider postgres needs --postgres SERVERS (benchmarks/run.sh starts them).")).Split(','),
+        size),
+    var other => throw new ArgumentException($"--provider is sqlite or postgres, not '{other}'."),
+};
 var options = new SuiteOptions(
     Quick: quick,
     Patients: quick ? 10_000 : 100_000,
@@ -67,6 +80,9 @@ var options = new SuiteOptions(
     Circuits: 20,
     Portal: Path.GetFullPath(Option("--portal") ?? throw new ArgumentException("--portal DIR (the published portal) is required.")),
     Scripts: Path.Combine(AppContext.BaseDirectory, "Scripts"),
-    DataRoot: Path.GetFullPath(Option("--data") ?? Path.Combine(root, "benchmarks", ".data", quick ? "quick" : "full")),
+    DataRoot: Path.GetFullPath(Option("--data") ?? (provider == "postgres"
+        ? Path.Combine(root, "benchmarks", ".data", "postgres", size)
+        : Path.Combine(root, "benchmarks", ".data", size))),
+    DataSet: dataSet,
     ReportFile: Path.GetFullPath(Option("--report") ?? Path.Combine(root, "docs", "PERFORMANCE.md")));
 return await new Suite(options).RunAsync();

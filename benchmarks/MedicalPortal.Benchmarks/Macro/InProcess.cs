@@ -6,6 +6,8 @@ using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data;
+using MedicalPortal.Data.Providers;
+using MedicalPortal.Data.Providers.Postgres;
 using MedicalPortal.Data.Providers.Sqlite;
 using MedicalPortal.Data.Sharding;
 using Microsoft.Extensions.Configuration;
@@ -17,14 +19,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MedicalPortal.Benchmarks.Macro;
 
 /// <summary>
-/// Core and Data wired as the portal wires them, in this process, on a data set: for what HTTP would only blur (the
-/// write path against EF alone) and for setting up studies with their participants in bulk.
+/// Core and Data wired as the portal wires them, in this process, on a data set (SQLite or PostgreSQL): for what HTTP
+/// would only blur (the write path against EF alone) and for setting up studies with their participants in bulk.
 /// </summary>
 internal sealed class InProcess : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly DataSet _data;
 
-    private InProcess(IHost host) => _host = host;
+    private InProcess(IHost host, DataSet data)
+    {
+        _host = host;
+        _data = data;
+    }
 
     public IServiceProvider Services => _host.Services;
 
@@ -43,7 +50,7 @@ internal sealed class InProcess : IAsyncDisposable
         builder.AddMedicalPortalData();
         var host = builder.Build();
         await host.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(CancellationToken.None);
-        return new InProcess(host);
+        return new InProcess(host, data);
     }
 
     /// <summary>A study with every <paramref name="every"/>-th patient consenting, written in bulk per shard.</summary>
@@ -66,6 +73,7 @@ internal sealed class InProcess : IAsyncDisposable
             foreach (var batch in group.Chunk(2000))
             {
                 await using var context = shards.Create(group.Key);
+                context.Actor = AuditActor.System; // every audited save names its actor
                 context.Enrollments.AddRange(batch.Select(id => Enrollment.Consent(study.Id, id, now.AddDays(-30), now)));
                 await context.SaveChangesAsync();
             }
@@ -83,9 +91,15 @@ internal sealed class InProcess : IAsyncDisposable
     {
         var service = Services.GetRequiredService<VisitService>();
         var map = Services.GetRequiredService<IShardMap>();
-        var plain = new SqliteProviderServices(
-            Services.GetRequiredService<IHostEnvironment>().ContentRootPath, [], NullLoggerFactory.Instance);
-        var shardOptions = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Shards
+        var databaseOptions = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+        DatabaseProviderServices plain = databaseOptions.Provider switch
+        {
+            DatabaseProvider.Sqlite => new SqliteProviderServices(
+                Services.GetRequiredService<IHostEnvironment>().ContentRootPath, [], NullLoggerFactory.Instance),
+            DatabaseProvider.Postgres => new PostgresProviderServices(databaseOptions, [], NullLoggerFactory.Instance),
+            var other => throw new NotSupportedException($"The benchmarks run on SQLite or PostgreSQL, not {other}."),
+        };
+        var shardOptions = databaseOptions.Shards
             .ToDictionary(s => s.Name, s => plain.ShardOptions(s.ConnectionString), StringComparer.OrdinalIgnoreCase);
         var doctor = new BenchUser("benchmark-doctor", "doctor@clinic.test", RoleNames.Doctor);
         var input = new VisitInput
@@ -167,6 +181,6 @@ internal sealed class InProcess : IAsyncDisposable
             _host.Dispose();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.ReleaseConnections();
     }
 }

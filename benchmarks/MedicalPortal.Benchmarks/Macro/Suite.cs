@@ -27,17 +27,17 @@ internal sealed class Suite(SuiteOptions options)
     {
         Console.WriteLine($"MedicalPortal benchmarks: {options.Patients:N0} patients x {options.VisitsPerPatient} visits, " +
                           $"{options.Rounds} rounds of {options.Duration.TotalSeconds:N0} s per workload");
-        var sets = ShardLayouts.ToDictionary(n => n, n => new DataSet(options.DataRoot, n));
+        var sets = ShardLayouts.ToDictionary(n => n, n => options.DataSet(options.DataRoot, n));
         foreach (var set in sets.Values)
         {
             await set.EnsureSeededAsync(options.Portal, options.Patients, options.VisitsPerPatient);
         }
 
         var main = sets[2];
-        var ids = main.PatientIds();
+        var ids = await main.PatientIdsAsync();
         var idsFile = WriteLines(main, "ids.txt", ids);
         var hotFile = WriteLines(main, "hot-ids.txt", ids.Take(100));
-        var termsFile = WriteLines(main, "terms.txt", main.SearchTerms());
+        var termsFile = WriteLines(main, "terms.txt", await main.SearchTermsAsync());
         var studies = await EnsureStudiesAsync(main, ids);
 
         // The write path against EF alone, in this process (before any portal holds the files).
@@ -78,13 +78,13 @@ internal sealed class Suite(SuiteOptions options)
         {
             await using var portal = await PortalProcess.StartAsync(options.Portal, sets[shards]);
             await CompareAsync(portal, $"Patient search, {shards} shard{(shards == 1 ? "" : "s")}", "search.lua", await TokenAsync(portal),
-                new() { ["BENCH_TERMS"] = WriteLines(sets[shards], "terms.txt", sets[shards].SearchTerms()) }, $"search-{shards}",
+                new() { ["BENCH_TERMS"] = WriteLines(sets[shards], "terms.txt", await sets[shards].SearchTermsAsync()) }, $"search-{shards}",
                 shards == 4 ? "p99 <= 1.5x 1 shard" : "");
         }
 
         await MeasureExportAsync(main, studies);
         AddDerivedRows();
-        await WriteReportAsync();
+        await WriteReportAsync(main);
         return 0;
     }
 
@@ -218,7 +218,7 @@ internal sealed class Suite(SuiteOptions options)
                 $"read auditing costs {Figures.Ratio(Get("cached") / Get("cached-unaudited"))} of unaudited cached reads")));
     }
 
-    private async Task WriteReportAsync()
+    private async Task WriteReportAsync(DataSet main)
     {
         var table = new StringBuilder();
         table.AppendLine("| Workload | Throughput (req/s) | p50 (ms) | p99 (ms) | Ratio to baseline | Target | Note |");
@@ -231,11 +231,11 @@ internal sealed class Suite(SuiteOptions options)
         Console.WriteLine();
         Console.WriteLine(table);
         var header = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"## Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(options.Quick ? "quick" : "full")})")
+            .AppendLine(CultureInfo.InvariantCulture, $"## Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC ({(options.Quick ? "quick" : "full")}, {main.Settings["Database__Provider"]})")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine()}")
             .AppendLine(CultureInfo.InvariantCulture, $"- Commit: {await CommitAsync()}")
-            .AppendLine(CultureInfo.InvariantCulture, $"- Data set: {options.Patients:N0} seeded patients x {options.VisitsPerPatient} visits (+300 demo patients), SQLite, 2 shards unless named")
+            .AppendLine(CultureInfo.InvariantCulture, $"- Data set: {options.Patients:N0} seeded patients x {options.VisitsPerPatient} visits (+300 demo patients), 2 shards unless named; {main.Description}")
             .AppendLine(CultureInfo.InvariantCulture, $"- Load: wrk, 2 threads, {options.Connections} connections, {options.Rounds} rounds ({options.Rounds + 2} for the mixed load) of {options.Duration.TotalSeconds:N0} s alternated with the baseline; medians")
             .AppendLine();
         await File.WriteAllTextAsync(options.ReportFile, PerformanceDocument.With(await ReadExistingAsync(), header + table.ToString()));
@@ -287,7 +287,7 @@ internal sealed class Suite(SuiteOptions options)
 /// <summary>What <c>benchmarks/run.sh</c> asked for.</summary>
 internal sealed record SuiteOptions(
     bool Quick, int Patients, int VisitsPerPatient, TimeSpan Duration, int Rounds, int Connections, int Circuits,
-    string Portal, string Scripts, string DataRoot, string ReportFile);
+    string Portal, string Scripts, string DataRoot, string ReportFile, Func<string, int, DataSet> DataSet);
 
 /// <summary>docs/PERFORMANCE.md: the newest run first, earlier runs kept below it for comparison.</summary>
 internal static class PerformanceDocument
