@@ -34,6 +34,8 @@ public sealed class Anonymizer(bool dateShift = false) : IAnonymizer
     public const string AgedNinetyOrMore = "90+";
     public const string UnknownZip3 = "000";
 
+    private const string NoTrailingZeros = "0.############################";
+
     public QuasiIdentifiers QuasiIdentifiersOf(ExportPatient patient, DateOnly exportDate)
     {
         ArgumentNullException.ThrowIfNull(patient);
@@ -104,7 +106,9 @@ public sealed class Anonymizer(bool dateShift = false) : IAnonymizer
         _ => type.ToString().ToLowerInvariant(),
     };
 
-    private static string? Number(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
+    // A decimal keeps the scale it was read with (PostgreSQL's numeric(6,2) gives 70.20 where SQLite gives 70.2): the
+    // file writes the value without trailing zeros, so one study's CSV is the same on every provider.
+    private static string? Number(decimal? value) => value?.ToString(NoTrailingZeros, CultureInfo.InvariantCulture);
 
     private static string? Number(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 }

@@ -82,11 +82,17 @@ internal sealed class AuditStore(
 
         if (query.Actor is { } actor)
         {
-            // The name is matched as typed: % and _ are letters here, not wildcards.
-            var pattern = actor.Replace("\\", "\\\\", StringComparison.Ordinal)
+            // The name is matched as typed: % and _ are letters here, not wildcards. Case does not matter on any
+            // provider (LIKE ignores it on SQLite and SQL Server's usual collations, not on PostgreSQL), so both sides
+            // are lowered.
+            var pattern = actor.ToLowerInvariant()
+                .Replace("\\", "\\\\", StringComparison.Ordinal)
                 .Replace("%", "\\%", StringComparison.Ordinal)
                 .Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            entries = entries.Where(e => e.ActorId == actor || EF.Functions.Like(e.ActorName, pattern, "\\"));
+            // ToLower() here is SQL's lower(), run by the database: no .NET culture takes part.
+#pragma warning disable CA1304, CA1311
+            entries = entries.Where(e => e.ActorId == actor || EF.Functions.Like(e.ActorName.ToLower(), pattern, "\\"));
+#pragma warning restore CA1304, CA1311
         }
 
         if (query.Resource is { } resource)

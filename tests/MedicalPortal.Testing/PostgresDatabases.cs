@@ -137,8 +137,14 @@ public sealed class PostgresDatabases : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        // Idle pooled connections would be cut by the drop and handed out broken later: close them first.
-        NpgsqlConnection.ClearAllPools();
+        // This instance's own idle pooled connections (ExecuteAsync's) would be cut by the drop: close them first. Only
+        // these: clearing every pool would close the connections of the tests running beside this one.
+        foreach (var connectionString in Shards.Select(shard => shard.ConnectionString).Prepend(Catalog))
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
+
         var created = _created.ToList();
         _created.Clear();
         await Task.WhenAll(created.Select(database => DropAsync(database.Server, database.Name)));

@@ -103,6 +103,27 @@ public sealed class AnonymizerTests
             });
     }
 
+    [Theory]
+    [InlineData("70.20", "70.2")]
+    [InlineData("70.00", "70")]
+    [InlineData("0.50", "0.5")]
+    [InlineData("36.8", "36.8")]
+    public void Rows_DecimalReadWithTheColumnsScale_WrittenWithoutTrailingZeros(string stored, string written)
+    {
+        // Arrange: a server database returns numeric(6,2) values with their scale (70.20); SQLite returns 70.2.
+        var value = decimal.Parse(stored, System.Globalization.CultureInfo.InvariantCulture);
+        var patient = Patient(visits:
+        [
+            new ExportVisit(new DateTimeOffset(2024, 3, 5, 9, 30, 0, TimeSpan.Zero), VisitType.Checkup, value, value, 120, 80, 64, value, []),
+        ]);
+
+        // Act
+        var row = Assert.Single(new Anonymizer().Rows(patient, Pseudonyms, PlanOf(patient), ExportDate));
+
+        // Assert
+        Assert.Equal((written, written, written), (row.HeightCm, row.WeightKg, row.TemperatureC));
+    }
+
     [Fact]
     public void Rows_DateShiftOn_DatesShiftedByOneAmountPerPatientKeepingIntervals()
     {
