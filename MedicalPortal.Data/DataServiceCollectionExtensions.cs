@@ -104,6 +104,7 @@ public static class DataServiceCollectionExtensions
             return new ShardContextFactory(sp.GetRequiredService<DatabaseProviderServices>(), shards);
         });
         services.AddSingleton<ShardMap>();
+        services.AddHostedService<WaitingShardsService>();
         services.AddSingleton<IShardMap>(sp => sp.GetRequiredService<ShardMap>());
 
         services.AddMedicalPortalCache();

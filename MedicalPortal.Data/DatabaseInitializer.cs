@@ -26,17 +26,83 @@ internal sealed partial class DatabaseInitializer(
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
+        await MigrateCatalogAsync(cancellationToken);
+
+        // Every shard that answers is migrated before the first that did not stops the command.
+        var down = await MigrateShardsAsync(shards.Configured, cancellationToken);
+        if (down.Count > 0)
         {
-            await MigrateAsync(context, "catalog", $"{DatabaseOptions.SectionName}:Catalog", cancellationToken);
+            throw down[0];
+        }
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken);
+        await LoadAsync(cancellationToken);
+    }
+
+    public async Task InitializeServingAsync(CancellationToken cancellationToken)
+    {
+        await MigrateCatalogAsync(cancellationToken);
+        foreach (var down in await MigrateShardsAsync(shards.Configured, cancellationToken))
+        {
+            shards.MarkWaiting(down.Database);
+            LogShardWaiting(logger, down.Database, down);
         }
 
-        for (var i = 0; i < shards.Configured.Count; i++)
+        await LoadAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> MigrateWaitingShardsAsync(CancellationToken cancellationToken)
+    {
+        var waiting = shards.Waiting;
+        if (waiting.Count > 0)
         {
-            var shard = shards.Configured[i];
-            await using var context = shards.Create(shard);
-            await MigrateAsync(context, shard, $"{DatabaseOptions.SectionName}:Shards:{i}:ConnectionString", cancellationToken);
+            var stillDown = (await MigrateShardsAsync(waiting, cancellationToken)).Select(d => d.Database).ToList();
+            foreach (var shard in waiting.Except(stillDown, StringComparer.OrdinalIgnoreCase))
+            {
+                shards.MarkMigrated(shard);
+                LogShardBack(logger, shard);
+            }
         }
+
+        return shards.Waiting;
+    }
+
+    private async Task MigrateCatalogAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        await MigrateAsync(context, "catalog", $"{DatabaseOptions.SectionName}:Catalog", cancellationToken);
+    }
+
+    /// <summary>Migrates each of <paramref name="names"/>, one after another; returns why each that did not answer failed.</summary>
+    private async Task<List<DatabaseUnavailableException>> MigrateShardsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var down = new List<DatabaseUnavailableException>();
+        foreach (var shard in names)
+        {
+            var index = shards.Configured.TakeWhile(name => !string.Equals(name, shard, StringComparison.OrdinalIgnoreCase)).Count();
+            try
+            {
+                await using var context = shards.CreateForMigration(shard);
+                await MigrateAsync(context, shard, $"{DatabaseOptions.SectionName}:Shards:{index}:ConnectionString", cancellationToken);
+            }
+            catch (DatabaseUnavailableException e)
+            {
+                down.Add(e);
+            }
+        }
+
+        return down;
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await shardMap.InitializeAsync(shards.Configured, cancellationToken);
+        await EnsureRolesAsync(cancellationToken);
+        await permissions.SeedDefaultsAsync(cancellationToken);
+        LogReady(logger, shardMap.Shards.Count);
     }
 
     /// <summary>
@@ -65,15 +131,6 @@ internal sealed partial class DatabaseInitializer(
         { InnerException: { } inner } => Unreachable(inner),
         _ => null,
     };
-
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await MigrateAsync(cancellationToken);
-        await shardMap.InitializeAsync(shards.Configured, cancellationToken);
-        await EnsureRolesAsync(cancellationToken);
-        await permissions.SeedDefaultsAsync(cancellationToken);
-        LogReady(logger, shardMap.Shards.Count);
-    }
 
     private async Task EnsureRolesAsync(CancellationToken cancellationToken)
     {
@@ -106,6 +163,12 @@ internal sealed partial class DatabaseInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database {Database} is at the latest migration.")]
     private static partial void LogMigrated(ILogger logger, string database);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} does not answer: the node serves the other shards, and applies its migrations once it answers.")]
+    private static partial void LogShardWaiting(ILogger logger, string shard, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shard {Shard} answers again and is at the latest migration: it serves again.")]
+    private static partial void LogShardBack(ILogger logger, string shard);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Databases ready: catalog and {ShardCount} shard(s) in the shard map.")]
     private static partial void LogReady(ILogger logger, int shardCount);

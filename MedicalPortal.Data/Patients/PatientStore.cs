@@ -43,10 +43,18 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
         catch
         {
             // Give the MRN back, unless this patient was stored under it after all (a failure after the commit).
-            await using var check = shards.Create(map.ShardForPatient(patient.Id));
-            if (!await check.Patients.AnyAsync(p => p.Id == patient.Id && p.Mrn == patient.Mrn, CancellationToken.None))
+            try
             {
-                await mrns.ReleaseAsync(patient.Mrn, patient.Id, CancellationToken.None);
+                await using var check = shards.Create(map.ShardForPatient(patient.Id));
+                if (!await check.Patients.AnyAsync(p => p.Id == patient.Id && p.Mrn == patient.Mrn, CancellationToken.None))
+                {
+                    await mrns.ReleaseAsync(patient.Mrn, patient.Id, CancellationToken.None);
+                }
+            }
+            catch (ShardUnavailableException)
+            {
+                // The shard cannot be asked: the MRN stays with this patient's id. A number left unused is harmless;
+                // one MRN on two patients is not.
             }
 
             throw;
@@ -84,15 +92,32 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
 
         // Every shard is asked for one more than a page; the merged first page is then exact, and anything left over
         // means there is a next page.
-        var perShard = await Task.WhenAll(targets.Select(shard => SearchShardAsync(shard, search, cancellationToken)));
-        var merged = perShard.SelectMany(patients => patients)
+        // A shard that does not answer leaves out its patients, and the page says which shard that was.
+        var perShard = await Task.WhenAll(targets.Select(shard => SearchShardOrNoneAsync(shard, search, cancellationToken)));
+        var merged = perShard.SelectMany(result => result.Patients ?? [])
             .Select(p => (Key: new PatientSortKey(p.FamilyNameKey, p.GivenNameKey, p.Mrn), Patient: p))
             .OrderBy(x => x.Key)
             .ToList();
 
         var page = merged.Take(search.Limit).ToList();
         var next = merged.Count > search.Limit ? page[^1].Key.ToCursor() : null;
-        return new Page<PatientDto>(page.Select(x => x.Patient.ToDto()).ToList(), next);
+        return new Page<PatientDto>(page.Select(x => x.Patient.ToDto()).ToList(), next)
+        {
+            UnavailableShards = [.. perShard.Where(result => result.Patients is null).Select(result => result.Shard)],
+        };
+    }
+
+    private async Task<(string Shard, List<Patient>? Patients)> SearchShardOrNoneAsync(
+        string shard, PatientSearch search, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (shard, await SearchShardAsync(shard, search, cancellationToken));
+        }
+        catch (ShardUnavailableException)
+        {
+            return (shard, null);
+        }
     }
 
 #pragma warning disable CA1309 // In EF queries string.Compare becomes a SQL comparison in the column's binary collation.

@@ -3,6 +3,7 @@ using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MedicalPortal.Data.Providers;
@@ -23,7 +24,15 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
 
     public abstract DbContextOptions CatalogOptions(string connectionString);
 
-    public abstract DbContextOptions ShardOptions(string connectionString);
+    /// <summary>
+    /// Options for the shard <paramref name="shard"/>: its execution strategy names it when it does not answer
+    /// (<see cref="ShardExecutionStrategy"/>). <paramref name="creating"/>: for migrations, which may create the
+    /// database where the provider can (a SQLite file); serving never does, so a missing file is a shard that is down.
+    /// </summary>
+    public abstract DbContextOptions ShardOptions(string shard, string connectionString, bool creating);
+
+    /// <summary>Whether <paramref name="exception"/> (one of a chain) says the database is not answering, rather than refusing the request.</summary>
+    public abstract bool IsUnavailable(Exception exception);
 
     public abstract CatalogDbContext NewCatalog(DbContextOptions options);
 
@@ -38,6 +47,10 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddInterceptors(Interceptors).UseLoggerFactory(LoggerFactory).Options;
     }
+
+    /// <summary>A shard's strategy: <paramref name="inner"/>, the provider's, translating a failure that means the shard is down.</summary>
+    protected IExecutionStrategy ForShard(string shard, IExecutionStrategy inner) =>
+        new ShardExecutionStrategy(inner, shard, IsUnavailable);
 
     /// <summary>Whether <paramref name="connectionString"/> sets any of <paramref name="keywords"/> (synonyms of one setting).</summary>
     protected static bool Sets(string connectionString, params string[] keywords)

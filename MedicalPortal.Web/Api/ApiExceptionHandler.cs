@@ -1,5 +1,6 @@
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Validation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -8,11 +9,14 @@ namespace MedicalPortal.Web.Api;
 
 /// <summary>
 /// Turns Core's refusals into problem details on the API: 400 for invalid input (with the field errors), 401 when
-/// not signed in, 403 when the role does not allow it, 404, 409 for a stale version. Anything else stays a 500,
+/// not signed in, 403 when the role does not allow it, 404, 409 for a stale version, 503 naming the shard when the
+/// patient's shard does not answer. Anything else stays a 500,
 /// logged by the framework without request bodies.
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
+    private const string RetryAfterSeconds = "30";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         // The middleware has already pointed Request.Path at the error page; the feature keeps the original path.
@@ -54,8 +58,21 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
             {
                 Status = StatusCodes.Status409Conflict, Title = "The record was changed by someone else.", Detail = e.Message,
             },
+            ShardUnavailableException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Part of the records cannot be reached.",
+                Detail = e.Message,
+                Extensions = { ["shard"] = e.Shard },
+            },
             _ => null,
         };
+
+        if (problem?.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // A shard is usually back within minutes; clients may try again after this.
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
 
         if (problem is null)
         {

@@ -147,7 +147,10 @@ public static class WebHostingExtensions
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
     }
 
-    /// <summary>Migrates the catalog and the shards, loads the shard map and, in Development, seeds the demo data.</summary>
+    /// <summary>
+    /// Migrates the catalog and the shards, loads the shard map and, in Development, seeds the demo data. A shard that
+    /// does not answer does not stop the node: it serves the others, and that shard once it answers.
+    /// </summary>
     public static async Task PrepareDatabasesAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -155,10 +158,11 @@ public static class WebHostingExtensions
         // The host checks the configuration when it starts, which is after this: checked first, a missing or bad
         // setting (such as a key) stops the portal, naming it, before anything is written.
         app.Services.GetRequiredService<IStartupValidator>().Validate();
-        await app.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
+        var databases = app.Services.GetRequiredService<IDatabaseInitializer>();
+        await databases.InitializeServingAsync(cancellationToken);
 
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
-        if (app.Environment.IsDevelopment() && demo.Seed)
+        if (app.Environment.IsDevelopment() && demo.Seed && await databases.MigrateWaitingShardsAsync(cancellationToken) is [])
         {
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<IDataSeeder>().SeedDemoAsync(demo.Password, cancellationToken);

@@ -3,8 +3,10 @@ using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace MedicalPortal.Data.Providers.Postgres;
@@ -23,8 +25,21 @@ internal sealed class PostgresProviderServices(DatabaseOptions options, IReadOnl
     public override DbContextOptions CatalogOptions(string connectionString) =>
         Finish(new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseIdentitySchema().UseNpgsql(Bounded(connectionString), Resilient));
 
-    public override DbContextOptions ShardOptions(string connectionString) =>
-        Finish(new DbContextOptionsBuilder<PostgresShardDbContext>().UseNpgsql(Bounded(connectionString), Resilient));
+    public override DbContextOptions ShardOptions(string shard, string connectionString, bool creating) =>
+        Finish(new DbContextOptionsBuilder<PostgresShardDbContext>().UseNpgsql(Bounded(connectionString), npgsql =>
+        {
+            Resilient(npgsql);
+            npgsql.ExecutionStrategy(dependencies => ForShard(shard, Retrying(dependencies)));
+        }));
+
+    /// <summary>No answer (refused, reset, timed out), or the server shutting down, starting up or out of connections.</summary>
+    public override bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState is "57P01" or "57P02" or "57P03" or "53300" || postgres.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        TimeoutException => true,
+        _ => false,
+    };
 
     public override CatalogDbContext NewCatalog(DbContextOptions options) =>
         new PostgresCatalogDbContext((DbContextOptions<PostgresCatalogDbContext>)options);
@@ -49,8 +64,10 @@ internal sealed class PostgresProviderServices(DatabaseOptions options, IReadOnl
     }
 
     private void Resilient(NpgsqlDbContextOptionsBuilder npgsql) =>
-        npgsql.EnableRetryOnFailure(options.MaxRetryCount, TimeSpan.FromSeconds(5), errorCodesToAdd: null)
-            .CommandTimeout(options.CommandTimeoutSeconds);
+        npgsql.ExecutionStrategy(Retrying).CommandTimeout(options.CommandTimeoutSeconds);
+
+    private NpgsqlRetryingExecutionStrategy Retrying(ExecutionStrategyDependencies dependencies) =>
+        new(dependencies, options.MaxRetryCount, TimeSpan.FromSeconds(5), errorCodesToAdd: null);
 
     private string Bounded(string connectionString)
     {

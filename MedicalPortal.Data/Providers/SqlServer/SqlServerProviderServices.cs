@@ -4,6 +4,7 @@ using MedicalPortal.Data.Sharding;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 
@@ -23,8 +24,24 @@ internal sealed class SqlServerProviderServices(DatabaseOptions options, IReadOn
     public override DbContextOptions CatalogOptions(string connectionString) =>
         Finish(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseIdentitySchema().UseSqlServer(Bounded(connectionString), Resilient));
 
-    public override DbContextOptions ShardOptions(string connectionString) =>
-        Finish(new DbContextOptionsBuilder<SqlServerShardDbContext>().UseSqlServer(Bounded(connectionString), Resilient));
+    public override DbContextOptions ShardOptions(string shard, string connectionString, bool creating) =>
+        Finish(new DbContextOptionsBuilder<SqlServerShardDbContext>().UseSqlServer(Bounded(connectionString), sqlServer =>
+        {
+            Resilient(sqlServer);
+            sqlServer.ExecutionStrategy(dependencies => ForShard(shard, Retrying(dependencies)));
+        }));
+
+    /// <summary>
+    /// No answer: a timeout, or one of SQL Server's connection errors (its strategy retries those; once it gives up,
+    /// <see cref="RetryLimitExceededException"/> says the same): server not found or not reachable (53, 40, 10060,
+    /// 10061), connection broken (64, 233, 10053, 10054), database not available (4060, 40613), or a timeout (-2).
+    /// </summary>
+    public override bool IsUnavailable(Exception exception) => exception switch
+    {
+        SqlException sql => sql.Number is -2 or 40 or 53 or 64 or 233 or 4060 or 10053 or 10054 or 10060 or 10061 or 40613,
+        TimeoutException => true,
+        _ => false,
+    };
 
     public override CatalogDbContext NewCatalog(DbContextOptions options) =>
         new SqlServerCatalogDbContext((DbContextOptions<SqlServerCatalogDbContext>)options);
@@ -49,8 +66,10 @@ internal sealed class SqlServerProviderServices(DatabaseOptions options, IReadOn
     }
 
     private void Resilient(SqlServerDbContextOptionsBuilder sqlServer) =>
-        sqlServer.EnableRetryOnFailure(options.MaxRetryCount, TimeSpan.FromSeconds(5), errorNumbersToAdd: null)
-            .CommandTimeout(options.CommandTimeoutSeconds);
+        sqlServer.ExecutionStrategy(Retrying).CommandTimeout(options.CommandTimeoutSeconds);
+
+    private SqlServerRetryingExecutionStrategy Retrying(ExecutionStrategyDependencies dependencies) =>
+        new(dependencies, options.MaxRetryCount, TimeSpan.FromSeconds(5), errorNumbersToAdd: null);
 
     private string Bounded(string connectionString)
     {

@@ -4,6 +4,7 @@ using MedicalPortal.Data.Sharding;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MedicalPortal.Data.Providers.Sqlite;
@@ -21,9 +22,15 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
         Finish(new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseIdentitySchema().UseSqlite(Resolve(connectionString))
             .AddInterceptors(SqliteBusyTimeout.Instance));
 
-    public override DbContextOptions ShardOptions(string connectionString) =>
-        Finish(new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(Resolve(connectionString))
+    public override DbContextOptions ShardOptions(string shard, string connectionString, bool creating) =>
+        Finish(new DbContextOptionsBuilder<SqliteShardDbContext>()
+            .UseSqlite(creating ? Resolve(connectionString) : Existing(Resolve(connectionString)), sqlite =>
+                sqlite.ExecutionStrategy(dependencies => ForShard(shard, new NonRetryingExecutionStrategy(dependencies))))
             .AddInterceptors(SqliteBusyTimeout.Instance));
+
+    /// <summary>The file cannot be opened or read (gone, unreadable, not a database), or the disk failed under it.</summary>
+    public override bool IsUnavailable(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: CantOpen or IoError or NotADatabase };
 
     /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, or null (<see cref="DatabaseOptionsValidator"/>).</summary>
     public static string? Problem(string connectionString)
@@ -52,6 +59,27 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
 
         // journal_mode is a property of the database file: set once, kept by every later connection.
         await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    // SQLite's result codes (sqlite3.h): SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB.
+    private const int IoError = 10;
+    private const int CantOpen = 14;
+    private const int NotADatabase = 26;
+
+    /// <summary>
+    /// A file that serves opens only if it exists: SQLite would otherwise create an empty one where a shard's file went
+    /// missing, and its patients would seem not to exist rather than be unavailable. An explicit mode is kept.
+    /// </summary>
+    private static string Existing(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode != SqliteOpenMode.ReadWriteCreate || Sets(connectionString, "Mode"))
+        {
+            return connectionString;
+        }
+
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        return builder.ToString();
     }
 
     private string Resolve(string connectionString)

@@ -76,7 +76,8 @@ public sealed class ShardedDatabase : IAsyncDisposable
     /// <summary>
     /// Starts a node on <paramref name="databases"/> (on the first <paramref name="shardCount"/> shards, all unless named):
     /// a restart, or a second node of one installation, when another node has initialized them already. Disposing it
-    /// stops the node and leaves the databases to their owner.
+    /// stops the node and leaves the databases to their owner. <paramref name="serving"/>: initialized as the portal
+    /// does (a shard that does not answer waits), rather than as a command (it stops the start).
     /// </summary>
     public static Task<ShardedDatabase> StartAsync(
         TestDatabases databases,
@@ -84,10 +85,11 @@ public sealed class ShardedDatabase : IAsyncDisposable
         TimeProvider? clock = null,
         Action<IServiceCollection>? configure = null,
         string? environment = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool serving = false)
     {
         ArgumentNullException.ThrowIfNull(databases);
-        return StartAsync(databases, shardCount ?? databases.Shards.Count, clock, configure, environment, settings, ownsDatabases: false);
+        return StartAsync(databases, shardCount ?? databases.Shards.Count, clock, configure, environment, settings, ownsDatabases: false, serving);
     }
 
     private static async Task<ShardedDatabase> StartAsync(
@@ -97,7 +99,8 @@ public sealed class ShardedDatabase : IAsyncDisposable
         Action<IServiceCollection>? configure,
         string? environment,
         IReadOnlyDictionary<string, string?>? settings,
-        bool ownsDatabases)
+        bool ownsDatabases,
+        bool serving = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -129,7 +132,8 @@ public sealed class ShardedDatabase : IAsyncDisposable
         {
             // As the portal does before it prepares the databases: a bad setting stops it before anything is written.
             host.Services.GetRequiredService<IStartupValidator>().Validate();
-            await host.Services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(CancellationToken.None);
+            var initializer = host.Services.GetRequiredService<IDatabaseInitializer>();
+            await (serving ? initializer.InitializeServingAsync(CancellationToken.None) : initializer.InitializeAsync(CancellationToken.None));
         }
         catch
         {

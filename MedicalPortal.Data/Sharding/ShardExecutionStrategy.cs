@@ -1,0 +1,78 @@
+using MedicalPortal.Core.Sharding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace MedicalPortal.Data.Sharding;
+
+/// <summary>
+/// A shard's execution strategy: the provider's own (which retries transient failures on a server database), and,
+/// once that has given up, a failure that means the shard is not answering becomes a
+/// <see cref="ShardUnavailableException"/> naming the shard. EF Core runs every query, save and connection check of a
+/// shard context through it, so reads and writes of a down shard meet one exception that the API answers with 503
+/// and the UI puts in words, whichever store met it. Only the outermost execution translates: an inner one (a query
+/// inside the write path's retried unit) lets the driver's exception through, so the outer strategy can still retry.
+/// </summary>
+internal sealed class ShardExecutionStrategy(IExecutionStrategy inner, string shard, Func<Exception, bool> isUnavailable)
+    : IExecutionStrategy
+{
+    private static readonly AsyncLocal<bool> Executing = new();
+
+    public bool RetriesOnFailure => inner.RetriesOnFailure;
+
+    public TResult Execute<TState, TResult>(
+        TState state,
+        Func<DbContext, TState, TResult> operation,
+        Func<DbContext, TState, ExecutionResult<TResult>>? verifySucceeded)
+    {
+        if (Executing.Value)
+        {
+            return inner.Execute(state, operation, verifySucceeded);
+        }
+
+        Executing.Value = true;
+        try
+        {
+            return inner.Execute(state, operation, verifySucceeded);
+        }
+        catch (Exception e) when (Unavailable(e))
+        {
+            throw ShardUnavailableException.For(shard, e);
+        }
+        finally
+        {
+            Executing.Value = false;
+        }
+    }
+
+    public async Task<TResult> ExecuteAsync<TState, TResult>(
+        TState state,
+        Func<DbContext, TState, CancellationToken, Task<TResult>> operation,
+        Func<DbContext, TState, CancellationToken, Task<ExecutionResult<TResult>>>? verifySucceeded,
+        CancellationToken cancellationToken = default)
+    {
+        if (Executing.Value)
+        {
+            return await inner.ExecuteAsync(state, operation, verifySucceeded, cancellationToken);
+        }
+
+        // Set in this async method's own context: it flows into the operation and is gone for the caller.
+        Executing.Value = true;
+        try
+        {
+            return await inner.ExecuteAsync(state, operation, verifySucceeded, cancellationToken);
+        }
+        catch (Exception e) when (Unavailable(e))
+        {
+            throw ShardUnavailableException.For(shard, e);
+        }
+    }
+
+    private bool Unavailable(Exception exception) => exception switch
+    {
+        ShardUnavailableException or OperationCanceledException => false,
+        RetryLimitExceededException => true,
+        _ when isUnavailable(exception) => true,
+        { InnerException: { } cause } => Unavailable(cause),
+        _ => false,
+    };
+}
