@@ -1,11 +1,14 @@
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Export;
+using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Sharding;
+using MedicalPortal.Data.Tests.Export;
 using MedicalPortal.Data.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
+using MedicalPortal.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MedicalPortal.Data.Tests.Sharding;
@@ -36,7 +39,7 @@ public abstract class ShardDownTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _databases = await CreateDatabasesAsync();
-        _db = await ShardedDatabase.StartAsync(_databases);
+        _db = await ShardedDatabase.StartAsync(_databases, settings: ExportDataSet.Settings);
         var map = _db.Get<IShardMap>();
         var store = _db.Get<IPatientStore>();
         _onDown = TestPatients.New(family: "Downing", id: TestPatients.IdOnShard(map, Down));
@@ -111,6 +114,29 @@ public abstract class ShardDownTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_ShardDown_RefusedBeforeAnyRowAndTheExtractionCatchesUpOnceItIsBack()
+    {
+        await ExportDataSet.WriteAsync(_db);
+        var runner = _db.Get<IExtractionRunner>();
+        var extractions = _db.Get<IExtractionStore>();
+        await TakeDownAsync(_databases, Down);
+        using var output = new MemoryStream();
+
+        var refused = await Assert.ThrowsAsync<ShardUnavailableException>(() =>
+            _db.Get<ExportService>().DownloadAsync(TestUser.InRoles(RoleNames.Researcher), ExportDataSet.Study, output, None));
+        await Assert.ThrowsAnyAsync<Exception>(() => runner.RunAllAsync(None));
+        var watermarkWhileDown = await extractions.WatermarkAsync(ExportDataSet.Study, None);
+        await BringBackAsync(_databases, Down);
+        var caughtUp = await runner.RunAllAsync(None);
+
+        Assert.Equal(Down, refused.Shard);
+        Assert.Equal(0, output.Length);
+        Assert.Null(watermarkWhileDown);
+        Assert.True(caughtUp);
+        Assert.NotNull(await extractions.WatermarkAsync(ExportDataSet.Study, None));
+    }
+
+    [Fact]
     public async Task HealthCheck_OneShardDown_DegradedNamingIt()
     {
         await TakeDownAsync(_databases, Down);
@@ -129,7 +155,7 @@ public abstract class ShardDownTests : IAsyncLifetime
         await _db.DisposeAsync();
         await TakeDownAsync(_databases, Down);
 
-        _db = await ShardedDatabase.StartAsync(_databases, serving: true);
+        _db = await ShardedDatabase.StartAsync(_databases, settings: ExportDataSet.Settings, serving: true);
         var initializer = _db.Get<IDatabaseInitializer>();
         var whileDown = await _db.Get<IPatientStore>().SearchAsync(PatientSearch.Parse("down", null, 10), None);
         var stillWaiting = await initializer.MigrateWaitingShardsAsync(None);
@@ -156,47 +182,21 @@ public abstract class ShardDownTests : IAsyncLifetime
         Assert.Contains("Database:Shards:1:ConnectionString", refused.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>
-    /// A SQLite shard is down when its file cannot be opened: the file is moved aside and a folder stands in its place
-    /// (SQLite cannot open a folder, as root either), and pooled connections are closed, as the process losing its
-    /// disk would find.
-    /// </summary>
+    /// <summary>A SQLite shard is down when its file cannot be opened (<see cref="SqliteOutage"/>).</summary>
     public sealed class OnSqlite : ShardDownTests
     {
         protected override Task<TestDatabases> CreateDatabasesAsync() => TestDatabases.CreateAsync(TestProvider.Sqlite, shardCount: 2);
 
         protected override Task TakeDownAsync(TestDatabases databases, string shard)
         {
-            var file = FileOf(databases, shard);
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                if (File.Exists(file + suffix))
-                {
-                    File.Move(file + suffix, file + suffix + ".away");
-                }
-            }
-
-            Directory.CreateDirectory(file);
+            SqliteOutage.TakeDown(databases.Shards.Single(s => s.Name == shard).ConnectionString);
             return Task.CompletedTask;
         }
 
         protected override Task BringBackAsync(TestDatabases databases, string shard)
         {
-            var file = FileOf(databases, shard);
-            Directory.Delete(file);
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                if (File.Exists(file + suffix + ".away"))
-                {
-                    File.Move(file + suffix + ".away", file + suffix);
-                }
-            }
-
+            SqliteOutage.BringBack(databases.Shards.Single(s => s.Name == shard).ConnectionString);
             return Task.CompletedTask;
         }
-
-        private static string FileOf(TestDatabases databases, string shard) =>
-            new SqliteConnectionStringBuilder(databases.Shards.Single(s => s.Name == shard).ConnectionString).DataSource;
     }
 }
