@@ -92,14 +92,10 @@ public sealed class PostgresDatabases : IAsyncDisposable
         }
 
         // All at once: they are mostly on different servers, and a CREATE DATABASE takes a good part of a second on a
-        // busy machine. Each sorts by a linguistic collation by default (ICU, en-US), as a clinic's server usually does,
-        // rather than the clusters' "C": a column that needs the binary order must ask for it, and a test shows it if not.
+        // busy machine.
         var result = new PostgresDatabases(databases);
         var creations = databases
-            .Select(database => RunOnServerAsync(
-                database.Server,
-                $"CREATE DATABASE \"{database.Name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
-                cancellationToken))
+            .Select(database => CreateDatabaseAsync(database.Server, database.Name, cancellationToken))
             .ToList();
         try
         {
@@ -162,13 +158,28 @@ public sealed class PostgresDatabases : IAsyncDisposable
         }
     }
 
-    private static string ConnectionString(string server, string database) =>
+    /// <summary>A database's connection string on a server, its pool bounded as every test database's is.</summary>
+    internal static string ConnectionString(string server, string database) =>
         new NpgsqlConnectionStringBuilder(server) { Database = database, MaxPoolSize = MaxPoolSize }.ConnectionString;
+
+    /// <summary>The connection string of a server's maintenance database, from which databases are created and dropped.</summary>
+    internal static string MaintenanceConnectionString(string server) => ConnectionString(server, "postgres");
+
+    /// <summary>
+    /// Creates an empty database that sorts by a linguistic collation by default (ICU, en-US), as a clinic's server
+    /// usually does, rather than the clusters' "C": a column that needs the binary order must ask for it, and a test
+    /// shows it if not.
+    /// </summary>
+    internal static Task CreateDatabaseAsync(string server, string name, CancellationToken cancellationToken) =>
+        RunOnServerAsync(
+            server,
+            $"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
+            cancellationToken);
 
     // CREATE and DROP DATABASE run outside any transaction, from the server's maintenance database.
     private static async Task RunOnServerAsync(string server, string sql, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(server, "postgres"));
+        await using var connection = new NpgsqlConnection(MaintenanceConnectionString(server));
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);

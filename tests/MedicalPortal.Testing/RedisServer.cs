@@ -32,7 +32,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "medicalportal-redis", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var server = new RedisServer(FreePort(), directory, persistent);
+        var server = new RedisServer(LoopbackPort.Free(), directory, persistent);
         await server.RestartAsync();
         return server;
     }
@@ -144,12 +144,5 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         throw new InvalidOperationException("redis-server is not installed: run ./test.sh (it installs it) or apt-get install redis-server.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

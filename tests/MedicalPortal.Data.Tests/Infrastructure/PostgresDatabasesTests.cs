@@ -1,5 +1,6 @@
 using MedicalPortal.Testing;
 using Npgsql;
+using static MedicalPortal.Data.Tests.Infrastructure.PostgresQuery;
 
 namespace MedicalPortal.Data.Tests.Infrastructure;
 
@@ -142,14 +143,5 @@ public sealed class PostgresDatabasesTests
         }
 
         return names;
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? default! : (T)value!;
     }
 }
