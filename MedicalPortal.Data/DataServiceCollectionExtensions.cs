@@ -97,11 +97,13 @@ public static class DataServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>().CreateDbContext()
             .ActingFor(sp.GetRequiredService<IdentityActor>()));
 
+        services.AddSingleton(sp => new ShardAvailability(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var shards = options.Shards.Count > 0 ? options.Shards : DatabaseOptions.EmbeddedShards;
-            return new ShardContextFactory(sp.GetRequiredService<DatabaseProviderServices>(), shards);
+            return new ShardContextFactory(sp.GetRequiredService<DatabaseProviderServices>(), shards, sp.GetRequiredService<ShardAvailability>());
         });
         services.AddSingleton<ShardMap>();
         services.AddHostedService<WaitingShardsService>();

@@ -47,7 +47,7 @@ internal sealed partial class DatabaseInitializer(
         await MigrateCatalogAsync(cancellationToken);
         foreach (var down in await MigrateShardsAsync(shards.Configured, cancellationToken))
         {
-            shards.MarkWaiting(down.Database);
+            shards.Availability.MarkWaiting(down.Database);
             LogShardWaiting(logger, down.Database, down);
         }
 
@@ -62,7 +62,7 @@ internal sealed partial class DatabaseInitializer(
             var stillDown = (await MigrateShardsAsync(waiting, cancellationToken)).Select(d => d.Database).ToList();
             foreach (var shard in waiting.Except(stillDown, StringComparer.OrdinalIgnoreCase))
             {
-                shards.MarkMigrated(shard);
+                shards.Availability.MarkMigrated(shard);
                 LogShardBack(logger, shard);
             }
         }

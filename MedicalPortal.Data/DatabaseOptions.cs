@@ -34,6 +34,14 @@ public sealed class DatabaseOptions : IValidatableObject
     [Range(1, 600)]
     public int CommandTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// After a shard failed to answer (its retries spent), how long this node refuses its requests at once instead of
+    /// asking it again; then one request tries it. Without this, every search would wait out the retries of a shard
+    /// that is down. 0 asks it every time.
+    /// </summary>
+    [Range(0, 300)]
+    public int ShardCooldownSeconds { get; set; } = 5;
+
     public static IReadOnlyList<ShardConnection> EmbeddedShards { get; } =
     [
         new() { Name = "shard-0", ConnectionString = "Data Source=data/shard-0.db" },

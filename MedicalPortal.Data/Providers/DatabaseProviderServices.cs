@@ -26,10 +26,11 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
 
     /// <summary>
     /// Options for the shard <paramref name="shard"/>: its execution strategy names it when it does not answer
-    /// (<see cref="ShardExecutionStrategy"/>). <paramref name="creating"/>: for migrations, which may create the
-    /// database where the provider can (a SQLite file); serving never does, so a missing file is a shard that is down.
+    /// (<see cref="ShardExecutionStrategy"/>) and tells <paramref name="availability"/>. Without availability the
+    /// options are for migrations, which may create the database where the provider can (a SQLite file); serving
+    /// never does, so a missing file is a shard that is down.
     /// </summary>
-    public abstract DbContextOptions ShardOptions(string shard, string connectionString, bool creating);
+    public abstract DbContextOptions ShardOptions(string shard, string connectionString, ShardAvailability? availability);
 
     /// <summary>Whether <paramref name="exception"/> (one of a chain) says the database is not answering, rather than refusing the request.</summary>
     public abstract bool IsUnavailable(Exception exception);
@@ -49,8 +50,8 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
     }
 
     /// <summary>A shard's strategy: <paramref name="inner"/>, the provider's, translating a failure that means the shard is down.</summary>
-    protected IExecutionStrategy ForShard(string shard, IExecutionStrategy inner) =>
-        new ShardExecutionStrategy(inner, shard, IsUnavailable);
+    protected IExecutionStrategy ForShard(string shard, IExecutionStrategy inner, ShardAvailability? availability) =>
+        new ShardExecutionStrategy(inner, shard, IsUnavailable, availability);
 
     /// <summary>Whether <paramref name="connectionString"/> sets any of <paramref name="keywords"/> (synonyms of one setting).</summary>
     protected static bool Sets(string connectionString, params string[] keywords)

@@ -1,28 +1,26 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Providers;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Sharding;
 
 /// <summary>
-/// One shard context per operation, for the shard named. Options are built once per shard. A shard whose migrations
-/// could not be applied at start (it was down) is waiting: it serves nothing, as if still down, until
-/// <see cref="DatabaseInitializer"/> has brought it to the current schema, so no query ever meets an old schema.
+/// One shard context per operation, for the shard named. Options are built once per shard. A shard that
+/// <see cref="ShardAvailability"/> refuses (waiting for its migrations, or cooling down after it failed to answer) gets
+/// no context: <see cref="Core.Sharding.ShardUnavailableException"/> at once, without a connection tried.
 /// </summary>
 internal sealed class ShardContextFactory
 {
     private readonly DatabaseProviderServices _provider;
-    private readonly FrozenDictionary<string, (DbContextOptions Serving, DbContextOptions Creating)> _options;
-    private readonly ConcurrentDictionary<string, bool> _waiting = new(StringComparer.OrdinalIgnoreCase);
+    private readonly FrozenDictionary<string, (DbContextOptions Serving, DbContextOptions Migrating)> _options;
 
-    public ShardContextFactory(DatabaseProviderServices provider, IEnumerable<ShardConnection> shards)
+    public ShardContextFactory(DatabaseProviderServices provider, IEnumerable<ShardConnection> shards, ShardAvailability availability)
     {
         _provider = provider;
+        Availability = availability;
         _options = shards.ToFrozenDictionary(
             s => s.Name,
-            s => (provider.ShardOptions(s.Name, s.ConnectionString, creating: false), provider.ShardOptions(s.Name, s.ConnectionString, creating: true)),
+            s => (provider.ShardOptions(s.Name, s.ConnectionString, availability), provider.ShardOptions(s.Name, s.ConnectionString, availability: null)),
             StringComparer.OrdinalIgnoreCase);
         Configured = [.. shards.Select(s => s.Name)];
     }
@@ -30,21 +28,23 @@ internal sealed class ShardContextFactory
     /// <summary>Every configured shard, whether or not the shard map gives it buckets yet.</summary>
     public IReadOnlyList<string> Configured { get; }
 
-    /// <summary>The shards waiting for their migrations because they did not answer at start.</summary>
-    public IReadOnlyList<string> Waiting => [.. Configured.Where(_waiting.ContainsKey)];
+    public ShardAvailability Availability { get; }
 
-    /// <summary>A context that serves the shard; refused with <see cref="ShardUnavailableException"/> while it waits for its migrations.</summary>
-    public ShardDbContext Create(string shard) =>
-        _waiting.ContainsKey(shard) ? throw ShardUnavailableException.For(shard) : _provider.NewShard(OptionsOf(shard).Serving);
+    /// <summary>The shards waiting for their migrations because they did not answer at start.</summary>
+    public IReadOnlyList<string> Waiting => [.. Configured.Where(Availability.IsWaiting)];
+
+    /// <summary>A context that serves the shard, unless the shard is refused for now.</summary>
+    public ShardDbContext Create(string shard)
+    {
+        var options = OptionsOf(shard).Serving;
+        Availability.ThrowIfRefused(shard);
+        return _provider.NewShard(options);
+    }
 
     /// <summary>A context that migrates the shard, waiting or not, creating the database where the provider can.</summary>
-    public ShardDbContext CreateForMigration(string shard) => _provider.NewShard(OptionsOf(shard).Creating);
+    public ShardDbContext CreateForMigration(string shard) => _provider.NewShard(OptionsOf(shard).Migrating);
 
-    public void MarkWaiting(string shard) => _waiting[shard] = true;
-
-    public void MarkMigrated(string shard) => _waiting.TryRemove(shard, out _);
-
-    private (DbContextOptions Serving, DbContextOptions Creating) OptionsOf(string shard) =>
+    private (DbContextOptions Serving, DbContextOptions Migrating) OptionsOf(string shard) =>
         _options.TryGetValue(shard, out var options)
             ? options
             : throw new InvalidOperationException(

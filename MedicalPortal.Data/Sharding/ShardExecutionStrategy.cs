@@ -11,8 +11,11 @@ namespace MedicalPortal.Data.Sharding;
 /// shard context through it, so reads and writes of a down shard meet one exception that the API answers with 503
 /// and the UI puts in words, whichever store met it. Only the outermost execution translates: an inner one (a query
 /// inside the write path's retried unit) lets the driver's exception through, so the outer strategy can still retry.
+/// The outcome is told to <paramref name="availability"/> (none for migrations), which starts or ends the shard's
+/// cool-down.
 /// </summary>
-internal sealed class ShardExecutionStrategy(IExecutionStrategy inner, string shard, Func<Exception, bool> isUnavailable)
+internal sealed class ShardExecutionStrategy(
+    IExecutionStrategy inner, string shard, Func<Exception, bool> isUnavailable, ShardAvailability? availability)
     : IExecutionStrategy
 {
     private static readonly AsyncLocal<bool> Executing = new();
@@ -32,10 +35,13 @@ internal sealed class ShardExecutionStrategy(IExecutionStrategy inner, string sh
         Executing.Value = true;
         try
         {
-            return inner.Execute(state, operation, verifySucceeded);
+            var result = inner.Execute(state, operation, verifySucceeded);
+            availability?.Answered(shard);
+            return result;
         }
         catch (Exception e) when (Unavailable(e))
         {
+            availability?.Failed(shard);
             throw ShardUnavailableException.For(shard, e);
         }
         finally
@@ -59,10 +65,13 @@ internal sealed class ShardExecutionStrategy(IExecutionStrategy inner, string sh
         Executing.Value = true;
         try
         {
-            return await inner.ExecuteAsync(state, operation, verifySucceeded, cancellationToken);
+            var result = await inner.ExecuteAsync(state, operation, verifySucceeded, cancellationToken);
+            availability?.Answered(shard);
+            return result;
         }
         catch (Exception e) when (Unavailable(e))
         {
+            availability?.Failed(shard);
             throw ShardUnavailableException.For(shard, e);
         }
     }

@@ -25,11 +25,11 @@ internal sealed class PostgresProviderServices(DatabaseOptions options, IReadOnl
     public override DbContextOptions CatalogOptions(string connectionString) =>
         Finish(new DbContextOptionsBuilder<PostgresCatalogDbContext>().UseIdentitySchema().UseNpgsql(Bounded(connectionString), Resilient));
 
-    public override DbContextOptions ShardOptions(string shard, string connectionString, bool creating) =>
+    public override DbContextOptions ShardOptions(string shard, string connectionString, ShardAvailability? availability) =>
         Finish(new DbContextOptionsBuilder<PostgresShardDbContext>().UseNpgsql(Bounded(connectionString), npgsql =>
         {
             Resilient(npgsql);
-            npgsql.ExecutionStrategy(dependencies => ForShard(shard, Retrying(dependencies)));
+            npgsql.ExecutionStrategy(dependencies => ForShard(shard, Retrying(dependencies), availability));
         }));
 
     /// <summary>No answer (refused, reset, timed out), or the server shutting down, starting up or out of connections.</summary>

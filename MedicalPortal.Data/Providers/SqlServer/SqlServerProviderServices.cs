@@ -24,11 +24,11 @@ internal sealed class SqlServerProviderServices(DatabaseOptions options, IReadOn
     public override DbContextOptions CatalogOptions(string connectionString) =>
         Finish(new DbContextOptionsBuilder<SqlServerCatalogDbContext>().UseIdentitySchema().UseSqlServer(Bounded(connectionString), Resilient));
 
-    public override DbContextOptions ShardOptions(string shard, string connectionString, bool creating) =>
+    public override DbContextOptions ShardOptions(string shard, string connectionString, ShardAvailability? availability) =>
         Finish(new DbContextOptionsBuilder<SqlServerShardDbContext>().UseSqlServer(Bounded(connectionString), sqlServer =>
         {
             Resilient(sqlServer);
-            sqlServer.ExecutionStrategy(dependencies => ForShard(shard, Retrying(dependencies)));
+            sqlServer.ExecutionStrategy(dependencies => ForShard(shard, Retrying(dependencies), availability));
         }));
 
     /// <summary>

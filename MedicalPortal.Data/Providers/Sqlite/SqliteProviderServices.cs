@@ -22,10 +22,10 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
         Finish(new DbContextOptionsBuilder<SqliteCatalogDbContext>().UseIdentitySchema().UseSqlite(Resolve(connectionString))
             .AddInterceptors(SqliteBusyTimeout.Instance));
 
-    public override DbContextOptions ShardOptions(string shard, string connectionString, bool creating) =>
+    public override DbContextOptions ShardOptions(string shard, string connectionString, ShardAvailability? availability) =>
         Finish(new DbContextOptionsBuilder<SqliteShardDbContext>()
-            .UseSqlite(creating ? Resolve(connectionString) : Existing(Resolve(connectionString)), sqlite =>
-                sqlite.ExecutionStrategy(dependencies => ForShard(shard, new NonRetryingExecutionStrategy(dependencies))))
+            .UseSqlite(availability is null ? Resolve(connectionString) : Existing(Resolve(connectionString)), sqlite =>
+                sqlite.ExecutionStrategy(dependencies => ForShard(shard, new NonRetryingExecutionStrategy(dependencies), availability)))
             .AddInterceptors(SqliteBusyTimeout.Instance));
 
     /// <summary>The file cannot be opened or read (gone, unreadable, not a database), or the disk failed under it.</summary>

@@ -100,7 +100,7 @@ internal sealed class InProcess : IAsyncDisposable
             var other => throw new NotSupportedException($"The benchmarks run on SQLite or PostgreSQL, not {other}."),
         };
         var shardOptions = databaseOptions.Shards
-            .ToDictionary(s => s.Name, s => plain.ShardOptions(s.Name, s.ConnectionString, creating: false), StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(s => s.Name, s => plain.ShardOptions(s.Name, s.ConnectionString, availability: null), StringComparer.OrdinalIgnoreCase);
         var doctor = new BenchUser("benchmark-doctor", "doctor@clinic.test", RoleNames.Doctor);
         var input = new VisitInput
         {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MedicalPortal.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -11,7 +10,7 @@ namespace MedicalPortal.Data.Tests.Infrastructure;
 /// fresh databases on the PostgreSQL test servers. Hosts started on them come and go; disposing this deletes the
 /// folder and drops the databases.
 /// </summary>
-public sealed partial class TestDatabases : IAsyncDisposable
+public sealed class TestDatabases : IAsyncDisposable
 {
     private readonly PostgresDatabases? _postgres;
 
@@ -61,16 +60,9 @@ public sealed partial class TestDatabases : IAsyncDisposable
     public Dictionary<string, string?> Settings(int shardCount)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shardCount, Shards.Count);
-        if (_postgres is not null)
-        {
-            return _postgres.Settings
-                .Where(setting => ShardIndex().Match(setting.Key) is not { Success: true } shard || int.Parse(shard.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < shardCount)
-                .ToDictionary(setting => setting.Key, setting => setting.Value, StringComparer.OrdinalIgnoreCase);
-        }
-
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Database:Provider"] = "Sqlite",
+            ["Database:Provider"] = Provider == TestProvider.Sqlite ? "Sqlite" : "Postgres",
             ["Database:Catalog"] = Catalog,
         };
         for (var i = 0; i < shardCount; i++)
@@ -81,6 +73,15 @@ public sealed partial class TestDatabases : IAsyncDisposable
 
         return settings;
     }
+
+    /// <summary>
+    /// These databases with <paramref name="shard"/> elsewhere: at <paramref name="connectionString"/>, say on a server
+    /// of the test's own that it may stop. The result takes over what this owns: dispose it, not this.
+    /// </summary>
+    public TestDatabases WithShardAt(string shard, string connectionString) =>
+        new(Provider, Directory, Catalog,
+            [.. Shards.Select(s => s.Name == shard ? (s.Name, connectionString) : s)],
+            _postgres);
 
     /// <summary>
     /// Everything written so far: each file under the folder, and each table in a PostgreSQL database. A start that
@@ -130,7 +131,4 @@ public sealed partial class TestDatabases : IAsyncDisposable
             // A file still held open is left for the OS to clean; the next run uses a new folder anyway.
         }
     }
-
-    [GeneratedRegex(@"^Database:Shards:(\d+):", RegexOptions.IgnoreCase)]
-    private static partial Regex ShardIndex();
 }

@@ -24,7 +24,7 @@ public sealed class ProviderServicesTests
         var provider = new PostgresProviderServices(Options, [], NullLoggerFactory.Instance);
 
         using var catalog = provider.NewCatalog(provider.CatalogOptions("Host=db;Database=catalog;Username=portal"));
-        using var shard = provider.NewShard(provider.ShardOptions("shard-0", "Host=db;Database=shard_0;Username=portal", creating: false));
+        using var shard = provider.NewShard(provider.ShardOptions("shard-0", "Host=db;Database=shard_0;Username=portal", availability: null));
 
         foreach (var context in new DbContext[] { catalog, shard })
         {
@@ -65,7 +65,7 @@ public sealed class ProviderServicesTests
         var directory = Path.Combine(Path.GetTempPath(), "medicalportal-tests", Guid.NewGuid().ToString("N"));
         var provider = new SqliteProviderServices(directory, [], NullLoggerFactory.Instance);
 
-        using var shard = provider.NewShard(provider.ShardOptions("shard-0", "Data Source=shard-0.db", creating: false));
+        using var shard = provider.NewShard(provider.ShardOptions("shard-0", "Data Source=shard-0.db", availability: null));
 
         Assert.False(shard.Database.CreateExecutionStrategy().RetriesOnFailure);
         Directory.Delete(directory, recursive: true);

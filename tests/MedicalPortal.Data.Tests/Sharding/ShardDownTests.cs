@@ -10,6 +10,7 @@ using MedicalPortal.Data.Tests.Export;
 using MedicalPortal.Data.Tests.Infrastructure;
 using MedicalPortal.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MedicalPortal.Data.Tests.Sharding;
 
@@ -23,6 +24,18 @@ public abstract class ShardDownTests : IAsyncLifetime
     private const string Down = "shard-1";
     private const string Up = "shard-0";
     private static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>The cool-down after a shard failed to answer (<see cref="DatabaseOptions.ShardCooldownSeconds"/>).</summary>
+    private static readonly TimeSpan Cooldown = TimeSpan.FromSeconds(5);
+
+    // The export data set's keys; one retry, so that a server that does not answer is given up on soon.
+    private static readonly Dictionary<string, string?> Settings = new(ExportDataSet.Settings)
+    {
+        ["Database:MaxRetryCount"] = "1",
+        ["Database:ShardCooldownSeconds"] = "5",
+    };
+
+    private readonly FakeTimeProvider _clock = new(TestPatients.Now);
 
     private TestDatabases _databases = default!;
     private ShardedDatabase _db = default!;
@@ -39,7 +52,7 @@ public abstract class ShardDownTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _databases = await CreateDatabasesAsync();
-        _db = await ShardedDatabase.StartAsync(_databases, settings: ExportDataSet.Settings);
+        _db = await ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings);
         var map = _db.Get<IShardMap>();
         var store = _db.Get<IPatientStore>();
         _onDown = TestPatients.New(family: "Downing", id: TestPatients.IdOnShard(map, Down));
@@ -48,7 +61,7 @@ public abstract class ShardDownTests : IAsyncLifetime
         await store.AddAsync(AuditActor.System, _onUp, None);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await _db.DisposeAsync();
         await _databases.DisposeAsync();
@@ -71,18 +84,35 @@ public abstract class ShardDownTests : IAsyncLifetime
         await TakeDownAsync(_databases, Down);
         await _db.Get<IPatientStore>().SearchAsync(PatientSearch.Parse("down", null, 10), None);
         await BringBackAsync(_databases, Down);
+        var withinTheCooldown = await _db.Get<IPatientStore>().SearchAsync(PatientSearch.Parse("down", null, 10), None);
+        _clock.Advance(Cooldown);
 
         var page = await _db.Get<IPatientStore>().SearchAsync(PatientSearch.Parse("down", null, 10), None);
 
+        Assert.Equal([Down], withinTheCooldown.UnavailableShards);
         Assert.Equal(new[] { _onUp.Id, _onDown.Id }.Order(), page.Items.Select(p => p.Id).Order());
         Assert.Empty(page.UnavailableShards);
+    }
+
+    [Fact]
+    public async Task Requests_DuringTheCooldown_RefusedAtOnceWithoutAskingTheShard()
+    {
+        await TakeDownAsync(_databases, Down);
+        var store = _db.Get<IPatientStore>();
+        await store.SearchAsync(PatientSearch.Parse("down", null, 10), None);
+
+        // Within the cool-down nothing reaches the shard: a broken connection string would not be noticed.
+        var refused = await Assert.ThrowsAsync<ShardUnavailableException>(() => store.UpdateAsync(
+            AuditActor.System, _onDown.Id, 1, TestPatients.Input(family: "Changed"), TestPatients.Now, None));
+
+        Assert.Null(refused.InnerException);
     }
 
     [Fact]
     public async Task FindAsync_PatientOnTheDownShard_RefusedNamingTheShard()
     {
         // Another node, whose cache has never held the patient: the read must reach the shard.
-        await using var other = await ShardedDatabase.StartAsync(_databases);
+        await using var other = await ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings);
         await TakeDownAsync(_databases, Down);
 
         var refused = await Assert.ThrowsAsync<ShardUnavailableException>(() => other.Get<IPatientStore>().FindAsync(_onDown.Id, None));
@@ -106,7 +136,7 @@ public abstract class ShardDownTests : IAsyncLifetime
         await BringBackAsync(_databases, Down);
 
         Assert.Equal((Down, Down), (update.Shard, visit.Shard));
-        await using var fresh = await ShardedDatabase.StartAsync(_databases);
+        await using var fresh = await ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings);
         Assert.Equal(("Downing", 1), await fresh.Get<IPatientStore>().FindAsync(_onDown.Id, None) is { } p ? (p.FamilyName, p.Version) : default);
         Assert.Empty((await fresh.Get<IVisitStore>().ListForPatientAsync(_onDown.Id, null, 10, None))!.Items);
         Assert.Equal([upVisit.Id], (await fresh.Get<IVisitStore>().ListForPatientAsync(_onUp.Id, null, 10, None))!.Items.Select(v => v.Id));
@@ -117,6 +147,7 @@ public abstract class ShardDownTests : IAsyncLifetime
     public async Task Export_ShardDown_RefusedBeforeAnyRowAndTheExtractionCatchesUpOnceItIsBack()
     {
         await ExportDataSet.WriteAsync(_db);
+        _clock.Advance(TimeSpan.FromHours(1));
         var runner = _db.Get<IExtractionRunner>();
         var extractions = _db.Get<IExtractionStore>();
         await TakeDownAsync(_databases, Down);
@@ -127,6 +158,7 @@ public abstract class ShardDownTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => runner.RunAllAsync(None));
         var watermarkWhileDown = await extractions.WatermarkAsync(ExportDataSet.Study, None);
         await BringBackAsync(_databases, Down);
+        _clock.Advance(TimeSpan.FromMinutes(10));
         var caughtUp = await runner.RunAllAsync(None);
 
         Assert.Equal(Down, refused.Shard);
@@ -134,6 +166,98 @@ public abstract class ShardDownTests : IAsyncLifetime
         Assert.Null(watermarkWhileDown);
         Assert.True(caughtUp);
         Assert.NotNull(await extractions.WatermarkAsync(ExportDataSet.Study, None));
+    }
+
+    [Fact]
+    public async Task Load_ShardGoesDownAndComesBack_TheOtherShardNeverFailsAndEveryAcknowledgedVisitIsStoredOnce()
+    {
+        // Arrange: writers record visits for a patient on each shard, readers search, for the whole outage.
+        var visits = _db.Get<IVisitStore>();
+        var patients = _db.Get<IPatientStore>();
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<(Guid Patient, Guid Visit)>();
+        var refused = new System.Collections.Concurrent.ConcurrentBag<(Guid Patient, Guid Visit, string Shard)>();
+        using var stop = new CancellationTokenSource();
+
+        async Task WriteAsync(Patient patient)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var visit = TestVisits.For(patient);
+                try
+                {
+                    await visits.AddAsync(AuditActor.System, visit, None);
+                    acknowledged.Add((patient.Id, visit.Id));
+                }
+                catch (ShardUnavailableException e)
+                {
+                    refused.Add((patient.Id, visit.Id, e.Shard));
+                    await Task.Delay(20, None);
+                }
+            }
+        }
+
+        async Task<int> ReadAsync()
+        {
+            var searches = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var page = await patients.SearchAsync(PatientSearch.Parse("down", null, 10), None);
+                Assert.Contains(_onUp.Id, page.Items.Select(p => p.Id));
+                searches++;
+            }
+
+            return searches;
+        }
+
+        // On threads of their own: SQLite's calls complete synchronously, and a loop started here would never return.
+        var load = new List<Task>
+        {
+            Task.Run(() => WriteAsync(_onDown)), Task.Run(() => WriteAsync(_onDown)),
+            Task.Run(() => WriteAsync(_onUp)), Task.Run(() => WriteAsync(_onUp)), Task.Run(ReadAsync),
+        };
+
+        // Act
+        await Task.Delay(500, None);
+        await TakeDownAsync(_databases, Down);
+        await Task.Delay(1500, None);
+        await BringBackAsync(_databases, Down);
+        _clock.Advance(Cooldown);
+        await Task.Delay(1000, None);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+
+        // Assert: only the down shard refused; what was acknowledged is stored, once; what was refused is stored only
+        // if its commit reached the shard as it went down (then whole, with its audit entries), never twice.
+        Assert.All(refused, r => Assert.Equal((Down, _onDown.Id), (r.Shard, r.Patient)));
+        Assert.NotEmpty(refused);
+        Assert.Contains(acknowledged, a => a.Patient == _onDown.Id);
+        await using var fresh = await ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings);
+        foreach (var patient in new[] { _onDown, _onUp })
+        {
+            var stored = await AllVisitIdsAsync(fresh.Get<IVisitStore>(), patient.Id);
+            Assert.Equal(stored.Count, stored.Distinct().Count());
+            var acknowledgedOfPatient = acknowledged.Where(a => a.Patient == patient.Id).Select(a => a.Visit).ToHashSet();
+            var triedForPatient = acknowledgedOfPatient.Concat(refused.Where(r => r.Patient == patient.Id).Select(r => r.Visit)).ToHashSet();
+            Assert.Superset(acknowledgedOfPatient, stored.ToHashSet());
+            Assert.Subset(triedForPatient, stored.ToHashSet());
+        }
+
+        Assert.All(await fresh.Get<IAuditStore>().VerifyAsync(None), chain => Assert.True(chain.IsIntact, chain.Database));
+    }
+
+    private static async Task<List<Guid>> AllVisitIdsAsync(IVisitStore visits, Guid patientId)
+    {
+        var ids = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = (await visits.ListForPatientAsync(patientId, cursor, 100, None))!;
+            ids.AddRange(page.Items.Select(v => v.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return ids;
     }
 
     [Fact]
@@ -155,7 +279,7 @@ public abstract class ShardDownTests : IAsyncLifetime
         await _db.DisposeAsync();
         await TakeDownAsync(_databases, Down);
 
-        _db = await ShardedDatabase.StartAsync(_databases, settings: ExportDataSet.Settings, serving: true);
+        _db = await ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings, serving: true);
         var initializer = _db.Get<IDatabaseInitializer>();
         var whileDown = await _db.Get<IPatientStore>().SearchAsync(PatientSearch.Parse("down", null, 10), None);
         var stillWaiting = await initializer.MigrateWaitingShardsAsync(None);
@@ -176,7 +300,7 @@ public abstract class ShardDownTests : IAsyncLifetime
     {
         await TakeDownAsync(_databases, Down);
 
-        var refused = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => ShardedDatabase.StartAsync(_databases));
+        var refused = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings));
 
         Assert.Equal(Down, refused.Database);
         Assert.Contains("Database:Shards:1:ConnectionString", refused.Message, StringComparison.Ordinal);
@@ -197,6 +321,35 @@ public abstract class ShardDownTests : IAsyncLifetime
         {
             SqliteOutage.BringBack(databases.Shards.Single(s => s.Name == shard).ConnectionString);
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// A PostgreSQL shard is down when its server stops: shard-1 lives on a server of this test's own, stopped with
+    /// <c>pg_ctl stop -m immediate</c> (as a machine that loses power) and started again on the same port.
+    /// </summary>
+    public sealed class OnPostgres : ShardDownTests
+    {
+        private PostgresCluster? _server;
+
+        protected override async Task<TestDatabases> CreateDatabasesAsync()
+        {
+            _server = await PostgresCluster.StartAsync();
+            var databases = await TestDatabases.CreateAsync(TestProvider.Postgres, shardCount: 2);
+            return databases.WithShardAt(Down, await _server.CreateDatabaseAsync("shard_1"));
+        }
+
+        protected override Task TakeDownAsync(TestDatabases databases, string shard) => _server!.StopAsync(immediate: true);
+
+        protected override Task BringBackAsync(TestDatabases databases, string shard) => _server!.StartAgainAsync();
+
+        public override async Task DisposeAsync()
+        {
+            await base.DisposeAsync();
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
         }
     }
 }
