@@ -1,5 +1,6 @@
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Web.Authentication;
 using Microsoft.AspNetCore.Components;
@@ -16,6 +17,7 @@ public sealed partial class PatientList
     private MudDataGrid<PatientDto> _grid = default!;
     private string? _query;
     private string? _error;
+    private IReadOnlyList<string> _unavailableShards = [];
     private bool _canRegister;
 
     // Search pages are cursor-based (stable across shards): remember the cursor that starts each page seen so far.
@@ -59,24 +61,33 @@ public sealed partial class PatientList
                 _cursors.Add(page.NextCursor);
             }
 
-            SetError(null);
+            ShowNotices(error: null, page.UnavailableShards);
             return new GridData<PatientDto> { Items = page.Items, TotalItems = (_page * PageSize) + page.Items.Count };
         }
-        catch (Exception e) when (e is ValidationFailedException or AccessDeniedException)
+        catch (Exception e) when (e is ValidationFailedException or AccessDeniedException or ShardUnavailableException)
         {
-            SetError(e.Message);
+            ShowNotices(e.Message, unavailableShards: []);
             return new GridData<PatientDto> { Items = [], TotalItems = 0 };
         }
     }
 
-    // The grid's loader runs inside the grid: the page itself must re-render to show (or clear) the banner.
-    private void SetError(string? message)
+    // The grid's loader runs inside the grid: the page itself must re-render to show (or clear) its banners.
+    private void ShowNotices(string? error, IReadOnlyList<string> unavailableShards)
     {
-        if (_error != message)
+        if (_error != error || !_unavailableShards.SequenceEqual(unavailableShards, StringComparer.Ordinal))
         {
-            _error = message;
+            _error = error;
+            _unavailableShards = unavailableShards;
             StateHasChanged();
         }
+    }
+
+    /// <summary>What a search gathered from every shard lacks, naming the shards so that whoever runs them knows which.</summary>
+    private static string MissingShardsNotice(IReadOnlyList<string> shards)
+    {
+        var names = shards.Count == 1 ? shards[0] : $"{string.Join(", ", shards.Take(shards.Count - 1))} and {shards[^1]}";
+        return $"Some patients may be missing: {names} {(shards.Count == 1 ? "is" : "are")} not answering. "
+            + "Results from the other shards are shown.";
     }
 
     private Task SearchAsync(string? query)
