@@ -28,11 +28,16 @@ public sealed class ShardOutage(IShardMap map)
         Decorate<IExportSource>(services, (outage, inner) => new OutageExportSource(outage, inner));
     }
 
+    /// <summary>Takes down <paramref name="shard"/>, a name from the shard map.</summary>
+    public void TakeDown(string shard) => _down = map.Shards.Contains(shard, StringComparer.Ordinal)
+        ? shard
+        : throw new ArgumentException($"The shard map has no shard '{shard}'.", nameof(shard));
+
     /// <summary>Takes down the shard that holds <paramref name="patientId"/>; returns its name.</summary>
     public string TakeDownShardOf(Guid patientId)
     {
         var shard = map.ShardForPatient(patientId);
-        _down = shard;
+        TakeDown(shard);
         return shard;
     }
 

@@ -6,6 +6,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Identity;
@@ -295,6 +296,68 @@ public sealed class PatientDetailTests : ComponentTestContext
         var navigation = Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => Assert.Equal("patients", navigation.ToBaseRelativePath(navigation.Uri)), _patience);
         Assert.Null(await Services.GetRequiredService<IPatientStore>().FindAsync(patient.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Render_PatientsShardDown_ShowsWhichShardCannotBeReached()
+    {
+        // Arrange
+        var patient = await SeedAsync(RoleNames.Doctor, configure: ShardOutage.Install);
+        var shard = Services.GetRequiredService<ShardOutage>().TakeDownShardOf(patient.Id);
+
+        // Act
+        var cut = RenderPage(patient.Id);
+
+        // Assert
+        cut.WaitForAssertion(
+            () => Assert.Equal(ShardUnavailableException.For(shard).Message, cut.Find("[data-testid='page-error']").TextContent.Trim()),
+            _patience);
+        Assert.Empty(cut.FindAll("h1"));
+        Assert.Empty(cut.FindAll(".mud-progress-linear"));
+    }
+
+    [Fact]
+    public async Task DeletePatient_ShardDownMeanwhile_SaysSoAndKeepsTheRecordOnScreen()
+    {
+        // Arrange: the admin opens the record; then its shard stops answering.
+        var patient = await SeedAsync(RoleNames.Admin, configure: ShardOutage.Install);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Button(cut, "Delete patient"), _patience);
+        var outage = Services.GetRequiredService<ShardOutage>();
+        var shard = outage.TakeDownShardOf(patient.Id);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Delete patient").Click());
+        await ConfirmAsync(cut, "Delete");
+
+        // Assert: the message, the record as it was, and nothing deleted.
+        cut.WaitForAssertion(() => Assert.Contains(ShardUnavailableException.For(shard).Message, Snackbars(cut)), _patience);
+        Assert.Equal("Testy Recordholder", cut.Find("h1").TextContent.Trim());
+        Assert.Equal(2, VisitRows(cut).Count);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        Assert.NotEqual("patients", navigation.ToBaseRelativePath(navigation.Uri));
+        outage.BringBack();
+        Assert.NotNull(await Services.GetRequiredService<IPatientStore>().FindAsync(patient.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ShowOlderVisits_RightRevokedMeanwhile_ShowsTheRefusalInsteadOfFailing()
+    {
+        // Arrange: the nurse opens a record with more visits than a page; then an admin takes Retrieve on Visit away.
+        var patient = await SeedAsync(RoleNames.Nurse, visits: 51);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Assert.Equal(50, VisitRows(cut).Count), _patience);
+        await Services.GetRequiredService<IRoleDirectory>().GrantAsync(
+            AuditActor.System, RoleNames.Nurse, Resource.Visit, Operations.Create | Operations.Update, CancellationToken.None);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Show older visits").Click());
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Contains("Your role does not allow viewing Visit records.", Snackbars(cut)), _patience);
+        cut.WaitForAssertion(
+            () => Assert.Equal("Your role does not allow viewing Visit records.", cut.Find("[data-testid='page-error']").TextContent.Trim()),
+            _patience);
     }
 
     /// <summary>
