@@ -9,7 +9,6 @@ using MedicalPortal.Data.Identity;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 using MyRecordPage = MedicalPortal.Web.Components.Pages.MyRecord.MyRecord;
 
 namespace MedicalPortal.Web.Tests.Components.Pages.MyRecord;
@@ -79,16 +78,5 @@ public sealed class MyRecordTests : ComponentTestContext
         return patient;
     }
 
-    /// <summary>The page inside the providers MainLayout renders, so its dialogs and messages show in the markup.</summary>
-    private IRenderedComponent<IComponent> RenderPage() => Render(builder =>
-    {
-        builder.OpenComponent<MudPopoverProvider>(0);
-        builder.CloseComponent();
-        builder.OpenComponent<MudDialogProvider>(1);
-        builder.CloseComponent();
-        builder.OpenComponent<MudSnackbarProvider>(2);
-        builder.CloseComponent();
-        builder.OpenComponent<MyRecordPage>(3);
-        builder.CloseComponent();
-    });
+    private IRenderedComponent<IComponent> RenderPage() => this.RenderInLayout<MyRecordPage>();
 }

@@ -14,7 +14,6 @@ using MedicalPortal.Web.Components.Pages.Patients;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 
 namespace MedicalPortal.Web.Tests.Components.Pages.Patients;
 
@@ -398,19 +397,7 @@ public sealed class PatientDetailTests : ComponentTestContext
 
     private static PatientInput Input(string phone) => TestPatients.Input("Testy", "Recordholder") with { Phone = phone };
 
-    /// <summary>The page inside the providers MainLayout renders, so its dialogs and messages show in the markup.</summary>
-    private IRenderedComponent<IComponent> RenderPage(Guid id) => Render(builder =>
-    {
-        builder.OpenComponent<MudPopoverProvider>(0);
-        builder.CloseComponent();
-        builder.OpenComponent<MudDialogProvider>(1);
-        builder.CloseComponent();
-        builder.OpenComponent<MudSnackbarProvider>(2);
-        builder.CloseComponent();
-        builder.OpenComponent<PatientDetail>(3);
-        builder.AddComponentParameter(4, nameof(PatientDetail.Id), id);
-        builder.CloseComponent();
-    });
+    private IRenderedComponent<IComponent> RenderPage(Guid id) => this.RenderInLayout<PatientDetail>((nameof(PatientDetail.Id), id));
 
     /// <summary>What the caller can act on: buttons and links by their text or label, and the sections by their test id.</summary>
     private static List<string> Controls(IRenderedComponent<IComponent> cut) =>
