@@ -23,7 +23,7 @@ public sealed class MyRecordTests : ComponentTestContext
     {
         // Arrange
         var patient = await SeedAsync();
-        var shard = Services.GetRequiredService<ShardOutage>().TakeDownShardOf(patient.Id);
+        var shard = this.TakeDownShardOf(patient.Id);
 
         // Act
         var cut = RenderPage();
@@ -42,8 +42,7 @@ public sealed class MyRecordTests : ComponentTestContext
         var patient = await SeedAsync();
         var cut = RenderPage();
         cut.WaitForAssertion(() => Assert.Equal("Testy Ownrecord", cut.Find("[data-testid='my-name']").TextContent.Trim()), _patience);
-        var outage = Services.GetRequiredService<ShardOutage>();
-        var shard = outage.TakeDownShardOf(patient.Id);
+        var shard = this.TakeDownShardOf(patient.Id);
 
         // Act
         await cut.InvokeAsync(() => cut.Find("[data-testid='my-study'] button").Click());
@@ -56,14 +55,14 @@ public sealed class MyRecordTests : ComponentTestContext
             _patience);
         Assert.Equal("Testy Ownrecord", cut.Find("[data-testid='my-name']").TextContent.Trim());
         Assert.Contains("Not taking part", cut.Find("[data-testid='my-study']").TextContent, StringComparison.Ordinal);
-        outage.BringBack();
+        this.BringBackShard(shard);
         Assert.Empty(await Services.GetRequiredService<IEnrollmentStore>().ListForPatientAsync(patient.Id, CancellationToken.None));
     }
 
     /// <summary>A patient, signed in as themselves, and one study recruiting.</summary>
     private async Task<PatientDto> SeedAsync()
     {
-        var authorization = await this.AddTestServicesAsync(ShardOutage.Install, RoleNames.Patient);
+        var authorization = await this.AddTestServicesAsync(RoleNames.Patient);
         var now = DateTimeOffset.UtcNow;
         var patient = await Services.GetRequiredService<IPatientStore>().AddAsync(
             AuditActor.System, Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), TestPatients.Input("Testy", "Ownrecord"), now),

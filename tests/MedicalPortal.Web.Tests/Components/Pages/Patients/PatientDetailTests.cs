@@ -301,8 +301,8 @@ public sealed class PatientDetailTests : ComponentTestContext
     public async Task Render_PatientsShardDown_ShowsWhichShardCannotBeReached()
     {
         // Arrange
-        var patient = await SeedAsync(RoleNames.Doctor, configure: ShardOutage.Install);
-        var shard = Services.GetRequiredService<ShardOutage>().TakeDownShardOf(patient.Id);
+        var patient = await SeedAsync(RoleNames.Doctor);
+        var shard = this.TakeDownShardOf(patient.Id);
 
         // Act
         var cut = RenderPage(patient.Id);
@@ -319,11 +319,10 @@ public sealed class PatientDetailTests : ComponentTestContext
     public async Task DeletePatient_ShardDownMeanwhile_SaysSoAndKeepsTheRecordOnScreen()
     {
         // Arrange: the admin opens the record; then its shard stops answering.
-        var patient = await SeedAsync(RoleNames.Admin, configure: ShardOutage.Install);
+        var patient = await SeedAsync(RoleNames.Admin);
         var cut = RenderPage(patient.Id);
         cut.WaitForAssertion(() => Button(cut, "Delete patient"), _patience);
-        var outage = Services.GetRequiredService<ShardOutage>();
-        var shard = outage.TakeDownShardOf(patient.Id);
+        var shard = this.TakeDownShardOf(patient.Id);
 
         // Act
         await cut.InvokeAsync(() => Button(cut, "Delete patient").Click());
@@ -335,7 +334,7 @@ public sealed class PatientDetailTests : ComponentTestContext
         Assert.Equal(2, VisitRows(cut).Count);
         var navigation = Services.GetRequiredService<NavigationManager>();
         Assert.NotEqual("patients", navigation.ToBaseRelativePath(navigation.Uri));
-        outage.BringBack();
+        this.BringBackShard(shard);
         Assert.NotNull(await Services.GetRequiredService<IPatientStore>().FindAsync(patient.Id, CancellationToken.None));
     }
 

@@ -146,14 +146,13 @@ public sealed class PatientFormDialogTests : ComponentTestContext
     public async Task Save_ShardDownMeanwhile_ShowsTheMessageKeepsTheInputAndSavesItOnceTheShardIsBack()
     {
         // Arrange: the dialog is open on a patient; then the patient's shard stops answering.
-        var (cut, store) = await RenderProvidersAsync(ShardOutage.Install);
+        var (cut, store) = await RenderProvidersAsync();
         var now = DateTimeOffset.UtcNow;
         var original = await store.AddAsync(AuditActor.System,
             Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), TestPatients.Input("Testy", "Formoutage"), now), CancellationToken.None);
         var dialog = await ShowDialogAsync(cut, "Edit patient", original);
         cut.WaitForAssertion(() => SubmitButton(cut, "Save"), _patience);
-        var outage = Services.GetRequiredService<ShardOutage>();
-        var shard = outage.TakeDownShardOf(original.Id);
+        var shard = this.TakeDownShardOf(original.Id);
         Input(cut, "City").Input("Outagetown");
 
         // Act
@@ -166,7 +165,7 @@ public sealed class PatientFormDialogTests : ComponentTestContext
         Assert.False(dialog.Result.IsCompleted);
         Assert.Equal("Outagetown", Input(cut, "City").GetAttribute("value"));
         Assert.Equal("Formoutage", Input(cut, "Family name").GetAttribute("value"));
-        outage.BringBack();
+        this.BringBackShard(shard);
         Assert.Equal(original, await store.FindAsync(original.Id, CancellationToken.None));
 
         // And the same input saves once the shard is back.
@@ -202,10 +201,9 @@ public sealed class PatientFormDialogTests : ComponentTestContext
     }
 
     /// <summary>The providers MainLayout renders, on the test services.</summary>
-    private async Task<(IRenderedComponent<IComponent> Cut, IPatientStore Store)> RenderProvidersAsync(
-        Action<IServiceCollection>? configure = null)
+    private async Task<(IRenderedComponent<IComponent> Cut, IPatientStore Store)> RenderProvidersAsync()
     {
-        await this.AddTestServicesAsync(configure, RoleNames.Doctor);
+        await this.AddTestServicesAsync(RoleNames.Doctor);
         var cut = Render(builder =>
         {
             builder.OpenComponent<MudPopoverProvider>(0);

@@ -257,10 +257,9 @@ public sealed class PatientListTests : ComponentTestContext
     public async Task Render_OneShardDown_WarnsAboveTheResultsNamingItAndListsTheOtherShardsPatients()
     {
         // Arrange: thirty patients spread over both shards; then the shard of one of them stops answering.
-        var seeded = await SeedThirtyAsync(RoleNames.Doctor, ShardOutage.Install);
-        var outage = Services.GetRequiredService<ShardOutage>();
-        var down = outage.TakeDownShardOf(seeded[0].Id);
-        var reachable = seeded.InListOrder().Take(PageSize).Where(p => !outage.IsDown(p.Id)).Select(Row).ToList();
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var down = this.TakeDownShardOf(seeded[0].Id);
+        var reachable = seeded.Where(p => this.ShardOf(p.Id) != down).InListOrder().Take(PageSize).Select(Row).ToList();
         Assert.NotEmpty(reachable);
 
         // Act
@@ -282,16 +281,15 @@ public sealed class PatientListTests : ComponentTestContext
     public async Task Search_AfterTheShardIsBack_ClearsTheWarningAndFindsItsPatients()
     {
         // Arrange: the list opens while a shard is down.
-        var seeded = await SeedThirtyAsync(RoleNames.Doctor, ShardOutage.Install);
-        var outage = Services.GetRequiredService<ShardOutage>();
-        outage.TakeDownShardOf(seeded[0].Id);
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var down = this.TakeDownShardOf(seeded[0].Id);
         var expected = seeded.InListOrder().Take(PageSize).ToList();
-        Assert.Contains(expected, p => outage.IsDown(p.Id));
+        Assert.Contains(expected, p => this.ShardOf(p.Id) == down);
         var cut = Render<PatientList>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid='unavailable-shards']")), _patience);
 
         // Act: the next search, once the shard answers again.
-        outage.BringBack();
+        this.BringBackShard(down);
         cut.Find("input[aria-label='Search patients']").Input("famtest");
 
         // Assert

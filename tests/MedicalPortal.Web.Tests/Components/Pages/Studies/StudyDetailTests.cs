@@ -65,8 +65,8 @@ public sealed class StudyDetailTests : ComponentTestContext
     public async Task Render_DoctorWhileAShardIsDown_SaysTheParticipantsCannotBeListedAndStillShowsTheStudy()
     {
         // Arrange
-        var study = await SeedAsync(RoleNames.Doctor, ShardOutage.Install);
-        Services.GetRequiredService<ShardOutage>().TakeDown("shard-1");
+        var study = await SeedAsync(RoleNames.Doctor);
+        this.TakeDownShard("shard-1");
 
         // Act
         var cut = Render<StudyDetail>(p => p.Add(c => c.Id, study));
@@ -85,8 +85,8 @@ public sealed class StudyDetailTests : ComponentTestContext
     public async Task Render_ResearcherWhileAShardIsDown_NamesTheShardInsteadOfTheNumbers()
     {
         // Arrange
-        var study = await SeedAsync(RoleNames.Researcher, ShardOutage.Install);
-        Services.GetRequiredService<ShardOutage>().TakeDown("shard-0");
+        var study = await SeedAsync(RoleNames.Researcher);
+        this.TakeDownShard("shard-0");
 
         // Act
         var cut = Render<StudyDetail>(p => p.Add(c => c.Id, study));
@@ -99,9 +99,9 @@ public sealed class StudyDetailTests : ComponentTestContext
     }
 
     /// <summary>A study with seven enrollments of one class: six consenting, one withdrawn.</summary>
-    private async Task<Guid> SeedAsync(string role, Action<IServiceCollection>? configure = null)
+    private async Task<Guid> SeedAsync(string role)
     {
-        await this.AddTestServicesAsync(configure, role);
+        await this.AddTestServicesAsync(role);
         var now = DateTimeOffset.UtcNow;
         var study = await Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
         {
