@@ -1,5 +1,6 @@
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Validation;
 using Microsoft.AspNetCore.Components.Forms;
 
@@ -7,14 +8,15 @@ namespace MedicalPortal.Web.Components.Shared;
 
 /// <summary>
 /// What every record form does on save: check the rules inline, call the service once, and turn its refusals into
-/// something the user can act on (field messages, a conflict notice, or a plain error).
+/// something the user can act on (field messages, a conflict notice, or a plain error). The form stays open with what
+/// the user entered, so nothing is lost when the save can be tried again.
 /// </summary>
 public sealed class RecordFormState
 {
     /// <summary>Set when the record changed since the form was opened (optimistic concurrency).</summary>
     public string? Conflict { get; private set; }
 
-    /// <summary>Set when the save was refused for another reason (permission, record gone).</summary>
+    /// <summary>Set when the save was refused for another reason (permission, record gone, its shard not answering).</summary>
     public string? Error { get; private set; }
 
     public bool Saving { get; private set; }
@@ -46,7 +48,7 @@ public sealed class RecordFormState
         {
             Conflict = e.Message;
         }
-        catch (Exception e) when (e is AccessDeniedException or RecordNotFoundException)
+        catch (Exception e) when (e is AccessDeniedException or RecordNotFoundException or ShardUnavailableException)
         {
             Error = e.Message;
         }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace MedicalPortal.Web.Tests.Infrastructure;
@@ -58,6 +59,33 @@ public static class BunitContextExtensions
         services.GetRequiredService<TemporaryFolder>();
         await services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(CancellationToken.None);
         return authorization;
+    }
+
+    /// <summary>
+    /// Renders <typeparamref name="TPage"/> with <paramref name="parameters"/> next to the providers MainLayout renders
+    /// (popovers, dialogs, snackbars), so the dialogs it opens and the messages it shows are in the markup.
+    /// </summary>
+    public static IRenderedComponent<IComponent> RenderInLayout<TPage>(this BunitContext context, params (string Name, object? Value)[] parameters)
+        where TPage : IComponent
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(parameters);
+        return context.Render(builder =>
+        {
+            builder.OpenComponent<MudPopoverProvider>(0);
+            builder.CloseComponent();
+            builder.OpenComponent<MudDialogProvider>(1);
+            builder.CloseComponent();
+            builder.OpenComponent<MudSnackbarProvider>(2);
+            builder.CloseComponent();
+            builder.OpenComponent<TPage>(3);
+            foreach (var (name, value) in parameters)
+            {
+                builder.AddComponentParameter(4, name, value);
+            }
+
+            builder.CloseComponent();
+        });
     }
 
     private sealed class TestHostEnvironment(string contentRoot) : IHostEnvironment

@@ -1,5 +1,6 @@
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Hosting;
@@ -100,7 +101,7 @@ public sealed partial class AuditTrail
 
             _error = null;
         }
-        catch (Exception e) when (e is ValidationFailedException or AccessDeniedException)
+        catch (Exception e) when (e is ValidationFailedException or AccessDeniedException or ShardUnavailableException)
         {
             _error = e.Message;
             _entries ??= [];

@@ -2,6 +2,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Web.Authentication;
@@ -85,7 +86,7 @@ public sealed partial class PatientDetail
                 : [];
             _error = null;
         }
-        catch (Exception e) when (e is RecordNotFoundException or AccessDeniedException)
+        catch (Exception e) when (e is RecordNotFoundException or AccessDeniedException or ShardUnavailableException)
         {
             _patient = null;
             _error = e.Message;
@@ -93,15 +94,18 @@ public sealed partial class PatientDetail
         }
     }
 
-    private async Task ShowOlderVisitsAsync()
+    private Task ShowOlderVisitsAsync() => RunAsync(async user =>
     {
-        var user = await AuthenticationState.CurrentUserAsync();
         var page = await VisitRecords.ListForPatientAsync(user, Id, _nextVisits, limit: null, CancellationToken.None);
         _visits.AddRange(page.Items);
         _nextVisits = page.NextCursor;
-    }
+    });
 
-    /// <summary>Runs a change one of the parts asks for: a refusal, a vanished record or a conflict becomes a message, and the page reloads.</summary>
+    /// <summary>
+    /// Runs what one of the parts asks for (a change, or older visits): a refusal, a vanished record or a conflict
+    /// becomes a message and the page reloads. A shard that does not answer becomes a message too, and the record stays
+    /// as shown: nothing was written, and reading it again would fail the same way until the shard is back.
+    /// </summary>
     private async Task RunAsync(Func<ICurrentUser, Task> change)
     {
         try
@@ -112,6 +116,10 @@ public sealed partial class PatientDetail
         {
             Snackbar.Add(e.Message, Severity.Error);
             await ReloadAsync();
+        }
+        catch (ShardUnavailableException e)
+        {
+            Snackbar.Add(e.Message, Severity.Error);
         }
     }
 }

@@ -23,7 +23,10 @@ public abstract class PatientRecordPart : ComponentBase
     [Parameter, EditorRequired]
     public EventCallback Reload { get; set; }
 
-    /// <summary>Runs a change through the page, which shows a refusal, a vanished record or a conflict, and reloads.</summary>
+    /// <summary>
+    /// Runs a change through the page, which shows a refusal, a vanished record, a conflict or a shard that does not
+    /// answer, and reloads.
+    /// </summary>
     [Parameter, EditorRequired]
     public EventCallback<Func<ICurrentUser, Task>> Run { get; set; }
 

@@ -1,6 +1,7 @@
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Web.Authentication;
@@ -20,6 +21,7 @@ public sealed partial class StudyDetail
     private ExportPreview? _preview;
     private string? _previewError;
     private List<EnrollmentDto> _enrollments = [];
+    private string? _participantsError;
     private string? _error;
     private UserRights _rights = UserRights.None;
     private List<BreadcrumbItem> _breadcrumbs = [new("Studies", "studies")];
@@ -64,9 +66,7 @@ public sealed partial class StudyDetail
             _study = await Studies.GetAsync(user, Id, CancellationToken.None);
             _breadcrumbs = [new("Studies", "studies"), new(_study.Title, null, disabled: true)];
             _preview = _rights.Can(Resource.Export, Operations.Retrieve) ? await PreviewAsync(user) : null;
-            _enrollments = _rights.CanOnAllRecords(Resource.Enrollment, Operations.Retrieve)
-                ? [.. await Enrollments.ListForStudyAsync(user, Id, CancellationToken.None)]
-                : [];
+            _enrollments = _rights.CanOnAllRecords(Resource.Enrollment, Operations.Retrieve) ? await ParticipantsAsync(user) : [];
             _error = null;
         }
         catch (Exception e) when (e is RecordNotFoundException or AccessDeniedException)
@@ -89,10 +89,29 @@ public sealed partial class StudyDetail
         }
         catch (Exception e) when (e is not (AccessDeniedException or RecordNotFoundException or OperationCanceledException))
         {
-            _previewError = "The participant numbers are unavailable right now: a database did not answer. Downloads may fail until it is back.";
+            _previewError = $"The participant numbers are unavailable right now: {Unanswering(e)} did not answer. Downloads may fail until it is back.";
             return null;
         }
     }
+
+    /// <summary>The consents are on every shard: if one does not answer, the page still shows the study and says so.</summary>
+    private async Task<List<EnrollmentDto>> ParticipantsAsync(ICurrentUser user)
+    {
+        try
+        {
+            _participantsError = null;
+            return [.. await Enrollments.ListForStudyAsync(user, Id, CancellationToken.None)];
+        }
+        catch (ShardUnavailableException e)
+        {
+            _participantsError = $"The participants cannot be listed right now: {Unanswering(e)} did not answer. Try again in a few minutes.";
+            return [];
+        }
+    }
+
+    /// <summary>The shard a failure names, so that whoever runs it knows which; any other database failure names none.</summary>
+    private static string Unanswering(Exception e) =>
+        e is ShardUnavailableException { Shard.Length: > 0 } unavailable ? $"shard '{unavailable.Shard}'" : "a database";
 
     private async Task EditAsync()
     {

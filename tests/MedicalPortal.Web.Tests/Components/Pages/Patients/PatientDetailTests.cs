@@ -6,6 +6,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Roles;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Identity;
@@ -13,7 +14,6 @@ using MedicalPortal.Web.Components.Pages.Patients;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 
 namespace MedicalPortal.Web.Tests.Components.Pages.Patients;
 
@@ -297,6 +297,67 @@ public sealed class PatientDetailTests : ComponentTestContext
         Assert.Null(await Services.GetRequiredService<IPatientStore>().FindAsync(patient.Id, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Render_PatientsShardDown_ShowsWhichShardCannotBeReached()
+    {
+        // Arrange
+        var patient = await SeedAsync(RoleNames.Doctor);
+        var shard = this.TakeDownShardOf(patient.Id);
+
+        // Act
+        var cut = RenderPage(patient.Id);
+
+        // Assert
+        cut.WaitForAssertion(
+            () => Assert.Equal(ShardUnavailableException.For(shard).Message, cut.Find("[data-testid='page-error']").TextContent.Trim()),
+            _patience);
+        Assert.Empty(cut.FindAll("h1"));
+        Assert.Empty(cut.FindAll(".mud-progress-linear"));
+    }
+
+    [Fact]
+    public async Task DeletePatient_ShardDownMeanwhile_SaysSoAndKeepsTheRecordOnScreen()
+    {
+        // Arrange: the admin opens the record; then its shard stops answering.
+        var patient = await SeedAsync(RoleNames.Admin);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Button(cut, "Delete patient"), _patience);
+        var shard = this.TakeDownShardOf(patient.Id);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Delete patient").Click());
+        await ConfirmAsync(cut, "Delete");
+
+        // Assert: the message, the record as it was, and nothing deleted.
+        cut.WaitForAssertion(() => Assert.Contains(ShardUnavailableException.For(shard).Message, Snackbars(cut)), _patience);
+        Assert.Equal("Testy Recordholder", cut.Find("h1").TextContent.Trim());
+        Assert.Equal(2, VisitRows(cut).Count);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        Assert.NotEqual("patients", navigation.ToBaseRelativePath(navigation.Uri));
+        this.BringBackShard(shard);
+        Assert.NotNull(await Services.GetRequiredService<IPatientStore>().FindAsync(patient.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ShowOlderVisits_RightRevokedMeanwhile_ShowsTheRefusalInsteadOfFailing()
+    {
+        // Arrange: the nurse opens a record with more visits than a page; then an admin takes Retrieve on Visit away.
+        var patient = await SeedAsync(RoleNames.Nurse, visits: 51);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Assert.Equal(50, VisitRows(cut).Count), _patience);
+        await Services.GetRequiredService<IRoleDirectory>().GrantAsync(
+            AuditActor.System, RoleNames.Nurse, Resource.Visit, Operations.Create | Operations.Update, CancellationToken.None);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Show older visits").Click());
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Contains("Your role does not allow viewing Visit records.", Snackbars(cut)), _patience);
+        cut.WaitForAssertion(
+            () => Assert.Equal("Your role does not allow viewing Visit records.", cut.Find("[data-testid='page-error']").TextContent.Trim()),
+            _patience);
+    }
+
     /// <summary>
     /// A patient with <paramref name="visits"/> visits and a consent to an active study, seen by a caller in
     /// <paramref name="role"/>; a Patient-role caller is that patient.
@@ -335,19 +396,7 @@ public sealed class PatientDetailTests : ComponentTestContext
 
     private static PatientInput Input(string phone) => TestPatients.Input("Testy", "Recordholder") with { Phone = phone };
 
-    /// <summary>The page inside the providers MainLayout renders, so its dialogs and messages show in the markup.</summary>
-    private IRenderedComponent<IComponent> RenderPage(Guid id) => Render(builder =>
-    {
-        builder.OpenComponent<MudPopoverProvider>(0);
-        builder.CloseComponent();
-        builder.OpenComponent<MudDialogProvider>(1);
-        builder.CloseComponent();
-        builder.OpenComponent<MudSnackbarProvider>(2);
-        builder.CloseComponent();
-        builder.OpenComponent<PatientDetail>(3);
-        builder.AddComponentParameter(4, nameof(PatientDetail.Id), id);
-        builder.CloseComponent();
-    });
+    private IRenderedComponent<IComponent> RenderPage(Guid id) => this.RenderInLayout<PatientDetail>((nameof(PatientDetail.Id), id));
 
     /// <summary>What the caller can act on: buttons and links by their text or label, and the sections by their test id.</summary>
     private static List<string> Controls(IRenderedComponent<IComponent> cut) =>

@@ -3,6 +3,7 @@ using Bunit;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
 using MedicalPortal.Web.Components.Pages.Patients;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Components;
@@ -139,6 +140,38 @@ public sealed class PatientFormDialogTests : ComponentTestContext
         Assert.False(dialog.Result.IsCompleted);
         var stored = await store.FindAsync(original.Id, CancellationToken.None);
         Assert.Equal(("Firsttown", original.Version + 1), (stored?.City, stored?.Version));
+    }
+
+    [Fact]
+    public async Task Save_ShardDownMeanwhile_ShowsTheMessageKeepsTheInputAndSavesItOnceTheShardIsBack()
+    {
+        // Arrange: the dialog is open on a patient; then the patient's shard stops answering.
+        var (cut, store) = await RenderProvidersAsync();
+        var now = DateTimeOffset.UtcNow;
+        var original = await store.AddAsync(AuditActor.System,
+            Patient.Register(Guid.CreateVersion7(now), Mrn.Generate(), TestPatients.Input("Testy", "Formoutage"), now), CancellationToken.None);
+        var dialog = await ShowDialogAsync(cut, "Edit patient", original);
+        cut.WaitForAssertion(() => SubmitButton(cut, "Save"), _patience);
+        var shard = this.TakeDownShardOf(original.Id);
+        Input(cut, "City").Input("Outagetown");
+
+        // Act
+        SubmitButton(cut, "Save").Click();
+
+        // Assert: the message in the dialog, which stays open with what was typed; nothing was written.
+        cut.WaitForAssertion(
+            () => Assert.Equal(ShardUnavailableException.For(shard).Message, cut.Find("[data-testid='form-error']").TextContent.Trim()),
+            _patience);
+        Assert.False(dialog.Result.IsCompleted);
+        Assert.Equal("Outagetown", Input(cut, "City").GetAttribute("value"));
+        Assert.Equal("Formoutage", Input(cut, "Family name").GetAttribute("value"));
+        this.BringBackShard(shard);
+        Assert.Equal(original, await store.FindAsync(original.Id, CancellationToken.None));
+
+        // And the same input saves once the shard is back.
+        SubmitButton(cut, "Save").Click();
+        var result = await dialog.Result.WaitAsync(_patience);
+        Assert.Equal("Outagetown", Assert.IsType<PatientDto>(result?.Data).City);
     }
 
     [Fact]

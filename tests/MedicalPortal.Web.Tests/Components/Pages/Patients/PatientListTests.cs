@@ -253,6 +253,50 @@ public sealed class PatientListTests : ComponentTestContext
         Assert.Empty(Rows(cut));
     }
 
+    [Fact]
+    public async Task Render_OneShardDown_WarnsAboveTheResultsNamingItAndListsTheOtherShardsPatients()
+    {
+        // Arrange: thirty patients spread over both shards; then the shard of one of them stops answering.
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var down = this.TakeDownShardOf(seeded[0].Id);
+        var reachable = seeded.Where(p => this.ShardOf(p.Id) != down).InListOrder().Take(PageSize).Select(Row).ToList();
+        Assert.NotEmpty(reachable);
+
+        // Act
+        var cut = Render<PatientList>();
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal(reachable, Rows(cut)), _patience);
+        var warning = cut.Find("[data-testid='unavailable-shards']");
+        Assert.Equal(
+            $"Some patients may be missing: {down} is not answering. Results from the other shards are shown.",
+            warning.TextContent.Trim());
+        Assert.Contains("mud-alert-text-warning", warning.ClassName, StringComparison.Ordinal);
+        Assert.True(warning.CompareDocumentPosition(cut.Find(".mud-table")).HasFlag(DocumentPositions.Following),
+            "The warning is not above the results.");
+        Assert.Empty(cut.FindAll(".mud-alert-text-error"));
+    }
+
+    [Fact]
+    public async Task Search_AfterTheShardIsBack_ClearsTheWarningAndFindsItsPatients()
+    {
+        // Arrange: the list opens while a shard is down.
+        var seeded = await SeedThirtyAsync(RoleNames.Doctor);
+        var down = this.TakeDownShardOf(seeded[0].Id);
+        var expected = seeded.InListOrder().Take(PageSize).ToList();
+        Assert.Contains(expected, p => this.ShardOf(p.Id) == down);
+        var cut = Render<PatientList>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid='unavailable-shards']")), _patience);
+
+        // Act: the next search, once the shard answers again.
+        this.BringBackShard(down);
+        cut.Find("input[aria-label='Search patients']").Input("famtest");
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal(expected.Select(Row), Rows(cut)), _patience);
+        Assert.Empty(cut.FindAll("[data-testid='unavailable-shards']"));
+    }
+
     /// <summary>30 patients (10 family names x 3 given names), stored out of list order.</summary>
     private async Task<List<PatientDto>> SeedThirtyAsync(string role, Action<IServiceCollection>? configure = null)
     {

@@ -61,6 +61,43 @@ public sealed class StudyDetailTests : ComponentTestContext
         Assert.Empty(cut.FindAll("[data-testid='study-title']"));
     }
 
+    [Fact]
+    public async Task Render_DoctorWhileAShardIsDown_SaysTheParticipantsCannotBeListedAndStillShowsTheStudy()
+    {
+        // Arrange
+        var study = await SeedAsync(RoleNames.Doctor);
+        this.TakeDownShard("shard-1");
+
+        // Act
+        var cut = Render<StudyDetail>(p => p.Add(c => c.Id, study));
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal("Component test study", Text(cut, "study-title").Trim()), _patience);
+        Assert.Equal(
+            "The participants cannot be listed right now: shard 'shard-1' did not answer. Try again in a few minutes.",
+            Text(cut, "participants-error").Trim());
+        Assert.DoesNotContain("with consent", Text(cut, "participants"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Nobody has consented yet.", Text(cut, "participants"), StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid='participants'] tbody tr"));
+    }
+
+    [Fact]
+    public async Task Render_ResearcherWhileAShardIsDown_NamesTheShardInsteadOfTheNumbers()
+    {
+        // Arrange
+        var study = await SeedAsync(RoleNames.Researcher);
+        this.TakeDownShard("shard-0");
+
+        // Act
+        var cut = Render<StudyDetail>(p => p.Add(c => c.Id, study));
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Contains(
+            "The participant numbers are unavailable right now: shard 'shard-0' did not answer.", Text(cut, "export-card"), StringComparison.Ordinal),
+            _patience);
+        Assert.Empty(cut.FindAll("[data-testid='export-preview']"));
+    }
+
     /// <summary>A study with seven enrollments of one class: six consenting, one withdrawn.</summary>
     private async Task<Guid> SeedAsync(string role)
     {
