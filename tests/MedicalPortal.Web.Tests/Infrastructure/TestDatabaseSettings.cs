@@ -22,6 +22,9 @@ internal static class TestDatabaseSettings
         {
             ["Database:Provider"] = "Sqlite",
             ["Database:Catalog"] = $"Data Source={Path.Combine(directory, "catalog.db")}",
+
+            // A test that brings a shard back expects it to serve at once; the Data tests test the cool-down.
+            ["Database:ShardCooldownSeconds"] = "0",
         };
         for (var i = 0; i < ShardCount; i++)
         {
