@@ -40,7 +40,7 @@ public sealed class DatabaseOptions : IValidatableObject
     /// that is down. 0 asks it every time.
     /// </summary>
     [Range(0, 300)]
-    public int ShardCooldownSeconds { get; set; } = 5;
+    public int ShardCooldownSeconds { get; set; } = 30;
 
     public static IReadOnlyList<ShardConnection> EmbeddedShards { get; } =
     [

@@ -44,12 +44,12 @@ internal sealed class AccessLog(
         if (access.PatientIds.Count == 1)
         {
             var shard = map.ShardForPatient(access.PatientIds[0]);
-            return WriterFor(shard, () => shards.Create(shard)).EnqueueAsync(EntryFor(access, access.PatientIds), cancellationToken);
+            return ShardWriter(shard).EnqueueAsync(EntryFor(access, access.PatientIds), cancellationToken);
         }
 
         var perShard = access.PatientIds.Distinct().GroupBy(map.ShardForPatient);
         return Task.WhenAll(perShard.Select(group =>
-            WriterFor(group.Key, () => shards.Create(group.Key)).EnqueueAsync(EntryFor(access, [.. group]), cancellationToken)));
+            ShardWriter(group.Key).EnqueueAsync(EntryFor(access, [.. group]), cancellationToken)));
     }
 
     private static AuditEntry EntryFor(AccessRecord access, IReadOnlyList<Guid> shown) => new()
@@ -77,11 +77,13 @@ internal sealed class AccessLog(
                 new List<AuditChange> { new("rows", null, rows.ToString(CultureInfo.InvariantCulture)), new("suppressedPatients", null, suppressedPatients.ToString(CultureInfo.InvariantCulture)) },
                 AuditJson.Default.ListAuditChange),
         };
-        return WriterFor(AuditStore.CatalogName, catalog.CreateDbContext).EnqueueAsync(entry, cancellationToken);
+        return WriterFor(AuditStore.CatalogName, catalog.CreateDbContext, translate: e => e).EnqueueAsync(entry, cancellationToken);
     }
 
-    private Writer WriterFor(string database, Func<DbContext> open) =>
-        (_writers.TryGetValue(database, out var writer) ? writer : _writers.GetOrAdd(database, _ => new Lazy<Writer>(() => new Writer(open, chain)))).Value;
+    private Writer ShardWriter(string shard) => WriterFor(shard, () => shards.Create(shard), e => shards.Translate(shard, e));
+
+    private Writer WriterFor(string database, Func<DbContext> open, Func<Exception, Exception> translate) =>
+        (_writers.TryGetValue(database, out var writer) ? writer : _writers.GetOrAdd(database, _ => new Lazy<Writer>(() => new Writer(open, chain, translate)))).Value;
 
     public async ValueTask DisposeAsync()
     {
@@ -98,12 +100,15 @@ internal sealed class AccessLog(
 
         private readonly Func<DbContext> _open;
         private readonly AuditChain _chain;
+        private readonly Func<Exception, Exception> _translate;
         private readonly Task _loop;
 
-        public Writer(Func<DbContext> open, AuditChain chain)
+        /// <param name="translate">What a failure is reported to the waiting readers as (a shard that did not answer).</param>
+        public Writer(Func<DbContext> open, AuditChain chain, Func<Exception, Exception> translate)
         {
             _open = open;
             _chain = chain;
+            _translate = translate;
             _loop = Task.Run(WriteLoopAsync);
         }
 
@@ -145,29 +150,46 @@ internal sealed class AccessLog(
                         entries.Add(item.Entry);
                     }
 
-                    try
+                    // A connection kept from an earlier batch may have been cut since (the server restarted, say):
+                    // when it fails before the commit was sent, nothing was written, and the batch is tried once more
+                    // on a new connection.
+                    for (var attempt = 1; ; attempt++)
                     {
-                        if (context is null || statements is null)
+                        var reused = context is not null;
+                        var committing = false;
+                        try
                         {
-                            context = _open();
-                            await context.Database.OpenConnectionAsync();
-                            statements = new AuditChainStatements(context);
-                        }
+                            if (context is null || statements is null)
+                            {
+                                context = _open();
+                                await context.Database.OpenConnectionAsync();
+                                statements = new AuditChainStatements(context);
+                            }
 
-                        await using (var transaction = await context.Database.BeginTransactionAsync())
+                            await using (var transaction = await context.Database.BeginTransactionAsync())
+                            {
+                                await _chain.AppendAsync(statements, entries, CancellationToken.None);
+                                committing = true;
+                                await transaction.CommitAsync();
+                            }
+
+                            batch.ForEach(b => b.Durable.TrySetResult());
+                            break;
+                        }
+                        catch (Exception e)
                         {
-                            await _chain.AppendAsync(statements, entries, CancellationToken.None);
-                            await transaction.CommitAsync();
-                        }
+                            await CloseAsync(context, statements);
+                            (context, statements) = (null, null);
+                            if (reused && !committing && attempt == 1)
+                            {
+                                continue;
+                            }
 
-                        batch.ForEach(b => b.Durable.TrySetResult());
-                    }
-                    catch (Exception e)
-                    {
-                        // Nobody gets their data without its access entry: every waiting reader fails.
-                        batch.ForEach(b => b.Durable.TrySetException(e));
-                        await CloseAsync(context, statements);
-                        (context, statements) = (null, null);
+                            // Nobody gets their data without its access entry: every waiting reader fails.
+                            var failure = _translate(e);
+                            batch.ForEach(b => b.Durable.TrySetException(failure));
+                            break;
+                        }
                     }
 
                     batch.Clear();

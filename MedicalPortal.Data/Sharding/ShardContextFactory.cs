@@ -41,6 +41,22 @@ internal sealed class ShardContextFactory
         return _provider.NewShard(options);
     }
 
+    /// <summary>
+    /// For a shard's work outside an execution strategy (the access log's batches): a failure that means the shard did
+    /// not answer starts its cool-down and becomes <see cref="Core.Sharding.ShardUnavailableException"/>; any other
+    /// failure is returned as it is.
+    /// </summary>
+    public Exception Translate(string shard, Exception exception)
+    {
+        if (!ShardExecutionStrategy.IsUnavailable(exception, _provider.IsUnavailable))
+        {
+            return exception;
+        }
+
+        Availability.Failed(shard);
+        return Core.Sharding.ShardUnavailableException.For(shard, exception);
+    }
+
     /// <summary>A context that migrates the shard, waiting or not, creating the database where the provider can.</summary>
     public ShardDbContext CreateForMigration(string shard) => _provider.NewShard(OptionsOf(shard).Migrating);
 

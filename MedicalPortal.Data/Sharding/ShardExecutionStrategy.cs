@@ -76,12 +76,15 @@ internal sealed class ShardExecutionStrategy(
         }
     }
 
-    private bool Unavailable(Exception exception) => exception switch
+    private bool Unavailable(Exception exception) => IsUnavailable(exception, isUnavailable);
+
+    /// <summary>Whether <paramref name="exception"/> or one it wraps says the database did not answer, by <paramref name="provider"/>'s rules.</summary>
+    public static bool IsUnavailable(Exception exception, Func<Exception, bool> provider) => exception switch
     {
         ShardUnavailableException or OperationCanceledException => false,
         RetryLimitExceededException => true,
-        _ when isUnavailable(exception) => true,
-        { InnerException: { } cause } => Unavailable(cause),
+        _ when provider(exception) => true,
+        { InnerException: { } cause } => IsUnavailable(cause, provider),
         _ => false,
     };
 }
