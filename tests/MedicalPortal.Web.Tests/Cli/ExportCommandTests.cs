@@ -3,6 +3,7 @@ using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -65,6 +66,26 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         Assert.All(lines.Skip(1), l => Assert.EndsWith(",1970,female,021,,,,,,,,,", l[32..], StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("Commandline", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(output)!)); // no temporary file left behind
+    }
+
+    [Theory]
+    [InlineData("export")]
+    [InlineData("extract")]
+    [InlineData("verify-audit")]
+    public async Task Command_ShardDown_Exits1WithOneLineNamingTheShardAndItsKey(string command)
+    {
+        // Arrange
+        var output = Path.Combine(_commandLine.Directory, "out", "study.csv");
+        SqliteOutage.TakeDown(TestDatabaseSettings.For(_commandLine.Directory)["Database:Shards:1:ConnectionString"]!);
+
+        // Act
+        var run = await _commandLine.RunAsync(command == "export" ? ["export", "--study", _study.ToString(), "--out", output] : [command]);
+
+        // Assert
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("The shard 'shard-1' database (Database:Shards:1:ConnectionString) cannot be reached", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
     }
 
     [Fact]

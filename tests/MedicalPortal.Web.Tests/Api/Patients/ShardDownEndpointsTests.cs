@@ -16,6 +16,9 @@ namespace MedicalPortal.Web.Tests.Api.Patients;
 public sealed class ShardDownEndpointsTests : IAsyncLifetime, IDisposable
 {
     private const string Down = "shard-1";
+
+    /// <summary>The demo study of the seed (DemoData.DemoStudyId).</summary>
+    private static readonly Guid DemoStudy = Guid.Parse("0198f0a0-2026-8000-8000-000000000001");
     private readonly PortalFactory _portal = new();
     private readonly string _family = "Outage" + ApiRequests.UniqueLetters();
     private HttpClient _doctor = default!;
@@ -104,6 +107,20 @@ public sealed class ShardDownEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, page.GetProperty("items").GetArrayLength());
         using var patient = await _doctor.GetAsync($"/api/v1/patients/{_onDown.Id()}");
         Assert.Equal(1, (await patient.Content.ReadFromJsonAsync<JsonElement>()).Version());
+    }
+
+    [Fact]
+    public async Task ExportCsv_StudyWithParticipantsOnTheDownShard_503BeforeAnyRow()
+    {
+        // Arrange: the demo study has the consent of every other demo patient, on both shards.
+        using var researcher = await _portal.CreateClientForAsync(DemoUsers.Researcher);
+
+        // Act
+        using var response = await researcher.GetAsync($"/api/v1/studies/{DemoStudy}/export.csv");
+
+        // Assert
+        var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(Down, problem.Text("shard"));
     }
 
     private string ShardConnectionString(string shard) =>
