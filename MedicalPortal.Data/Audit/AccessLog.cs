@@ -77,13 +77,15 @@ internal sealed class AccessLog(
                 new List<AuditChange> { new("rows", null, rows.ToString(CultureInfo.InvariantCulture)), new("suppressedPatients", null, suppressedPatients.ToString(CultureInfo.InvariantCulture)) },
                 AuditJson.Default.ListAuditChange),
         };
-        return WriterFor(AuditStore.CatalogName, catalog.CreateDbContext, translate: e => e).EnqueueAsync(entry, cancellationToken);
+        return WriterFor(AuditStore.CatalogName, catalog.CreateDbContext, answered: () => { }, translate: e => e).EnqueueAsync(entry, cancellationToken);
     }
 
-    private Writer ShardWriter(string shard) => WriterFor(shard, () => shards.Create(shard), e => shards.Translate(shard, e));
+    // The batches do not run through the shard's execution strategy: they tell its availability themselves.
+    private Writer ShardWriter(string shard) =>
+        WriterFor(shard, () => shards.Create(shard), () => shards.Availability.Answered(shard), e => shards.Translate(shard, e));
 
-    private Writer WriterFor(string database, Func<DbContext> open, Func<Exception, Exception> translate) =>
-        (_writers.TryGetValue(database, out var writer) ? writer : _writers.GetOrAdd(database, _ => new Lazy<Writer>(() => new Writer(open, chain, translate)))).Value;
+    private Writer WriterFor(string database, Func<DbContext> open, Action answered, Func<Exception, Exception> translate) =>
+        (_writers.TryGetValue(database, out var writer) ? writer : _writers.GetOrAdd(database, _ => new Lazy<Writer>(() => new Writer(open, chain, answered, translate)))).Value;
 
     public async ValueTask DisposeAsync()
     {
@@ -100,14 +102,17 @@ internal sealed class AccessLog(
 
         private readonly Func<DbContext> _open;
         private readonly AuditChain _chain;
+        private readonly Action _answered;
         private readonly Func<Exception, Exception> _translate;
         private readonly Task _loop;
 
+        /// <param name="answered">Told after each batch the database took.</param>
         /// <param name="translate">What a failure is reported to the waiting readers as (a shard that did not answer).</param>
-        public Writer(Func<DbContext> open, AuditChain chain, Func<Exception, Exception> translate)
+        public Writer(Func<DbContext> open, AuditChain chain, Action answered, Func<Exception, Exception> translate)
         {
             _open = open;
             _chain = chain;
+            _answered = answered;
             _translate = translate;
             _loop = Task.Run(WriteLoopAsync);
         }
@@ -173,6 +178,7 @@ internal sealed class AccessLog(
                                 await transaction.CommitAsync();
                             }
 
+                            _answered();
                             batch.ForEach(b => b.Durable.TrySetResult());
                             break;
                         }

@@ -38,7 +38,14 @@ internal sealed class ShardsHealthCheck(ShardContextFactory shards) : IHealthChe
             try
             {
                 await using var db = shards.Create(shard);
-                return (Shard: shard, Up: await db.Database.CanConnectAsync(cancellationToken));
+                var up = await db.Database.CanConnectAsync(cancellationToken);
+                if (up)
+                {
+                    // The check may be the request that tries a shard after its cool-down: an answer ends it.
+                    shards.Availability.Answered(shard);
+                }
+
+                return (Shard: shard, Up: up);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
