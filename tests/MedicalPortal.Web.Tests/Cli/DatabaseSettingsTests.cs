@@ -66,6 +66,20 @@ public sealed class DatabaseSettingsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("shard 1", "may hold only the letters A-Z and a-z, digits, '-', '_' and '.'")]
+    [InlineData("shard/1", "may hold only the letters A-Z and a-z, digits, '-', '_' and '.'")]
+    public async Task InvokeAsync_ShardNameThatIsNoWord_Exits1NamingTheKey(string name, string problem)
+    {
+        // Act
+        var run = await _commandLine.RunAsync("migrate", $"--Database:Shards:1:Name={name}");
+
+        // Assert
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Database:Shards:1:Name '{name}' {problem}.", run.Error, StringComparison.Ordinal);
+        AssertOneCleanLine(run);
+    }
+
+    [Theory]
     [InlineData("migrate")]
     [InlineData("")]
     public async Task InvokeAsync_PostgresServerNobodyAnswersOn_Exits1NamingTheCatalogAndItsKey(string command)
