@@ -113,7 +113,7 @@ internal sealed partial class DatabaseInitializer(
     {
         try
         {
-            await context.Database.MigrateAsync(cancellationToken);
+            await provider.MigrateAsync(context, cancellationToken);
             await provider.PrepareAsync(context, cancellationToken);
         }
         catch (Exception e) when (Unreachable(e) is { } cause)

@@ -39,6 +39,16 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
 
     public abstract ShardDbContext NewShard(DbContextOptions options);
 
+    /// <summary>
+    /// Applies the pending migrations, while other nodes may be doing the same: EF Core's migration lock keeps them
+    /// from applying one twice, where it lasts the whole run.
+    /// </summary>
+    public virtual Task MigrateAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Database.MigrateAsync(cancellationToken);
+    }
+
     /// <summary>Runs after migrations: settings that belong to the database file or server rather than the schema.</summary>
     public virtual Task PrepareAsync(DbContext context, CancellationToken cancellationToken) => Task.CompletedTask;
 
