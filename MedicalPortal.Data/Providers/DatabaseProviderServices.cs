@@ -35,6 +35,15 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
     /// <summary>Whether <paramref name="exception"/> (one of a chain) says the database is not answering, rather than refusing the request.</summary>
     public abstract bool IsUnavailable(Exception exception);
 
+    /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, to follow "The connection string"; null if nothing.</summary>
+    public abstract string? ConnectionStringProblem(string connectionString);
+
+    /// <summary>
+    /// The database <paramref name="connectionString"/> leads to (file, or server and database), the same for two
+    /// connection strings that differ only in their other settings: a shard being added must not be one already in use.
+    /// </summary>
+    public abstract string DatabaseOf(string connectionString);
+
     public abstract CatalogDbContext NewCatalog(DbContextOptions options);
 
     public abstract ShardDbContext NewShard(DbContextOptions options);

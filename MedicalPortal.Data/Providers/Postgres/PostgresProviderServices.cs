@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Sharding;
@@ -93,6 +94,14 @@ internal sealed class PostgresProviderServices(DatabaseOptions options, IReadOnl
 
     public override ShardDbContext NewShard(DbContextOptions options) =>
         new PostgresShardDbContext((DbContextOptions<PostgresShardDbContext>)options);
+
+    public override string? ConnectionStringProblem(string connectionString) => Problem(connectionString);
+
+    public override string DatabaseOf(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return string.Create(CultureInfo.InvariantCulture, $"{builder.Host?.ToLowerInvariant()}:{builder.Port}/{builder.Database}");
+    }
 
     /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, or null (<see cref="DatabaseOptionsValidator"/>).</summary>
     public static string? Problem(string connectionString)
