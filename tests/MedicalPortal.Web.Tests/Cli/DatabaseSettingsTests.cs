@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Tests.Infrastructure;
 
 namespace MedicalPortal.Web.Tests.Cli;
@@ -85,7 +84,7 @@ public sealed class DatabaseSettingsTests : IDisposable
     public async Task InvokeAsync_PostgresServerNobodyAnswersOn_Exits1NamingTheCatalogAndItsKey(string command)
     {
         // Arrange: a loopback port that was free a moment ago; nothing listens on it.
-        var port = FreePort();
+        var port = LoopbackPort.Free();
 
         // Act
         var run = await _commandLine.RunAsync(
@@ -120,11 +119,4 @@ public sealed class DatabaseSettingsTests : IDisposable
             (provider == "SqlServer" ? $"Server={host};Database=shard_{i}" : $"Host={host};Port=1;Database=shard_{i}"),
         }),
     ];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
