@@ -28,6 +28,7 @@ using MedicalPortal.Data.Sharding;
 using MedicalPortal.Data.Studies;
 using MedicalPortal.Data.Visits;
 using MedicalPortal.Data.Writing;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -97,6 +98,12 @@ public static class DataServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>().CreateDbContext()
             .ActingFor(sp.GetRequiredService<IdentityActor>()));
 
+        // Every node reads what any node protected (cookies, bearer tokens, registered shards' connection strings):
+        // one key ring, in the catalog.
+        services.AddDataProtection()
+            .SetApplicationName("MedicalPortal")
+            .PersistKeysToDbContext<CatalogDbContext>();
+
         services.AddSingleton(sp => new ShardAvailability(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
         services.AddSingleton(sp =>
@@ -105,6 +112,9 @@ public static class DataServiceCollectionExtensions
             var shards = options.Shards.Count > 0 ? options.Shards : DatabaseOptions.EmbeddedShards;
             return new ShardContextFactory(sp.GetRequiredService<DatabaseProviderServices>(), shards, sp.GetRequiredService<ShardAvailability>());
         });
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ShardRegistry>(
+            sp, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton<IShardRegistry>(sp => sp.GetRequiredService<ShardRegistry>());
         services.AddSingleton<ShardMap>();
         services.AddHostedService<WaitingShardsService>();
         services.AddSingleton<IShardMap>(sp => sp.GetRequiredService<ShardMap>());
@@ -131,6 +141,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IExtractionFileStore, ExtractionFileStore>();
 
         services.AddSingleton<ISystemStatusSource, SystemStatusSource>();
+        services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<IDatabaseInitializer, DatabaseInitializer>();
         services.AddSingleton<PatientSeeder>();
         services.AddScoped<IDataSeeder, DataSeeder>();

@@ -1,10 +1,8 @@
 using MedicalPortal.Core.Audit;
-using System.Data.Common;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Permissions;
-using MedicalPortal.Data.Providers;
 using MedicalPortal.Data.Sharding;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -17,9 +15,10 @@ namespace MedicalPortal.Data;
 /// tolerates losing a race to another node.
 /// </summary>
 internal sealed partial class DatabaseInitializer(
-    DatabaseProviderServices provider,
+    DatabaseMigrator migrator,
     IDbContextFactory<CatalogDbContext> catalog,
     ShardContextFactory shards,
+    ShardRegistry registry,
     ShardMap shardMap,
     PermissionStore permissions,
     ILogger<DatabaseInitializer> logger) : IDatabaseInitializer
@@ -29,7 +28,7 @@ internal sealed partial class DatabaseInitializer(
         await MigrateCatalogAsync(cancellationToken);
 
         // Every shard that answers is migrated before the first that did not stops the command.
-        var down = await MigrateShardsAsync(shards.Configured, cancellationToken);
+        var down = await MigrateShardsAsync(shards.Known, cancellationToken);
         if (down.Count > 0)
         {
             throw down[0];
@@ -45,7 +44,7 @@ internal sealed partial class DatabaseInitializer(
     public async Task InitializeServingAsync(CancellationToken cancellationToken)
     {
         await MigrateCatalogAsync(cancellationToken);
-        foreach (var down in await MigrateShardsAsync(shards.Configured, cancellationToken))
+        foreach (var down in await MigrateShardsAsync(shards.Known, cancellationToken))
         {
             shards.Availability.MarkWaiting(down.Database);
             LogShardWaiting(logger, down.Database, down);
@@ -70,10 +69,15 @@ internal sealed partial class DatabaseInitializer(
         return shards.Waiting;
     }
 
+    /// <summary>The catalog at the latest migration, and the shards registered in it known to this node.</summary>
     private async Task MigrateCatalogAsync(CancellationToken cancellationToken)
     {
-        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
-        await MigrateAsync(context, "catalog", $"{DatabaseOptions.SectionName}:Catalog", cancellationToken);
+        await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
+        {
+            await migrator.MigrateAsync(context, "catalog", $"{DatabaseOptions.SectionName}:Catalog", cancellationToken);
+        }
+
+        await registry.LearnRegisteredAsync(cancellationToken);
     }
 
     /// <summary>Migrates each of <paramref name="names"/>, one after another; returns why each that did not answer failed.</summary>
@@ -82,11 +86,10 @@ internal sealed partial class DatabaseInitializer(
         var down = new List<DatabaseUnavailableException>();
         foreach (var shard in names)
         {
-            var index = shards.Configured.TakeWhile(name => !string.Equals(name, shard, StringComparison.OrdinalIgnoreCase)).Count();
             try
             {
                 await using var context = shards.CreateForMigration(shard);
-                await MigrateAsync(context, shard, $"{DatabaseOptions.SectionName}:Shards:{index}:ConnectionString", cancellationToken);
+                await migrator.MigrateAsync(context, shard, SettingOf(shard), cancellationToken);
             }
             catch (DatabaseUnavailableException e)
             {
@@ -97,40 +100,22 @@ internal sealed partial class DatabaseInitializer(
         return down;
     }
 
+    /// <summary>Where the shard's connection string comes from, for a message that it cannot be reached.</summary>
+    private string SettingOf(string shard)
+    {
+        var index = shards.Configured.TakeWhile(name => !string.Equals(name, shard, StringComparison.OrdinalIgnoreCase)).Count();
+        return index < shards.Configured.Count
+            ? $"{DatabaseOptions.SectionName}:Shards:{index}:ConnectionString"
+            : ShardRegistry.Setting;
+    }
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        await shardMap.InitializeAsync(shards.Configured, cancellationToken);
+        await shardMap.InitializeAsync(shards.Configured, shards.Known, cancellationToken);
         await EnsureRolesAsync(cancellationToken);
         await permissions.SeedDefaultsAsync(cancellationToken);
         LogReady(logger, shardMap.Shards.Count);
     }
-
-    /// <summary>
-    /// Brings one database to the latest migration. A server that cannot be reached (after the provider's retries), or
-    /// refuses the login, stops the start with one line naming the database and its setting rather than a stack trace.
-    /// </summary>
-    private async Task MigrateAsync(DbContext context, string database, string setting, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.Database.MigrateAsync(cancellationToken);
-            await provider.PrepareAsync(context, cancellationToken);
-        }
-        catch (Exception e) when (Unreachable(e) is { } cause)
-        {
-            throw new DatabaseUnavailableException(database, setting, cause.Message, e);
-        }
-
-        LogMigrated(logger, database);
-    }
-
-    /// <summary>The driver's own failure inside <paramref name="exception"/> (retries exhausted wrap it), if it is one.</summary>
-    private static DbException? Unreachable(Exception exception) => exception switch
-    {
-        DbException db => db,
-        { InnerException: { } inner } => Unreachable(inner),
-        _ => null,
-    };
 
     private async Task EnsureRolesAsync(CancellationToken cancellationToken)
     {
@@ -160,9 +145,6 @@ internal sealed partial class DatabaseInitializer(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database {Database} is at the latest migration.")]
-    private static partial void LogMigrated(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shard {Shard} does not answer: the node serves the other shards, and applies its migrations once it answers.")]
     private static partial void LogShardWaiting(ILogger logger, string shard, Exception exception);

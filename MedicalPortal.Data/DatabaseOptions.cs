@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MedicalPortal.Data.Sharding;
 
 namespace MedicalPortal.Data;
 
@@ -63,6 +64,11 @@ public sealed class DatabaseOptions : IValidatableObject
             {
                 yield return new ValidationResult(
                     $"{SectionName}:Shards:{index} needs both a Name and a ConnectionString.", [nameof(Shards)]);
+            }
+            else if (ShardNames.Problem(shard.Name) is { } problem)
+            {
+                // The same rule as for a shard that shards add registers.
+                yield return new ValidationResult($"{SectionName}:Shards:{index}:Name '{shard.Name}' {problem}.", [nameof(Shards)]);
             }
         }
 

@@ -4,8 +4,9 @@ namespace MedicalPortal.Data;
 public interface IDatabaseInitializer
 {
     /// <summary>
-    /// Applies pending migrations to the catalog and to every configured shard (the <c>migrate</c> command). A shard
-    /// that does not answer stops it with <see cref="Core.Sharding.DatabaseUnavailableException"/>, after the others.
+    /// Applies pending migrations to the catalog and to every shard, configured or registered in the catalog (the
+    /// <c>migrate</c> command). A shard that does not answer stops it with
+    /// <see cref="Core.Sharding.DatabaseUnavailableException"/>, after the others.
     /// </summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 

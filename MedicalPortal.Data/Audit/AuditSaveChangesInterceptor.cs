@@ -22,6 +22,9 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
     private static readonly HashSet<string> Redacted = new(StringComparer.Ordinal)
     {
         "PasswordHash", "SecurityStamp", "ConcurrencyStamp", "Value", "CredentialId", "Data",
+
+        // A registered shard's connection string, protected as it is: the trail says a shard was added, not where to.
+        "ProtectedConnectionString",
     };
 
     private readonly ConditionalWeakTable<DbContext, IDbContextTransaction> _owned = [];

@@ -69,7 +69,7 @@ internal sealed class AuditStore(
 
     private IEnumerable<Database> AllDatabases() =>
         new[] { new Database(CatalogName, catalog.CreateDbContext) }
-            .Concat(shards.Configured.Select(s => new Database(s, () => shards.Create(s))));
+            .Concat(shards.Known.Select(s => new Database(s, () => shards.Create(s))));
 
     /// <summary>Entries after the cursor in the order (timestamp desc, database name asc, sequence desc).</summary>
     private static IQueryable<AuditEntry> Filter(IQueryable<AuditEntry> entries, AuditQuery query, string database, (DateTimeOffset At, string Database, long Sequence)? after)

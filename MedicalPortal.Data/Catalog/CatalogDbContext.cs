@@ -4,6 +4,7 @@ using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.Sharding;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -12,8 +13,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MedicalPortal.Data.Catalog;
 
 /// <summary>
-/// The one catalog database: accounts and roles, the permission matrix, studies, the shard map, the MRN registry, and
-/// the Data Protection keys every node shares (so that a cookie or token issued by one node is read by all).
+/// The one catalog database: accounts and roles, the permission matrix, studies, the shard map, the shards operators
+/// added (the shard registry), the MRN registry, and the Data Protection keys every node shares (so that a cookie or token issued by one node is read by all).
 /// Each provider has a subclass with its own migrations (<c>Migrations/&lt;Provider&gt;/Catalog</c>).
 /// </summary>
 public abstract class CatalogDbContext
@@ -37,6 +38,8 @@ public abstract class CatalogDbContext
     }
 
     internal DbSet<ShardRangeRow> ShardRanges => Set<ShardRangeRow>();
+
+    internal DbSet<ShardRegistrationRow> ShardRegistrations => Set<ShardRegistrationRow>();
 
     internal DbSet<MrnReservation> MrnReservations => Set<MrnReservation>();
 
@@ -89,7 +92,17 @@ public abstract class CatalogDbContext
             range.ToTable("ShardMap");
             range.HasKey(r => r.FirstBucket);
             range.Property(r => r.FirstBucket).ValueGeneratedNever();
-            range.Property(r => r.Shard).HasMaxLength(100);
+            range.Property(r => r.Shard).HasMaxLength(ShardNames.MaxLength);
+        });
+
+        builder.Entity<ShardRegistrationRow>(registration =>
+        {
+            // Who added which shard, and when, is in the audit trail. The permission model has no resource for the
+            // installation's databases; Role is the one of those who administer it, as for the System page.
+            registration.Audited(Resource.Role);
+            registration.ToTable("ShardRegistrations");
+            registration.HasKey(r => r.Name);
+            registration.Property(r => r.Name).HasMaxLength(ShardNames.MaxLength);
         });
 
         builder.Entity<MrnReservation>(mrn =>

@@ -33,7 +33,7 @@ internal sealed class ShardsHealthCheck(ShardContextFactory shards) : IHealthChe
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var results = await Task.WhenAll(shards.Configured.Select(async shard =>
+        var results = await Task.WhenAll(shards.Known.Select(async shard =>
         {
             try
             {

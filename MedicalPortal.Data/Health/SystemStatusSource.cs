@@ -10,7 +10,7 @@ internal sealed class SystemStatusSource(ShardContextFactory shards, RecordCache
 {
     public async Task<SystemStatus> ReadAsync(CancellationToken cancellationToken)
     {
-        var counted = await Task.WhenAll(shards.Configured.Select(async shard =>
+        var counted = await Task.WhenAll(shards.Known.Select(async shard =>
         {
             try
             {

@@ -35,9 +35,28 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
     /// <summary>Whether <paramref name="exception"/> (one of a chain) says the database is not answering, rather than refusing the request.</summary>
     public abstract bool IsUnavailable(Exception exception);
 
+    /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, to follow "The connection string"; null if nothing.</summary>
+    public abstract string? ConnectionStringProblem(string connectionString);
+
+    /// <summary>
+    /// The database <paramref name="connectionString"/> leads to (file, or server and database), the same for two
+    /// connection strings that differ only in their other settings: a shard being added must not be one already in use.
+    /// </summary>
+    public abstract string DatabaseOf(string connectionString);
+
     public abstract CatalogDbContext NewCatalog(DbContextOptions options);
 
     public abstract ShardDbContext NewShard(DbContextOptions options);
+
+    /// <summary>
+    /// Applies the pending migrations, while other nodes may be doing the same: EF Core's migration lock keeps them
+    /// from applying one twice, where it lasts the whole run.
+    /// </summary>
+    public virtual Task MigrateAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Database.MigrateAsync(cancellationToken);
+    }
 
     /// <summary>Runs after migrations: settings that belong to the database file or server rather than the schema.</summary>
     public virtual Task PrepareAsync(DbContext context, CancellationToken cancellationToken) => Task.CompletedTask;

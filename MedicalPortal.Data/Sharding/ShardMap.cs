@@ -6,7 +6,8 @@ namespace MedicalPortal.Data.Sharding;
 
 /// <summary>
 /// The catalog's bucket-to-shard map, held in memory as an immutable snapshot so routing costs an array lookup.
-/// Loaded at start; on first start it is created by splitting the buckets evenly over the configured shards.
+/// Loaded at start; on first start it is created by splitting the buckets evenly over the configured shards. A shard
+/// registered later starts with no buckets.
 /// </summary>
 internal sealed class ShardMap(IDbContextFactory<CatalogDbContext> catalog) : IShardMap
 {
@@ -21,8 +22,11 @@ internal sealed class ShardMap(IDbContextFactory<CatalogDbContext> catalog) : IS
 
     public string ShardForBucket(int bucket) => Current.ByBucket[bucket];
 
-    /// <summary>Creates the map if the catalog has none (racing nodes: the first insert wins), then loads it.</summary>
-    public async Task InitializeAsync(IReadOnlyList<string> configuredShards, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the map over <paramref name="configuredShards"/> if the catalog has none (racing nodes: the first insert
+    /// wins), then loads it; it may name any of <paramref name="knownShards"/>.
+    /// </summary>
+    public async Task InitializeAsync(IReadOnlyList<string> configuredShards, IReadOnlyList<string> knownShards, CancellationToken cancellationToken)
     {
         await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
         {
@@ -41,29 +45,29 @@ internal sealed class ShardMap(IDbContextFactory<CatalogDbContext> catalog) : IS
             }
         }
 
-        await LoadAsync(configuredShards, cancellationToken);
+        await LoadAsync(knownShards, cancellationToken);
     }
 
-    public async Task LoadAsync(IReadOnlyList<string> configuredShards, CancellationToken cancellationToken)
+    public async Task LoadAsync(IReadOnlyList<string> knownShards, CancellationToken cancellationToken)
     {
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         var rows = await context.ShardRanges.AsNoTracking().OrderBy(r => r.FirstBucket).ToListAsync(cancellationToken);
         var ranges = rows.Select(r => new BucketRange(r.FirstBucket, r.LastBucket, r.Shard)).ToList();
-        _snapshot = Snapshot.Build(ranges, configuredShards);
+        _snapshot = Snapshot.Build(ranges, knownShards);
     }
 
     private sealed record Snapshot(IReadOnlyList<BucketRange> Ranges, IReadOnlyList<string> Shards, string[] ByBucket)
     {
-        public static Snapshot Build(IReadOnlyList<BucketRange> ranges, IReadOnlyList<string> configuredShards)
+        public static Snapshot Build(IReadOnlyList<BucketRange> ranges, IReadOnlyList<string> knownShards)
         {
             var byBucket = new string[Buckets.Count];
             foreach (var range in ranges)
             {
-                if (!configuredShards.Contains(range.Shard, StringComparer.OrdinalIgnoreCase))
+                if (!knownShards.Contains(range.Shard, StringComparer.OrdinalIgnoreCase))
                 {
                     throw new InvalidOperationException(
-                        $"The shard map assigns buckets {range.First}-{range.Last} to '{range.Shard}', " +
-                        $"which {DatabaseOptions.SectionName}:Shards does not configure.");
+                        $"The shard map assigns buckets {range.First}-{range.Last} to '{range.Shard}', which neither " +
+                        $"{DatabaseOptions.SectionName}:Shards configures nor the catalog's shard registry holds.");
                 }
 
                 for (var bucket = range.First; bucket <= range.Last; bucket++)

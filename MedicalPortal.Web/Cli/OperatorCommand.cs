@@ -11,7 +11,10 @@ namespace MedicalPortal.Web.Cli;
 /// </summary>
 internal abstract class OperatorCommand(string name, string description) : Command(name, description)
 {
-    /// <summary>Does the command's work; returns the exit code (0 success, 1 failure).</summary>
+    /// <summary>The exit code of arguments that only the databases show to be wrong, such as a name already taken.</summary>
+    protected const int BadUsage = 2;
+
+    /// <summary>Does the command's work; returns the exit code (0 success, 1 failure, <see cref="BadUsage"/>).</summary>
     public abstract Task<int> RunAsync(ParseResult parseResult, IServiceProvider services, CancellationToken cancellationToken);
 
     /// <summary>A whole number of 0 or more, digits only: a count such as <c>--patients</c>.</summary>

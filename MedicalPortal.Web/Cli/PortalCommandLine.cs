@@ -29,9 +29,8 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
     public TextWriter Error { get; init; } = Console.Error;
 
     /// <summary>
-    /// The operator commands. A group such as <c>shards list</c> is a plain <see cref="Command"/> holding its
-    /// <see cref="OperatorCommand"/>s, <c>new Command("shards", "...") { new ShardsListCommand(), ... }</c>: every
-    /// operator command at any depth runs on the host.
+    /// The operator commands. A group such as <c>shards</c> is a plain <see cref="Command"/> holding its
+    /// <see cref="OperatorCommand"/>s: every operator command at any depth runs on the host.
     /// </summary>
     private static Command[] Commands() =>
     [
@@ -40,6 +39,11 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
         new VerifyAuditCommand(),
         new ExportCommand(),
         new ExtractCommand(),
+        new Command("shards", "List the shards, and add new ones.")
+        {
+            new ShardsListCommand(),
+            new ShardsAddCommand(),
+        },
     ];
 
     public async Task<int> InvokeAsync(IReadOnlyList<string> args, CancellationToken cancellationToken = default)

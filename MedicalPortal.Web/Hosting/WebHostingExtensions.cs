@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Audit;
-using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
@@ -18,7 +17,6 @@ using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
@@ -119,11 +117,6 @@ public static class WebHostingExtensions
             });
         });
         services.AddHealthChecks().AddMedicalPortalDatabases();
-
-        // Every node reads the cookies and tokens every other node issued: one key ring, in the catalog.
-        services.AddDataProtection()
-            .SetApplicationName("MedicalPortal")
-            .PersistKeysToDbContext<CatalogDbContext>();
 
         // Cache hits, misses and errors and the HTTP server's own metrics, exported over OTLP when a collector is
         // configured (OTEL_EXPORTER_OTLP_ENDPOINT, as every OpenTelemetry SDK reads it).

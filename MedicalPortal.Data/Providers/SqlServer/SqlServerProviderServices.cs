@@ -49,6 +49,15 @@ internal sealed class SqlServerProviderServices(DatabaseOptions options, IReadOn
     public override ShardDbContext NewShard(DbContextOptions options) =>
         new SqlServerShardDbContext((DbContextOptions<SqlServerShardDbContext>)options);
 
+    public override string? ConnectionStringProblem(string connectionString) => Problem(connectionString);
+
+    /// <summary>Server and database, in lower case: SQL Server compares both without regard to case.</summary>
+    public override string DatabaseOf(string connectionString)
+    {
+        var builder = new SqlConnectionStringBuilder(connectionString);
+        return $"{builder.DataSource.ToLowerInvariant()}/{builder.InitialCatalog.ToLowerInvariant()}";
+    }
+
     /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, or null (<see cref="DatabaseOptionsValidator"/>).</summary>
     public static string? Problem(string connectionString)
     {

@@ -32,6 +32,15 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
     public override bool IsUnavailable(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: CantOpen or IoError or NotADatabase };
 
+    public override string? ConnectionStringProblem(string connectionString) => Problem(connectionString);
+
+    /// <summary>The database file's full path, as this node resolves it.</summary>
+    public override string DatabaseOf(string connectionString)
+    {
+        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        return InMemory(connectionString) ? dataSource : FullPath(dataSource);
+    }
+
     /// <summary>What is wrong with <paramref name="connectionString"/> for this provider, or null (<see cref="DatabaseOptionsValidator"/>).</summary>
     public static string? Problem(string connectionString)
     {
@@ -82,20 +91,24 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
         return builder.ToString();
     }
 
-    private string Resolve(string connectionString)
+    private static bool InMemory(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        var dataSource = builder.DataSource;
-        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        return string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory;
+    }
+
+    /// <summary>A relative path is the content root's; a rooted one stays where it is.</summary>
+    private string FullPath(string dataSource) => Path.GetFullPath(Path.Combine(contentRoot, dataSource));
+
+    private string Resolve(string connectionString)
+    {
+        if (InMemory(connectionString))
         {
             return connectionString;
         }
 
-        if (!Path.IsPathRooted(dataSource))
-        {
-            dataSource = Path.GetFullPath(Path.Combine(contentRoot, dataSource));
-        }
-
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var dataSource = FullPath(builder.DataSource);
         Directory.CreateDirectory(Path.GetDirectoryName(dataSource)!);
         builder.DataSource = dataSource;
 

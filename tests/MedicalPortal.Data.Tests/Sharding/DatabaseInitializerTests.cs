@@ -70,6 +70,35 @@ public abstract class DatabaseInitializerTests(TestProvider provider)
     }
 
     [Fact]
+    public async Task InitializeAsync_NodesStartedTogetherOnFreshDatabases_EveryNodeStartsAndEachMigrationIsAppliedOnce()
+    {
+        await using var databases = await TestDatabases.CreateAsync(provider, shardCount: 2);
+
+        // Every migration pending at once on every database: no node may apply one that another applied meanwhile.
+        var starts = Enumerable.Range(0, 3).Select(_ => ShardedDatabase.StartAsync(databases)).ToList();
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        catch (Exception)
+        {
+            // Reported below, one node at a time, once the nodes that started are stopped.
+        }
+        finally
+        {
+            foreach (var start in starts.Where(s => s.IsCompletedSuccessfully))
+            {
+                await (await start).DisposeAsync();
+            }
+        }
+
+        Assert.All(starts, start => Assert.Null(start.Exception));
+        await using var node = await ShardedDatabase.StartAsync(databases);
+        await using var catalog = await node.Get<IDbContextFactory<Catalog.CatalogDbContext>>().CreateDbContextAsync();
+        Assert.Equal(catalog.Database.GetMigrations(), await catalog.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
     public async Task InitializeAsync_MapNamesAShardThatIsNotConfigured_RefusesToStart()
     {
         await using var three = await ShardedDatabase.CreateAsync(provider, shardCount: 3);

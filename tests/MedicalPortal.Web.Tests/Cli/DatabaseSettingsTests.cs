@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Tests.Infrastructure;
 
 namespace MedicalPortal.Web.Tests.Cli;
@@ -66,12 +65,26 @@ public sealed class DatabaseSettingsTests : IDisposable
     }
 
     [Theory]
+    [InlineData("shard 1", "may hold only the letters A-Z and a-z, digits, '-', '_' and '.'")]
+    [InlineData("shard/1", "may hold only the letters A-Z and a-z, digits, '-', '_' and '.'")]
+    public async Task InvokeAsync_ShardNameThatIsNoWord_Exits1NamingTheKey(string name, string problem)
+    {
+        // Act
+        var run = await _commandLine.RunAsync("migrate", $"--Database:Shards:1:Name={name}");
+
+        // Assert
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Database:Shards:1:Name '{name}' {problem}.", run.Error, StringComparison.Ordinal);
+        AssertOneCleanLine(run);
+    }
+
+    [Theory]
     [InlineData("migrate")]
     [InlineData("")]
     public async Task InvokeAsync_PostgresServerNobodyAnswersOn_Exits1NamingTheCatalogAndItsKey(string command)
     {
         // Arrange: a loopback port that was free a moment ago; nothing listens on it.
-        var port = FreePort();
+        var port = LoopbackPort.Free();
 
         // Act
         var run = await _commandLine.RunAsync(
@@ -106,11 +119,4 @@ public sealed class DatabaseSettingsTests : IDisposable
             (provider == "SqlServer" ? $"Server={host};Database=shard_{i}" : $"Host={host};Port=1;Database=shard_{i}"),
         }),
     ];
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

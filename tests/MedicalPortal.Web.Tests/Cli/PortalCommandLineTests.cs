@@ -25,7 +25,7 @@ public sealed class PortalCommandLineTests : IDisposable
 
         // Assert
         Assert.Equal(0, run.ExitCode);
-        Assert.All(["migrate", "seed", "verify-audit", "export", "extract"], c => Assert.Contains($"  {c} ", run.Output, StringComparison.Ordinal));
+        Assert.All(["migrate", "seed", "verify-audit", "export", "extract", "shards"], c => Assert.Contains($"  {c} ", run.Output, StringComparison.Ordinal));
         Assert.Contains("--Section:Key", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("--version", run.Output, StringComparison.Ordinal);
         Assert.Equal(0, _commandLine.HostsBuilt);
@@ -38,10 +38,12 @@ public sealed class PortalCommandLineTests : IDisposable
     [InlineData("verify-audit", "")]
     [InlineData("export", "--study <ID>,--out <FILE>")]
     [InlineData("extract", "")]
+    [InlineData("shards list", "")]
+    [InlineData("shards add", "--name <NAME>,--connection <CS>")]
     public async Task InvokeAsync_CommandHelp_Exits0NamingItsOptionsWithoutAHost(string command, string options)
     {
         // Act
-        var run = await _commandLine.RunAsync(command, "--help");
+        var run = await _commandLine.RunAsync([.. command.Split(' '), "--help"]);
 
         // Assert
         Assert.Equal(0, run.ExitCode);
@@ -65,6 +67,11 @@ public sealed class PortalCommandLineTests : IDisposable
     [InlineData("export --out x.csv", "Option '--study' is required")]
     [InlineData("export --study not-a-guid --out x.csv", "--study needs a study id (a GUID), not 'not-a-guid'")]
     [InlineData($"export --study {StudyId}", "Option '--out' is required")]
+    [InlineData("shards", "Required command was not provided")]
+    [InlineData("shards remove", "Unrecognized command or argument 'remove'")]
+    [InlineData("shards list --all", "Unrecognized command or argument '--all'")]
+    [InlineData("shards add --name shard-2", "Option '--connection' is required")]
+    [InlineData("shards add --connection x", "Option '--name' is required")]
     public async Task InvokeAsync_BadArgument_Exits2NamingTheProblemWithoutAHost(string commandLine, string message)
     {
         // Act

@@ -12,13 +12,20 @@ using Microsoft.Extensions.Logging;
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
 /// <summary>
-/// Runs the portal's command line the way Program.cs does, on the real SQLite files of a fresh folder, in Production
-/// (no demo data), with what it writes captured. Disposing deletes the folder.
+/// Runs the portal's command line the way Program.cs does, on the real SQLite files of a fresh folder (or on the
+/// databases <see cref="Databases"/> names), in Production (no demo data), with what it writes captured. Disposing
+/// deletes the folder.
 /// </summary>
 internal sealed class CommandLineHarness : IDisposable
 {
     /// <summary>The folder that holds the catalog and the shard files.</summary>
     public string Directory { get; } = TestDatabaseSettings.NewDirectory();
+
+    /// <summary>
+    /// The <c>Database:*</c> settings (and whatever goes with them) of the databases to run on, such as
+    /// <see cref="TestDatabases.Settings"/>; the SQLite files of <see cref="Directory"/> unless set.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? Databases { get; init; }
 
     /// <summary>How many hosts the command line has built, over every run.</summary>
     public int HostsBuilt { get; private set; }
@@ -58,7 +65,7 @@ internal sealed class CommandLineHarness : IDisposable
         var commandLine = sources.OfType<CommandLineConfigurationSource>().FirstOrDefault();
         sources.Insert(commandLine is null ? sources.Count : sources.IndexOf(commandLine), new MemoryConfigurationSource
         {
-            InitialData = new Dictionary<string, string?>(TestDatabaseSettings.For(Directory))
+            InitialData = new Dictionary<string, string?>(Databases ?? TestDatabaseSettings.For(Directory))
             {
                 ["Export:PseudonymKey"] = Convert.ToBase64String(new byte[32]),
                 ["Audit:HmacKey"] = Convert.ToBase64String(new byte[32]),

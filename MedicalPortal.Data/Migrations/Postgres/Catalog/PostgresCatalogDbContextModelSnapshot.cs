@@ -222,6 +222,26 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
                     b.ToTable("ShardMap", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRegistrationRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedConnectionString")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ShardRegistrations", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Export.ExtractionRunRow", b =>
                 {
                     b.Property<Guid>("Id")

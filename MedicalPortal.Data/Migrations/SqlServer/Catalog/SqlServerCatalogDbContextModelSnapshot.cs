@@ -222,6 +222,26 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
                     b.ToTable("ShardMap", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRegistrationRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ProtectedConnectionString")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ShardRegistrations", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Export.ExtractionRunRow", b =>
                 {
                     b.Property<Guid>("Id")

@@ -221,6 +221,27 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("ShardMap", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRegistrationRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AddedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedConnectionString")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ShardRegistrations", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Export.ExtractionRunRow", b =>
                 {
                     b.Property<Guid>("Id")
