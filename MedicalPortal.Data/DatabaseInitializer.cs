@@ -3,6 +3,7 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Permissions;
+using MedicalPortal.Data.Providers;
 using MedicalPortal.Data.Sharding;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,7 @@ namespace MedicalPortal.Data;
 /// tolerates losing a race to another node.
 /// </summary>
 internal sealed partial class DatabaseInitializer(
+    DatabaseProviderServices provider,
     DatabaseMigrator migrator,
     IDbContextFactory<CatalogDbContext> catalog,
     ShardContextFactory shards,
@@ -91,7 +93,7 @@ internal sealed partial class DatabaseInitializer(
                 await using var context = shards.CreateForMigration(shard);
                 await migrator.MigrateAsync(context, shard, SettingOf(shard), cancellationToken);
             }
-            catch (DatabaseUnavailableException e)
+            catch (DatabaseUnavailableException e) when (DoesNotAnswer(e))
             {
                 down.Add(e);
             }
@@ -99,6 +101,18 @@ internal sealed partial class DatabaseInitializer(
 
         return down;
     }
+
+    /// <summary>
+    /// The shard did not answer (down, or not reachable), as opposed to answering with an error: a wrong password or a
+    /// migration that fails stops the start, whatever the node, rather than leave the shard waiting for ever.
+    /// </summary>
+    private bool DoesNotAnswer(Exception exception) => exception switch
+    {
+        ShardUnavailableException => true,
+        _ when ShardExecutionStrategy.IsUnavailable(exception, provider.IsUnavailable) => true,
+        { InnerException: { } inner } => DoesNotAnswer(inner),
+        _ => false,
+    };
 
     /// <summary>Where the shard's connection string comes from, for a message that it cannot be reached.</summary>
     private string SettingOf(string shard)
