@@ -49,7 +49,9 @@ internal sealed class ShardAvailability(TimeProvider clock, DatabaseOptions opti
     /// <summary>The shard answered: no cool-down.</summary>
     public void Answered(string shard)
     {
-        if (!_coolingUntil.IsEmpty)
+        // Called after every query that a shard answered: a lock-free read first (IsEmpty and TryRemove would lock),
+        // and a removal only when the shard was cooling down.
+        if (_coolingUntil.TryGetValue(shard, out _))
         {
             _coolingUntil.TryRemove(shard, out _);
         }
