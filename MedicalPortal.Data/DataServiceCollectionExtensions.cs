@@ -118,6 +118,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<ShardMap>();
         services.AddHostedService<WaitingShardsService>();
         services.AddSingleton<IShardMap>(sp => sp.GetRequiredService<ShardMap>());
+        services.AddSingleton<ShardRouting>();
+        services.AddHostedService<ShardMapPoller>();
 
         services.AddMedicalPortalCache();
         services.AddSingleton<WritePath>();

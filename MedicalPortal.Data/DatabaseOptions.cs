@@ -43,6 +43,13 @@ public sealed class DatabaseOptions : IValidatableObject
     [Range(0, 300)]
     public int ShardCooldownSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a change to a patient whose bucket a move has frozen waits for the cut-over before it is refused (503,
+    /// nothing written). The freeze lasts one catch-up and one verification of the buckets moving (docs/PERFORMANCE.md).
+    /// </summary>
+    [Range(1, 300)]
+    public int MoveFreezeMaxSeconds { get; set; } = 15;
+
     public static IReadOnlyList<ShardConnection> EmbeddedShards { get; } =
     [
         new() { Name = "shard-0", ConnectionString = "Data Source=data/shard-0.db" },

@@ -15,6 +15,9 @@ public sealed class Patient : IVersionedRecord
 
     public Guid Id { get; private set; }
 
+    /// <summary>The bucket the id hashes to (<see cref="Sharding.Buckets.ForPatient"/>), stored so a shard can select a range of buckets.</summary>
+    public int Bucket { get; private set; }
+
     public string Mrn { get; private set; } = "";
 
     public string GivenName { get; private set; } = "";
@@ -56,7 +59,7 @@ public sealed class Patient : IVersionedRecord
         var cleaned = input.Cleaned() with { Mrn = mrn.Trim().ToUpperInvariant() };
         PatientRules.Validate(cleaned, DateOnly.FromDateTime(now.UtcDateTime)).ThrowIfInvalid();
 
-        var patient = new Patient { Id = id, Mrn = cleaned.Mrn, Version = 1, CreatedAt = now };
+        var patient = new Patient { Id = id, Bucket = Sharding.Buckets.ForPatient(id), Mrn = cleaned.Mrn, Version = 1, CreatedAt = now };
         patient.Apply(cleaned, now);
         return patient;
     }

@@ -40,4 +40,14 @@ public sealed class ShardUnavailableException : Exception
             $"The records on shard '{shard}' cannot be reached right now. Patients on other shards are not affected; "
             + "try again in a few minutes.",
             innerException);
+
+    /// <summary>
+    /// The patient's records are being moved to another shard (<c>shards move</c>) and the change waited for the move's
+    /// short freeze longer than the node allows: nothing was written.
+    /// </summary>
+    /// <param name="shard">The shard the records are moving from.</param>
+    public static ShardUnavailableException Moving(string shard) =>
+        new(shard,
+            $"The records on shard '{shard}' are being moved to another shard right now. Nothing was changed; try again in a few seconds.",
+            innerException: null);
 }

@@ -16,6 +16,9 @@ public sealed class Enrollment : IVersionedRecord
 
     public Guid Id { get; private set; }
 
+    /// <summary>The patient's bucket, which the id also carries: stored so a shard can select a range of buckets.</summary>
+    public int Bucket { get; private set; }
+
     public Guid StudyId { get; private set; }
 
     public Guid PatientId { get; private set; }
@@ -33,6 +36,7 @@ public sealed class Enrollment : IVersionedRecord
     public static Enrollment Consent(Guid studyId, Guid patientId, DateTimeOffset? consentedAt, DateTimeOffset now) => new()
     {
         Id = Buckets.NewRecordId(Buckets.ForPatient(patientId), now),
+        Bucket = Buckets.ForPatient(patientId),
         StudyId = studyId,
         PatientId = patientId,
         ConsentedAt = ValidConsent(consentedAt, now),

@@ -12,6 +12,9 @@ public sealed class Visit : IVersionedRecord
 
     public Guid Id { get; private set; }
 
+    /// <summary>The patient's bucket, which the id also carries: stored so a shard can select a range of buckets.</summary>
+    public int Bucket { get; private set; }
+
     public Guid PatientId { get; private set; }
 
     public DateTimeOffset StartedAt { get; private set; }
@@ -53,6 +56,7 @@ public sealed class Visit : IVersionedRecord
         var visit = new Visit
         {
             Id = Buckets.NewRecordId(Buckets.ForPatient(patientId), now),
+            Bucket = Buckets.ForPatient(patientId),
             PatientId = patientId,
             Version = 1,
             CreatedAt = now,

@@ -25,6 +25,7 @@ internal sealed class AccessLog(
     ShardContextFactory shards,
     IDbContextFactory<CatalogDbContext> catalog,
     AuditChain chain,
+    ShardRouting routing,
     IOptions<AuditOptions> options) : IAccessLog, IAsyncDisposable
 {
     private const int MaxBatch = 500;
@@ -44,12 +45,40 @@ internal sealed class AccessLog(
         if (access.PatientIds.Count == 1)
         {
             var shard = map.ShardForPatient(access.PatientIds[0]);
-            return ShardWriter(shard).EnqueueAsync(EntryFor(access, access.PatientIds), cancellationToken);
+            var recorded = ShardWriter(shard).EnqueueAsync(EntryFor(access, access.PatientIds), cancellationToken);
+            return recorded.IsCompletedSuccessfully ? recorded : FollowingMovesAsync(access, recorded, access.PatientIds, cancellationToken);
         }
 
         var perShard = access.PatientIds.Distinct().GroupBy(map.ShardForPatient);
         return Task.WhenAll(perShard.Select(group =>
-            ShardWriter(group.Key).EnqueueAsync(EntryFor(access, [.. group]), cancellationToken)));
+        {
+            IReadOnlyList<Guid> shown = [.. group];
+            return FollowingMovesAsync(access, ShardWriter(group.Key).EnqueueAsync(EntryFor(access, shown), cancellationToken), shown, cancellationToken);
+        }));
+    }
+
+    /// <summary>
+    /// Waits for an entry; one that a shard refused because its patients' buckets moved away (a node whose map was
+    /// stale) is recorded again where the map, loaded again, sends them (docs/decisions/0022).
+    /// </summary>
+    private async Task FollowingMovesAsync(AccessRecord access, Task recorded, IReadOnlyList<Guid> shown, CancellationToken cancellationToken)
+    {
+        var deadline = routing.FreezeDeadline();
+        while (true)
+        {
+            try
+            {
+                await recorded;
+                return;
+            }
+            catch (BucketFencedException fenced)
+            {
+                var shard = map.ShardForBucket(fenced.Bucket);
+                await routing.WaitOutFenceAsync(shard, fenced.Bucket, deadline, cancellationToken);
+                recorded = Task.WhenAll(shown.GroupBy(map.ShardForPatient).Select(group =>
+                    ShardWriter(group.Key).EnqueueAsync(EntryFor(access, [.. group]), cancellationToken)));
+            }
+        }
     }
 
     private static AuditEntry EntryFor(AccessRecord access, IReadOnlyList<Guid> shown) => new()
@@ -171,15 +200,27 @@ internal sealed class AccessLog(
                                 statements = new AuditChainStatements(context);
                             }
 
+                            IReadOnlyList<AuditEntry> refused;
                             await using (var transaction = await context.Database.BeginTransactionAsync())
                             {
-                                await _chain.AppendAsync(statements, entries, CancellationToken.None);
+                                refused = await _chain.AppendAsync(statements, entries, CancellationToken.None);
                                 committing = true;
                                 await transaction.CommitAsync();
                             }
 
                             _answered();
-                            batch.ForEach(b => b.Durable.TrySetResult());
+                            foreach (var (entry, durable) in batch)
+                            {
+                                if (refused.Contains(entry))
+                                {
+                                    durable.TrySetException(new BucketFencedException(Fences.BucketsOf(entry).First(), FenceState.Moved));
+                                }
+                                else
+                                {
+                                    durable.TrySetResult();
+                                }
+                            }
+
                             break;
                         }
                         catch (Exception e)

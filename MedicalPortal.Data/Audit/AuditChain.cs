@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Audit;
@@ -30,6 +31,14 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
         // The same head statements as the access log's writer, built for this one save.
         await using var statements = new AuditChainStatements(context);
         var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
+
+        // Under the head lock, which a bucket move takes to set its fences: this change either committed before the
+        // fence, or sees it now and is not written (docs/decisions/0022).
+        if (context is ShardDbContext shard)
+        {
+            await Fences.ThrowIfFencedAsync(shard, entries.SelectMany(Fences.BucketsOf), cancellationToken);
+        }
+
         var moved = Seal(sequence, hash, entries);
         foreach (var entry in entries)
         {
@@ -41,19 +50,38 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
 
     /// <summary>
     /// The same through prepared <paramref name="statements"/>, in their context's current transaction: lock and read
-    /// the head, seal, insert the entries, move the head.
+    /// the head, seal, insert the entries, move the head. On a shard, entries naming a patient whose bucket has moved
+    /// away are not appended: they are returned, for the access log to send where the map now sends them.
     /// </summary>
-    public async Task AppendAsync(AuditChainStatements statements, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditEntry>> AppendAsync(
+        AuditChainStatements statements, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)
         {
-            return;
+            return [];
         }
 
         var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
-        var moved = Seal(sequence, hash, entries);
-        await statements.InsertAsync(entries, cancellationToken);
-        await statements.MoveHeadAsync(moved, cancellationToken);
+        IReadOnlyList<AuditEntry> refused = [];
+        if (statements.Context is ShardDbContext shard)
+        {
+            // Reads go on while buckets are frozen; only a bucket moved away refuses its entries.
+            var moved = await shard.BucketFences.AsNoTracking().Where(f => f.State == FenceState.Moved).ToListAsync(cancellationToken);
+            if (moved.Count > 0)
+            {
+                refused = [.. entries.Where(e => Fences.BucketsOf(e).Any(b => moved.Any(f => f.FirstBucket <= b && f.LastBucket >= b)))];
+                entries = [.. entries.Except(refused)];
+            }
+        }
+
+        if (entries.Count > 0)
+        {
+            var head = Seal(sequence, hash, entries);
+            await statements.InsertAsync(entries, cancellationToken);
+            await statements.MoveHeadAsync(head, cancellationToken);
+        }
+
+        return refused;
     }
 
     /// <summary>The newest entry this context has appended (and still tracks), or null.</summary>

@@ -61,6 +61,9 @@ internal sealed class AuditChainStatements : IAsyncDisposable
             moved);
     }
 
+    /// <summary>The context whose connection and transaction the statements use.</summary>
+    public DbContext Context => _context;
+
     /// <summary>Locks the head row and reads it, in the context's current transaction.</summary>
     public async Task<(long Sequence, byte[] Hash)> LockHeadAsync(CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventData);
-        if (eventData.Context is not { } context)
+        if (eventData.Context is not { } context || context is Sharding.ShardDbContext { CopiesForMove: true })
         {
             return result;
         }
@@ -56,7 +56,17 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
             _owned.AddOrUpdate(context, await context.Database.BeginTransactionAsync(cancellationToken));
         }
 
-        await chain.AppendAsync(context, entries, cancellationToken);
+        try
+        {
+            await chain.AppendAsync(context, entries, cancellationToken);
+        }
+        catch
+        {
+            // Refused before anything was written (a bucket move's fence, say): the transaction this save opened ends here.
+            await RollBackAsync(context);
+            throw;
+        }
+
         return result;
     }
 

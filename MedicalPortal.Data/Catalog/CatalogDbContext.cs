@@ -41,6 +41,10 @@ public abstract class CatalogDbContext
 
     internal DbSet<ShardRegistrationRow> ShardRegistrations => Set<ShardRegistrationRow>();
 
+    internal DbSet<ShardMapStateRow> ShardMapState => Set<ShardMapStateRow>();
+
+    internal DbSet<BucketMoveRow> BucketMoves => Set<BucketMoveRow>();
+
     internal DbSet<MrnReservation> MrnReservations => Set<MrnReservation>();
 
     internal DbSet<RolePermission> RolePermissions => Set<RolePermission>();
@@ -103,6 +107,28 @@ public abstract class CatalogDbContext
             registration.ToTable("ShardRegistrations");
             registration.HasKey(r => r.Name);
             registration.Property(r => r.Name).HasMaxLength(ShardNames.MaxLength);
+        });
+
+        builder.Entity<ShardMapStateRow>(state =>
+        {
+            state.ToTable("ShardMapState");
+            state.HasKey(s => s.Id);
+            state.Property(s => s.Id).ValueGeneratedNever();
+            state.Property(s => s.Version).IsConcurrencyToken();
+            state.HasData(new ShardMapStateRow { Id = ShardMapStateRow.SingletonId, Version = 1 });
+        });
+
+        builder.Entity<BucketMoveRow>(move =>
+        {
+            // Each stage of a move is in the trail, with who started it (Role, as for the shard registry).
+            move.Audited(Resource.Role);
+            move.ToTable("BucketMoves");
+            move.HasKey(m => m.Id);
+            move.Property(m => m.Source).HasMaxLength(ShardNames.MaxLength);
+            move.Property(m => m.Target).HasMaxLength(ShardNames.MaxLength);
+            move.Property(m => m.Stage).HasConversion<string>().HasMaxLength(16);
+            move.Property(m => m.StartedBy).HasMaxLength(256);
+            move.Property(m => m.Checksums).HasMaxLength(512);
         });
 
         builder.Entity<MrnReservation>(mrn =>

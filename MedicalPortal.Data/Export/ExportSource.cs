@@ -57,7 +57,7 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
         string shard, Guid studyId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var context = shards.Create(shard);
-        var participants = context.Patients.AsNoTracking()
+        var participants = context.Patients.AsNoTracking().OwnedBy(map, shard)
             .Where(p => context.Enrollments.Any(e => e.StudyId == studyId && e.PatientId == p.Id && e.WithdrawnAt == null))
             .Select(p => new { p.Id, p.BirthDate, p.Sex, p.PostalCode })
             .AsAsyncEnumerable();
@@ -84,7 +84,7 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
             // Participants in batches by id (keyset: the database orders and compares ids its own way), then the visits
             // of the selected ones: memory holds one batch, never the study.
             await using var context = shards.Create(shard);
-            var query = context.Patients.AsNoTracking()
+            var query = context.Patients.AsNoTracking().OwnedBy(map, shard)
                 .Where(p => context.Enrollments.Any(e => e.StudyId == studyId && e.PatientId == p.Id && e.WithdrawnAt == null));
             if (last is { } lastId)
             {

@@ -14,18 +14,19 @@ namespace MedicalPortal.Data.Patients;
 /// Patients on their shards, profiles read through the cache; MRNs through the catalog's registry; search fans out to
 /// every shard (and is not cached: its answers change with every registration).
 /// </summary>
-internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, MrnRegistry mrns, RecordCache cache, WritePath writes)
+internal sealed class PatientStore(
+    IShardMap map, ShardContextFactory shards, ShardRouting routing, MrnRegistry mrns, RecordCache cache, WritePath writes)
     : IPatientStore
 {
     public Task<PatientDto?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         cache.GetOrLoadAsync(CacheKeys.Patient(id), ct => LoadAsync(id, ct), cancellationToken, p => p.Version);
 
-    private async Task<PatientDto?> LoadAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForPatient(id));
-        var patient = await context.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
-        return patient?.ToDto();
-    }
+    private Task<PatientDto?> LoadAsync(Guid id, CancellationToken cancellationToken) =>
+        routing.ReadAsync(
+            Buckets.ForPatient(id),
+            async (context, ct) => (await context.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct))?.ToDto(),
+            found: patient => patient is not null,
+            cancellationToken);
 
     public async Task<PatientDto> AddAsync(AuditActor actor, Patient patient, CancellationToken cancellationToken)
     {
@@ -124,7 +125,7 @@ internal sealed class PatientStore(IShardMap map, ShardContextFactory shards, Mr
     private async Task<List<Patient>> SearchShardAsync(string shard, PatientSearch search, CancellationToken cancellationToken)
     {
         await using var context = shards.Create(shard);
-        var query = context.Patients.AsNoTracking();
+        var query = context.Patients.AsNoTracking().OwnedBy(map, shard);
 
         if (search.OnlyPatientId is { } only)
         {

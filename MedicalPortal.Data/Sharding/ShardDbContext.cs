@@ -36,6 +36,16 @@ public abstract class ShardDbContext : DbContext, IAuditedContext
 
     internal DbSet<Enrollment> Enrollments => Set<Enrollment>();
 
+    internal DbSet<BucketFence> BucketFences => Set<BucketFence>();
+
+    internal DbSet<ArchivedAuditEntry> ArchivedAuditEntries => Set<ArchivedAuditEntry>();
+
+    /// <summary>
+    /// Set by a bucket move for the rows it copies, upserts or deletes as they are: those are not changes, and leave no
+    /// audit entry of their own (the move itself is audited). Never set by anything serving a request.
+    /// </summary>
+    internal bool CopiesForMove { get; set; }
+
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
         AuditedSave.SaveAsync(this, acceptAllChangesOnSuccess, base.SaveChangesAsync, cancellationToken);
 
@@ -73,6 +83,8 @@ public abstract class ShardDbContext : DbContext, IAuditedContext
             patient.HasIndex(p => new { p.FamilyNameKey, p.GivenNameKey, p.Mrn });
             patient.HasIndex(p => p.GivenNameKey);
             patient.HasIndex(p => p.BirthDate);
+            patient.HasIndex(p => p.Bucket);
+            patient.HasQueryFilter(p => !BucketFences.Any(f => f.State == FenceState.Moved && f.FirstBucket <= p.Bucket && f.LastBucket >= p.Bucket));
         });
 
         modelBuilder.Entity<Visit>(visit =>
@@ -91,6 +103,8 @@ public abstract class ShardDbContext : DbContext, IAuditedContext
             visit.PrimitiveCollection(v => v.DiagnosisCodes);
             visit.Property(v => v.Version).IsConcurrencyToken();
             visit.HasIndex(v => v.UpdatedAt);
+            visit.HasIndex(v => v.Bucket);
+            visit.HasQueryFilter(v => !BucketFences.Any(f => f.State == FenceState.Moved && f.FirstBucket <= v.Bucket && f.LastBucket >= v.Bucket));
         });
 
         modelBuilder.Entity<Enrollment>(enrollment =>
@@ -106,6 +120,32 @@ public abstract class ShardDbContext : DbContext, IAuditedContext
                 .HasFilter("\"WithdrawnAt\" IS NULL");
             enrollment.Ignore(e => e.IsActive);
             enrollment.Property(e => e.Version).IsConcurrencyToken();
+            enrollment.HasIndex(e => e.Bucket);
+            enrollment.HasQueryFilter(e => !BucketFences.Any(f => f.State == FenceState.Moved && f.FirstBucket <= e.Bucket && f.LastBucket >= e.Bucket));
+        });
+
+        // Rows of buckets moved away are left out of every query (a node whose map is stale still reads nothing
+        // there); a bucket move reads past the filter (IgnoreQueryFilters).
+        modelBuilder.Entity<BucketFence>(fence =>
+        {
+            fence.ToTable("BucketFences");
+            fence.HasKey(f => f.FirstBucket);
+            fence.Property(f => f.FirstBucket).ValueGeneratedNever();
+            fence.Property(f => f.State).HasConversion<string>().HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<ArchivedAuditEntry>(entry =>
+        {
+            entry.ToTable("ArchivedAuditLog");
+            entry.HasKey(e => new { e.Database, e.Sequence });
+            entry.Property(e => e.Database).HasMaxLength(ShardNames.MaxLength);
+            entry.Property(e => e.ActorId).HasMaxLength(450);
+            entry.Property(e => e.ActorName).HasMaxLength(256);
+            entry.Property(e => e.Action).HasMaxLength(16);
+            entry.Property(e => e.Resource).HasMaxLength(32);
+            entry.Property(e => e.ResourceId).HasMaxLength(512);
+            entry.Property(e => e.CorrelationId).HasMaxLength(128);
+            entry.HasIndex(e => e.PatientId);
         });
     }
 }

@@ -7,15 +7,21 @@ namespace MedicalPortal.Data.Sharding;
 /// <summary>
 /// The catalog's bucket-to-shard map, held in memory as an immutable snapshot so routing costs an array lookup.
 /// Loaded at start; on first start it is created by splitting the buckets evenly over the configured shards. A shard
-/// registered later starts with no buckets.
+/// registered later starts with no buckets. A bucket move changes it and moves its version on; every node loads it
+/// again when the version changes (<see cref="ShardMapReloader"/>).
 /// </summary>
 internal sealed class ShardMap(IDbContextFactory<CatalogDbContext> catalog) : IShardMap
 {
-    private Snapshot? _snapshot;
+    private volatile Snapshot? _snapshot;
 
     public IReadOnlyList<string> Shards => Current.Shards;
 
     public IReadOnlyList<BucketRange> Ranges => Current.Ranges;
+
+    public bool IsLoaded => _snapshot is not null;
+
+    /// <summary>The catalog's map version this node routes by.</summary>
+    public long Version => Current.Version;
 
     private Snapshot Current => _snapshot
         ?? throw new InvalidOperationException("The shard map has not been loaded; the databases were not initialized.");
@@ -48,17 +54,25 @@ internal sealed class ShardMap(IDbContextFactory<CatalogDbContext> catalog) : IS
         await LoadAsync(knownShards, cancellationToken);
     }
 
+    /// <summary>
+    /// Reads the map. The version is read before the ranges: a map changed in between is newer than the version says,
+    /// and is read again at the next poll.
+    /// </summary>
     public async Task LoadAsync(IReadOnlyList<string> knownShards, CancellationToken cancellationToken)
     {
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var version = await ReadVersionAsync(context, cancellationToken);
         var rows = await context.ShardRanges.AsNoTracking().OrderBy(r => r.FirstBucket).ToListAsync(cancellationToken);
         var ranges = rows.Select(r => new BucketRange(r.FirstBucket, r.LastBucket, r.Shard)).ToList();
-        _snapshot = Snapshot.Build(ranges, knownShards);
+        _snapshot = Snapshot.Build(version, ranges, knownShards);
     }
 
-    private sealed record Snapshot(IReadOnlyList<BucketRange> Ranges, IReadOnlyList<string> Shards, string[] ByBucket)
+    public static Task<long> ReadVersionAsync(CatalogDbContext context, CancellationToken cancellationToken) =>
+        context.ShardMapState.AsNoTracking().Where(s => s.Id == ShardMapStateRow.SingletonId).Select(s => s.Version).SingleAsync(cancellationToken);
+
+    private sealed record Snapshot(long Version, IReadOnlyList<BucketRange> Ranges, IReadOnlyList<string> Shards, string[] ByBucket)
     {
-        public static Snapshot Build(IReadOnlyList<BucketRange> ranges, IReadOnlyList<string> knownShards)
+        public static Snapshot Build(long version, IReadOnlyList<BucketRange> ranges, IReadOnlyList<string> knownShards)
         {
             var byBucket = new string[Buckets.Count];
             foreach (var range in ranges)
@@ -83,7 +97,7 @@ internal sealed class ShardMap(IDbContextFactory<CatalogDbContext> catalog) : IS
             }
 
             var shards = ranges.Select(r => r.Shard).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-            return new Snapshot(ranges, shards, byBucket);
+            return new Snapshot(version, ranges, shards, byBucket);
         }
     }
 }

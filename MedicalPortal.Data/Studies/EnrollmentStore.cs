@@ -10,13 +10,14 @@ using Microsoft.EntityFrameworkCore;
 namespace MedicalPortal.Data.Studies;
 
 /// <summary>Enrollments on their patients' shards; a study's participants are gathered from every shard in parallel.</summary>
-internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards, WritePath writes) : IEnrollmentStore
+internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards, ShardRouting routing, WritePath writes) : IEnrollmentStore
 {
-    public async Task<EnrollmentDto?> FindAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForRecord(id));
-        return (await context.Enrollments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken))?.ToDto();
-    }
+    public Task<EnrollmentDto?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        routing.ReadAsync(
+            Buckets.OfRecordId(id),
+            async (context, ct) => (await context.Enrollments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct))?.ToDto(),
+            found: enrollment => enrollment is not null,
+            cancellationToken);
 
     public async Task<IReadOnlyList<EnrollmentDto>> ListForStudyAsync(
         Guid studyId, Guid? onlyPatientId, CancellationToken cancellationToken)
@@ -25,7 +26,7 @@ internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards,
         var perShard = await Task.WhenAll(targets.Select(async shard =>
         {
             await using var context = shards.Create(shard);
-            var query = context.Enrollments.AsNoTracking().Where(e => e.StudyId == studyId);
+            var query = context.Enrollments.AsNoTracking().OwnedBy(map, shard).Where(e => e.StudyId == studyId);
             if (onlyPatientId is { } patientId)
             {
                 query = query.Where(e => e.PatientId == patientId);
@@ -39,8 +40,11 @@ internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards,
 
     public async Task<IReadOnlyList<EnrollmentDto>> ListForPatientAsync(Guid patientId, CancellationToken cancellationToken)
     {
-        await using var context = shards.Create(map.ShardForPatient(patientId));
-        var enrollments = await context.Enrollments.AsNoTracking().Where(e => e.PatientId == patientId).ToListAsync(cancellationToken);
+        var enrollments = await routing.ReadAsync(
+            Buckets.ForPatient(patientId),
+            (context, ct) => context.Enrollments.AsNoTracking().Where(e => e.PatientId == patientId).ToListAsync(ct),
+            found: list => list.Count > 0,
+            cancellationToken);
         return enrollments.OrderBy(e => e.ConsentedAt).Select(e => e.ToDto()).ToList();
     }
 
@@ -107,7 +111,7 @@ internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards,
         var counts = await Task.WhenAll(map.Shards.Select(async shard =>
         {
             await using var context = shards.Create(shard);
-            return await context.Enrollments.CountAsync(e => e.StudyId == studyId, cancellationToken);
+            return await context.Enrollments.OwnedBy(map, shard).CountAsync(e => e.StudyId == studyId, cancellationToken);
         }));
         return counts.Sum();
     }

@@ -22,17 +22,18 @@ internal sealed record CachedVisits(IReadOnlyList<VisitDto> Visits, bool Complet
 /// Visits on their patient's shard, found by the bucket their id carries. A patient's visit list is read through the
 /// cache (the pages a clinician turns are cut from it); every change to a visit invalidates its patient's list.
 /// </summary>
-internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, RecordCache cache, WritePath writes) : IVisitStore
+internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, ShardRouting routing, RecordCache cache, WritePath writes)
+    : IVisitStore
 {
     /// <summary>Visits kept per patient in the cache; pages beyond them come from the shard.</summary>
     internal const int CachedVisitCount = 200;
 
-    public async Task<VisitDto?> FindAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var context = shards.Create(map.ShardForRecord(id));
-        var visit = await context.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, cancellationToken);
-        return visit?.ToDto();
-    }
+    public Task<VisitDto?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        routing.ReadAsync(
+            Buckets.OfRecordId(id),
+            async (context, ct) => (await context.Visits.AsNoTracking().FirstOrDefaultAsync(v => v.Id == id, ct))?.ToDto(),
+            found: visit => visit is not null,
+            cancellationToken);
 
     public async Task<Page<VisitDto>?> ListForPatientAsync(
         Guid patientId, string? cursor, int limit, CancellationToken cancellationToken)
@@ -57,9 +58,11 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, Reco
         return await ListFromShardAsync(patientId, after, limit, cancellationToken);
     }
 
-    private async Task<CachedVisits?> LoadNewestAsync(Guid patientId, CancellationToken cancellationToken)
+    private Task<CachedVisits?> LoadNewestAsync(Guid patientId, CancellationToken cancellationToken) =>
+        routing.ReadAsync(Buckets.ForPatient(patientId), (context, ct) => LoadNewestAsync(context, patientId, ct), found: v => v is not null, cancellationToken);
+
+    private static async Task<CachedVisits?> LoadNewestAsync(ShardDbContext context, Guid patientId, CancellationToken cancellationToken)
     {
-        await using var context = shards.Create(map.ShardForPatient(patientId));
         if (!await context.Patients.AnyAsync(p => p.Id == patientId, cancellationToken))
         {
             return null;
@@ -72,10 +75,14 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, Reco
         return new CachedVisits([.. visits.Take(CachedVisitCount).Select(v => v.ToDto())], visits.Count <= CachedVisitCount);
     }
 
-    private async Task<Page<VisitDto>?> ListFromShardAsync(
-        Guid patientId, (DateTimeOffset StartedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    private Task<Page<VisitDto>?> ListFromShardAsync(
+        Guid patientId, (DateTimeOffset StartedAt, Guid Id)? after, int limit, CancellationToken cancellationToken) =>
+        routing.ReadAsync(
+            Buckets.ForPatient(patientId), (context, ct) => ListFromShardAsync(context, patientId, after, limit, ct), found: p => p is not null, cancellationToken);
+
+    private static async Task<Page<VisitDto>?> ListFromShardAsync(
+        ShardDbContext context, Guid patientId, (DateTimeOffset StartedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
     {
-        await using var context = shards.Create(map.ShardForPatient(patientId));
         if (!await context.Patients.AnyAsync(p => p.Id == patientId, cancellationToken))
         {
             return null;

@@ -49,14 +49,47 @@ internal delegate Task<Staged<T>> Stage<in TContext, T>(TContext context, Cancel
 /// provider's execution strategy, so a retrying strategy can replay it; shard writes are routed by bucket, the place
 /// where writes to buckets that are moving between shards are held back.
 /// </summary>
-internal sealed class WritePath(IShardMap map, ShardContextFactory shards, IDbContextFactory<CatalogDbContext> catalog, RecordCache cache)
+internal sealed class WritePath(
+    IShardMap map, ShardContextFactory shards, ShardRouting routing, IDbContextFactory<CatalogDbContext> catalog, RecordCache cache)
 {
-    /// <summary>A change to records of the patients in <paramref name="bucket"/>, on the shard that holds the bucket.</summary>
-    public Task<T> ToShardAsync<T>(
+    /// <summary>
+    /// A change to records of the patients in <paramref name="bucket"/>, on the shard that holds the bucket. While a
+    /// move cuts the bucket over, the change waits (the shard's fence says <see cref="FenceState.Frozen"/>), and once
+    /// the bucket has moved it follows it to its new shard, whatever this node's map said (docs/decisions/0022).
+    /// </summary>
+    public async Task<T> ToShardAsync<T>(
         AuditActor actor, int bucket, Resource resource, Stage<ShardDbContext, T> stage, CancellationToken cancellationToken)
     {
-        var shard = map.ShardForBucket(bucket);
-        return RunAsync(() => shards.Create(shard), actor, resource, stage, atomic: false, cancellationToken);
+        var deadline = routing.FreezeDeadline();
+        while (true)
+        {
+            var shard = map.ShardForBucket(bucket);
+            try
+            {
+                return await RunAsync(() => shards.Create(shard), actor, resource, stage, atomic: false, cancellationToken);
+            }
+            catch (BucketFencedException fenced) when (fenced.Bucket == bucket || fenced.State == FenceState.Frozen)
+            {
+                await routing.WaitOutFenceAsync(shard, bucket, deadline, cancellationToken);
+            }
+            catch (RecordNotFoundException)
+            {
+                // The rows left on a shard the bucket moved away from are not read: what the change looked for may
+                // be on the new shard.
+                if (!await IsMovedAsync(shard, bucket, cancellationToken))
+                {
+                    throw;
+                }
+
+                await routing.WaitOutFenceAsync(shard, bucket, deadline, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<bool> IsMovedAsync(string shard, int bucket, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        return await Fences.IsMovedAsync(context, bucket, cancellationToken);
     }
 
     /// <summary>
