@@ -24,6 +24,10 @@ internal sealed partial class DatabaseMigrator(DatabaseProviderServices provider
         {
             await provider.MigrateAsync(context, cancellationToken);
             await provider.PrepareAsync(context, cancellationToken);
+            if (context is Sharding.ShardDbContext shard)
+            {
+                await Sharding.BucketBackfill.RunAsync(shard, cancellationToken);
+            }
         }
         catch (Exception e) when (Unreachable(e) is { } cause)
         {

@@ -167,6 +167,74 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.BucketMoveRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ArchivedThrough")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("BucketsDone")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Checksums")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<int>("Enrollments")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FirstBucket")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LastBucket")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Patients")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BucketMoves", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Catalog.MrnReservation", b =>
                 {
                     b.Property<string>("Mrn")
@@ -202,6 +270,27 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
                     b.ToTable("RolePermissions");
 
                     b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardMapStateRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ShardMapState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 1L
+                        });
                 });
 
             modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRangeRow", b =>

@@ -167,6 +167,74 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.BucketMoveRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ArchivedThrough")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("BucketsDone")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Checksums")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)");
+
+                    b.Property<int>("Enrollments")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("FirstBucket")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LastBucket")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Patients")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BucketMoves", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Catalog.MrnReservation", b =>
                 {
                     b.Property<string>("Mrn")
@@ -202,6 +270,27 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
                     b.ToTable("RolePermissions");
 
                     b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardMapStateRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ShardMapState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 1L
+                        });
                 });
 
             modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRangeRow", b =>

@@ -35,6 +35,9 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
                     b.Property<DateOnly>("BirthDate")
                         .HasColumnType("date");
 
+                    b.Property<int>("Bucket")
+                        .HasColumnType("int");
+
                     b.Property<string>("City")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
@@ -102,6 +105,8 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
 
                     b.HasIndex("BirthDate");
 
+                    b.HasIndex("Bucket");
+
                     b.HasIndex("GivenNameKey");
 
                     b.HasIndex("Mrn")
@@ -121,6 +126,9 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("ConsentedAt")
                         .HasColumnType("datetimeoffset");
@@ -143,6 +151,8 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Bucket");
+
                     b.HasIndex("PatientId");
 
                     b.HasIndex("StudyId", "PatientId");
@@ -163,6 +173,9 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("int");
 
                     b.Property<string>("Clinician")
                         .IsRequired()
@@ -225,6 +238,8 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Bucket");
+
                     b.HasIndex("UpdatedAt");
 
                     b.HasIndex("PatientId", "StartedAt");
@@ -234,6 +249,71 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
                     b
                         .HasAnnotation("MedicalPortal:AuditPatientId", "PatientId")
                         .HasAnnotation("MedicalPortal:AuditResource", "Visit");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Audit.ArchivedAuditEntry", b =>
+                {
+                    b.Property<string>("Database")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("CorrelationId")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("PatientIds")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Database", "Sequence");
+
+                    b.HasIndex("PatientId");
+
+                    b.ToTable("ArchivedAuditLog", (string)null);
                 });
 
             modelBuilder.Entity("MedicalPortal.Data.Audit.AuditChainHead", b =>
@@ -331,6 +411,27 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
                     b.HasIndex("Resource", "ResourceId");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Sharding.BucketFence", b =>
+                {
+                    b.Property<int>("FirstBucket")
+                        .HasColumnType("int");
+
+                    b.Property<int>("LastBucket")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("MoveId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.HasKey("FirstBucket");
+
+                    b.ToTable("BucketFences", (string)null);
                 });
 
             modelBuilder.Entity("MedicalPortal.Core.Studies.Enrollment", b =>

@@ -165,6 +165,76 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.BucketMoveRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ArchivedThrough")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BucketsDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Checksums")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Enrollments")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirstBucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastBucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Patients")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Visits")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BucketMoves", (string)null);
+
+                    b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Catalog.MrnReservation", b =>
                 {
                     b.Property<string>("Mrn")
@@ -201,6 +271,27 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("RolePermissions");
 
                     b.HasAnnotation("MedicalPortal:AuditResource", "Role");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardMapStateRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ShardMapState", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 1L
+                        });
                 });
 
             modelBuilder.Entity("MedicalPortal.Data.Catalog.ShardRangeRow", b =>

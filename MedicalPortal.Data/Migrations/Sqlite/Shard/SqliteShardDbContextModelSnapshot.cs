@@ -30,6 +30,9 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                     b.Property<DateOnly>("BirthDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("City")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -96,6 +99,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
 
                     b.HasIndex("BirthDate");
 
+                    b.HasIndex("Bucket");
+
                     b.HasIndex("GivenNameKey");
 
                     b.HasIndex("Mrn")
@@ -115,6 +120,9 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ConsentedAt")
                         .IsRequired()
@@ -139,6 +147,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Bucket");
+
                     b.HasIndex("PatientId");
 
                     b.HasIndex("StudyId", "PatientId");
@@ -159,6 +169,9 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Clinician")
                         .IsRequired()
@@ -224,6 +237,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Bucket");
+
                     b.HasIndex("UpdatedAt");
 
                     b.HasIndex("PatientId", "StartedAt");
@@ -233,6 +248,72 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                     b
                         .HasAnnotation("MedicalPortal:AuditPatientId", "PatientId")
                         .HasAnnotation("MedicalPortal:AuditResource", "Visit");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Audit.ArchivedAuditEntry", b =>
+                {
+                    b.Property<string>("Database")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CorrelationId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid?>("PatientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatientIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("PreviousHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Timestamp")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Database", "Sequence");
+
+                    b.HasIndex("PatientId");
+
+                    b.ToTable("ArchivedAuditLog", (string)null);
                 });
 
             modelBuilder.Entity("MedicalPortal.Data.Audit.AuditChainHead", b =>
@@ -331,6 +412,27 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
                     b.HasIndex("Resource", "ResourceId");
 
                     b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Sharding.BucketFence", b =>
+                {
+                    b.Property<int>("FirstBucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LastBucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MoveId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("FirstBucket");
+
+                    b.ToTable("BucketFences", (string)null);
                 });
 
             modelBuilder.Entity("MedicalPortal.Core.Studies.Enrollment", b =>
