@@ -120,6 +120,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IShardMap>(sp => sp.GetRequiredService<ShardMap>());
         services.AddSingleton<ShardRouting>();
         services.AddHostedService<ShardMapPoller>();
+        services.AddSingleton<BucketMover>();
+        services.AddSingleton<IBucketMoves>(sp => sp.GetRequiredService<BucketMover>());
 
         services.AddMedicalPortalCache();
         services.AddSingleton<WritePath>();

@@ -1,4 +1,5 @@
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
 
 namespace MedicalPortal.Core.Administration;
 
@@ -14,8 +15,34 @@ public sealed record CacheState(string Mode, string State, long EntriesInMemory,
     public double? HitRatio => Reads == 0 ? null : (double)(MemoryHits + RedisHits) / Reads;
 }
 
-/// <summary>What the System page shows an administrator.</summary>
-public sealed record SystemStatus(string Node, IReadOnlyList<ShardStatus> Shards, CacheState Cache);
+/// <summary>
+/// A bucket move that is not finished (<c>shards move</c>): which buckets go from where to where, the stage it has
+/// reached (Copying, Frozen, Flipped) and how many of its buckets the current pass has done.
+/// </summary>
+public sealed record MoveState(
+    int FirstBucket,
+    int LastBucket,
+    string Source,
+    string Target,
+    string Stage,
+    int BucketsDone,
+    string StartedBy,
+    DateTimeOffset StartedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public int BucketCount => LastBucket - FirstBucket + 1;
+}
+
+/// <summary>
+/// What the System page shows an administrator: the shards, the bucket map this node routes by (ranges per shard),
+/// a running bucket move, the cache.
+/// </summary>
+public sealed record SystemStatus(string Node, IReadOnlyList<ShardStatus> Shards, CacheState Cache)
+{
+    public IReadOnlyList<BucketRange> BucketMap { get; init; } = [];
+
+    public MoveState? Move { get; init; }
+}
 
 /// <summary>Reads the state of the shards and the cache. Implemented in Data; callers have already authorized.</summary>
 public interface ISystemStatusSource

@@ -204,17 +204,5 @@ internal sealed class AuditSaveChangesInterceptor(AuditChain chain) : SaveChange
     private static Guid? PatientIdOf(EntityEntry entry) =>
         AuditModel.PatientIdProperty(entry.Metadata) is { } property && entry.Property(property).CurrentValue is Guid id ? id : null;
 
-    private static string? Format(object? value) => value switch
-    {
-        null => null,
-        string s => s,
-        DateTimeOffset d => d.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        Guid g => g.ToString("D"),
-        byte[] bytes => Convert.ToBase64String(bytes),
-        System.Collections.IEnumerable items => JsonSerializer.Serialize(items.Cast<object?>().Select(Format).ToList(), AuditJson.Default.ListString),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString(),
-    };
+    private static string? Format(object? value) => CanonicalValue.Format(value);
 }

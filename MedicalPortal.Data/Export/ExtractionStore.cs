@@ -124,37 +124,11 @@ internal sealed class ExtractionStore(IDbContextFactory<CatalogDbContext> catalo
         await context.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
-        if (!await context.Leases.AnyAsync(l => l.Name == name, cancellationToken))
-        {
-            context.Leases.Add(new LeaseRow { Name = name, Holder = "", ExpiresAt = DateTimeOffset.MinValue });
-            try
-            {
-                await context.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // Created by another node at the same moment: fine, the update below decides.
-            }
-        }
+    public Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken) =>
+        new CatalogLeases(catalog, clock).TryAcquireAsync(name, holder, duration, cancellationToken);
 
-        var expires = now + duration;
-        var taken = await context.Leases
-            .Where(l => l.Name == name && (l.ExpiresAt <= now || l.Holder == holder))
-            .ExecuteUpdateAsync(l => l.SetProperty(x => x.Holder, holder).SetProperty(x => x.ExpiresAt, expires), cancellationToken);
-        return taken == 1;
-    }
-
-    public async Task ReleaseLeaseAsync(string name, string holder, TimeSpan after, CancellationToken cancellationToken)
-    {
-        var expires = clock.GetUtcNow() + after;
-        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
-        await context.Leases.Where(l => l.Name == name && l.Holder == holder)
-            .ExecuteUpdateAsync(l => l.SetProperty(x => x.ExpiresAt, expires), cancellationToken);
-    }
+    public Task ReleaseLeaseAsync(string name, string holder, TimeSpan after, CancellationToken cancellationToken) =>
+        new CatalogLeases(catalog, clock).ReleaseAsync(name, holder, after, cancellationToken);
 }
 
 [JsonSerializable(typeof(List<string?[]>))]

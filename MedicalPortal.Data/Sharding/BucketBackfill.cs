@@ -33,7 +33,7 @@ internal static class BucketBackfill
     {
         while (true)
         {
-            var ids = await missing.Take(BatchSize).ToListAsync(cancellationToken);
+            var ids = await missing.OrderBy(id => id).Take(BatchSize).ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
                 return;

@@ -39,10 +39,11 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
         new VerifyAuditCommand(),
         new ExportCommand(),
         new ExtractCommand(),
-        new Command("shards", "List the shards, and add new ones.")
+        new Command("shards", "List the shards, add new ones, and move buckets between them.")
         {
             new ShardsListCommand(),
             new ShardsAddCommand(),
+            new ShardsMoveCommand(),
         },
     ];
 

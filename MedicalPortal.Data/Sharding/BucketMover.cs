@@ -1,0 +1,758 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
+using MedicalPortal.Core.Studies;
+using MedicalPortal.Core.Visits;
+using MedicalPortal.Data.Audit;
+using MedicalPortal.Data.Catalog;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.Logging;
+
+namespace MedicalPortal.Data.Sharding;
+
+/// <summary>
+/// A bucket move, as Vitess's MoveTables and Citus's shard moves do it (docs/decisions/0022). <b>Copying</b>: the rows
+/// of the buckets are copied to the target as they are (not changes: no audit entry each), then caught up by comparing
+/// (id, version) per table until little changes, and the source's audit entries of those patients are copied to the
+/// target's archive. <b>Frozen</b>: a fence on the source holds writes to the buckets back; the last changes are copied
+/// and both sides verified (counts and a SHA-256 per table); the fence becomes "moved" (rows there are no longer read),
+/// and the map, in one catalog transaction, sends the buckets to the target. <b>Flipped</b>: the last audit entries are
+/// archived and the source's rows deleted. <b>Cleaned</b>: done. Every step can run again: a move that stopped at
+/// any point is finished by the same command.
+/// </summary>
+internal sealed partial class BucketMover(
+    IDbContextFactory<CatalogDbContext> catalog,
+    ShardContextFactory shards,
+    ShardMap map,
+    ShardRouting routing,
+    AuditChain chain,
+    TimeProvider clock,
+    ILogger<BucketMover> logger) : IBucketMoves
+{
+    public const string LeaseName = "bucket-move";
+
+    /// <summary>How long the lease outlives a command that stopped without releasing it (killed, say).</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+
+    /// <summary>Buckets copied, compared, verified or deleted together: a batch.</summary>
+    private const int GroupSize = 16;
+
+    /// <summary>Catch-up passes before the freeze, at most; the freeze comes sooner once a pass copies this little.</summary>
+    private const int CatchUpPasses = 5;
+
+    private const int SmallEnough = 50;
+
+    private const int AuditBatch = 2000;
+
+    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Called at each named point of a move (tests stop a move there, as a crash would): "copied" after each batch
+    /// copied or caught up, "archived", "frozen", "caught-up", "verified", "fenced", "flipped", "deleted" after each
+    /// batch deleted, "audited".
+    /// </summary>
+    internal Func<string, Task>? Checkpoint { get; set; }
+
+    public string? Problem(int first, int last, string target) =>
+        first < 0 || last >= Buckets.Count || first > last
+            ? $"The buckets must be a range FIRST-LAST within 0-{Buckets.Count - 1}, FIRST not after LAST."
+            : KnownShard(target) is null
+                ? $"There is no shard '{target}': 'shards list' names the shards, and 'shards add' adds one."
+                : null;
+
+    public async Task<BucketMoveStatus?> UnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        var row = await context.BucketMoves.AsNoTracking().Where(m => m.Stage != MoveStage.Cleaned)
+            .OrderBy(m => m.StartedAt).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : StatusOf(row);
+    }
+
+    public async Task<BucketMoveResult> MoveAsync(
+        int first, int last, string target, AuditActor actor, IProgress<BucketMoveProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (Problem(first, last, target) is { } problem)
+        {
+            return new BucketMoveResult(BucketMoveOutcome.Refused, problem);
+        }
+
+        var leases = new CatalogLeases(catalog, clock);
+        if (!await leases.TryAcquireAsync(LeaseName, _holder, LeaseDuration, cancellationToken))
+        {
+            return new BucketMoveResult(BucketMoveOutcome.Busy,
+                "Another 'shards move' is running (it holds the catalog's lease 'bucket-move'). Wait for it to finish; " +
+                $"if it was stopped, its lease expires {LeaseDuration.TotalMinutes:0} minutes after it last worked.");
+        }
+
+        try
+        {
+            await routing.ReloadIfChangedAsync(cancellationToken);
+            var move = await UnfinishedRowAsync(cancellationToken);
+            if (move is not null && !(move.FirstBucket == first && move.LastBucket == last && SameShard(move.Target, target)))
+            {
+                return new BucketMoveResult(BucketMoveOutcome.Busy,
+                    $"Buckets {move.FirstBucket}-{move.LastBucket} are being moved from '{move.Source}' to '{move.Target}' " +
+                    $"(stage {move.Stage}). Finish that move first: shards move --buckets {move.FirstBucket}-{move.LastBucket} --to {move.Target}",
+                    StatusOf(move));
+            }
+
+            if (move is null)
+            {
+                var sources = Enumerable.Range(first, last - first + 1).Select(map.ShardForBucket)
+                    .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (sources.Count > 1)
+                {
+                    return new BucketMoveResult(BucketMoveOutcome.Refused,
+                        $"Buckets {first}-{last} lie on the shards {string.Join(", ", sources.Select(s => $"'{s}'"))}: move the buckets of one shard at a time.");
+                }
+
+                if (SameShard(sources[0], target))
+                {
+                    return new BucketMoveResult(BucketMoveOutcome.AlreadyThere, $"Buckets {first}-{last} are on '{sources[0]}' already: nothing to do.");
+                }
+
+                move = await StartAsync(first, last, sources[0], KnownShard(target)!, actor, cancellationToken);
+            }
+
+            var run = new Run(move, actor, progress, leases);
+            var freeze = await RunAsync(run, cancellationToken);
+            move = run.Move;
+            return new BucketMoveResult(BucketMoveOutcome.Moved,
+                $"Moved buckets {move.FirstBucket}-{move.LastBucket} from '{move.Source}' to '{move.Target}': {move.Patients} patient(s), " +
+                $"{move.Visits} visit(s), {move.Enrollments} enrollment(s), verified.",
+                StatusOf(move),
+                freeze);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(LeaseName, _holder, TimeSpan.Zero, CancellationToken.None);
+        }
+    }
+
+    private async Task<TimeSpan?> RunAsync(Run run, CancellationToken cancellationToken)
+    {
+        long? frozenAt = null;
+        if (run.Move.Stage == MoveStage.Copying)
+        {
+            LogStage(logger, run.Move.FirstBucket, run.Move.LastBucket, run.Move.Source, run.Move.Target, "copying");
+            await SyncRangeAsync(run, "Copying", cancellationToken);
+            await ArchiveAsync(run, cancellationToken);
+            for (var pass = 1; pass <= CatchUpPasses; pass++)
+            {
+                var changed = await SyncRangeAsync(run, $"Catching up ({pass})", cancellationToken);
+                await ArchiveAsync(run, cancellationToken);
+                if (changed <= SmallEnough)
+                {
+                    break;
+                }
+            }
+
+            await SetFenceAsync(run.Move.Source, run.Move, FenceState.Frozen, cancellationToken);
+            frozenAt = Stopwatch.GetTimestamp();
+            await SetStageAsync(run, MoveStage.Frozen, cancellationToken);
+            await PassAsync("frozen");
+        }
+
+        if (run.Move.Stage == MoveStage.Frozen)
+        {
+            LogStage(logger, run.Move.FirstBucket, run.Move.LastBucket, run.Move.Source, run.Move.Target, "frozen");
+
+            // Again on a resumed move: the fence may be "moved" already, if the last run stopped just before the flip.
+            await SetFenceAsync(run.Move.Source, run.Move, FenceState.Frozen, cancellationToken);
+            frozenAt ??= Stopwatch.GetTimestamp();
+            await SyncRangeAsync(run, "Final catch-up", cancellationToken);
+            await PassAsync("caught-up");
+            await VerifyAsync(run, cancellationToken);
+            await PassAsync("verified");
+
+            // From here no node reads the source's rows of the buckets; from the flip on, every node's reads and
+            // writes go to the target, a node with a stale map through the fence.
+            await SetFenceAsync(run.Move.Source, run.Move, FenceState.Moved, cancellationToken);
+            await PassAsync("fenced");
+            await SetFenceAsync(run.Move.Target, run.Move, state: null, cancellationToken);
+            await FlipAsync(run, cancellationToken);
+            await routing.ReloadIfChangedAsync(cancellationToken);
+            await PassAsync("flipped");
+        }
+
+        var freeze = frozenAt is { } started ? Stopwatch.GetElapsedTime(started) : (TimeSpan?)null;
+        if (freeze is { } held)
+        {
+            LogFreeze(logger, run.Move.FirstBucket, run.Move.LastBucket, held.TotalMilliseconds);
+        }
+
+        if (run.Move.Stage == MoveStage.Flipped)
+        {
+            LogStage(logger, run.Move.FirstBucket, run.Move.LastBucket, run.Move.Source, run.Move.Target, "flipped");
+            await SetFenceAsync(run.Move.Source, run.Move, FenceState.Moved, cancellationToken);
+            await ArchiveAsync(run, cancellationToken);
+            await PassAsync("archived");
+            await DeleteFromSourceAsync(run, cancellationToken);
+            await AuditOnShardsAsync(run, cancellationToken);
+            await PassAsync("audited");
+            await SetStageAsync(run, MoveStage.Cleaned, cancellationToken);
+            LogStage(logger, run.Move.FirstBucket, run.Move.LastBucket, run.Move.Source, run.Move.Target, "done");
+        }
+
+        return freeze;
+    }
+
+    private async Task<BucketMoveRow> StartAsync(int first, int last, string source, string target, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var row = new BucketMoveRow
+        {
+            Id = Guid.CreateVersion7(now),
+            FirstBucket = first,
+            LastBucket = last,
+            Source = source,
+            Target = target,
+            Stage = MoveStage.Copying,
+            StartedBy = actor.Name,
+            StartedAt = now,
+            UpdatedAt = now,
+        };
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        context.Actor = actor;
+        context.BucketMoves.Add(row);
+        await context.SaveChangesAsync(cancellationToken);
+        return row;
+    }
+
+    private async Task<BucketMoveRow?> UnfinishedRowAsync(CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        return await context.BucketMoves.AsNoTracking().Where(m => m.Stage != MoveStage.Cleaned)
+            .OrderBy(m => m.StartedAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>A stage reached: audited in the catalog (who moved what, and when each stage was reached).</summary>
+    private async Task SetStageAsync(Run run, MoveStage stage, CancellationToken cancellationToken)
+    {
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        context.Actor = run.Actor;
+        var row = await context.BucketMoves.SingleAsync(m => m.Id == run.Move.Id, cancellationToken);
+        row.Stage = stage;
+        row.UpdatedAt = clock.GetUtcNow();
+        row.BucketsDone = 0;
+        if (stage == MoveStage.Cleaned)
+        {
+            row.FinishedAt = row.UpdatedAt;
+        }
+
+        await context.SaveChangesAsync(cancellationToken);
+        run.Move = row;
+    }
+
+    /// <summary>How far the current pass is, for the System page (not audited: it is not a change of anything).</summary>
+    private async Task ReportAsync(Run run, string step, int done, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        run.Progress?.Report(new BucketMoveProgress(move.Stage, step, done, move.LastBucket - move.FirstBucket + 1));
+        move.BucketsDone = done;
+        move.UpdatedAt = clock.GetUtcNow();
+        await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+        await context.BucketMoves.Where(m => m.Id == move.Id).ExecuteUpdateAsync(
+            m => m.SetProperty(x => x.BucketsDone, done).SetProperty(x => x.UpdatedAt, move.UpdatedAt), cancellationToken);
+
+        // Working: the lease stays this command's.
+        await run.Leases.TryAcquireAsync(LeaseName, _holder, LeaseDuration, cancellationToken);
+    }
+
+    private async Task PassAsync(string checkpoint)
+    {
+        if (Checkpoint is { } pass)
+        {
+            await pass(checkpoint);
+        }
+    }
+
+    // ---- Copy and catch up -------------------------------------------------------------------------------------
+
+    /// <summary>Makes the target's rows of the range what the source's are, batch by batch; returns how many rows it changed.</summary>
+    private async Task<int> SyncRangeAsync(Run run, string step, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        var changed = 0;
+        await ReportAsync(run, step, 0, cancellationToken);
+        foreach (var (first, last) in Groups(move.FirstBucket, move.LastBucket))
+        {
+            changed += await SyncGroupAsync(move.Source, move.Target, first, last, cancellationToken);
+            await ReportAsync(run, step, last - move.FirstBucket + 1, cancellationToken);
+            await PassAsync("copied");
+        }
+
+        return changed;
+    }
+
+    private async Task<int> SyncGroupAsync(string source, string target, int first, int last, CancellationToken cancellationToken)
+    {
+        await using var from = shards.Create(source);
+        await using var to = shards.Create(target);
+        to.CopiesForMove = true;
+
+        var patients = await DiffAsync<Patient>(from, to, first, last, cancellationToken);
+        var visits = await DiffAsync<Visit>(from, to, first, last, cancellationToken);
+        var enrollments = await DiffAsync<Enrollment>(from, to, first, last, cancellationToken);
+
+        // Updates before inserts (a consent withdrawn and given again must not meet itself in the unique index), parents
+        // before children; deletes children first.
+        await StageUpsertsAsync<Patient>(from, to, patients, updates: true, cancellationToken);
+        await StageUpsertsAsync<Visit>(from, to, visits, updates: true, cancellationToken);
+        await StageUpsertsAsync<Enrollment>(from, to, enrollments, updates: true, cancellationToken);
+        await to.SaveChangesAsync(cancellationToken);
+        to.ChangeTracker.Clear();
+        await StageUpsertsAsync<Patient>(from, to, patients, updates: false, cancellationToken);
+        await StageUpsertsAsync<Visit>(from, to, visits, updates: false, cancellationToken);
+        await StageUpsertsAsync<Enrollment>(from, to, enrollments, updates: false, cancellationToken);
+        await to.SaveChangesAsync(cancellationToken);
+        to.ChangeTracker.Clear();
+
+        await DeleteAsync<Enrollment>(to, enrollments.Deletes, cancellationToken);
+        await DeleteAsync<Visit>(to, visits.Deletes, cancellationToken);
+        await DeleteAsync<Patient>(to, patients.Deletes, cancellationToken);
+        return patients.Count + visits.Count + enrollments.Count;
+    }
+
+    private sealed record RowKey(Guid Id, int Version);
+
+    private sealed record Diff(List<Guid> Inserts, Dictionary<Guid, int> Updates, List<Guid> Deletes)
+    {
+        public int Count => Inserts.Count + Updates.Count + Deletes.Count;
+    }
+
+    private static IQueryable<T> InRange<T>(ShardDbContext context, int first, int last)
+        where T : class =>
+        context.Set<T>().IgnoreQueryFilters().AsNoTracking()
+            .Where(row => EF.Property<int>(row, "Bucket") >= first && EF.Property<int>(row, "Bucket") <= last);
+
+    private static async Task<Diff> DiffAsync<T>(ShardDbContext from, ShardDbContext to, int first, int last, CancellationToken cancellationToken)
+        where T : class
+    {
+        static Task<List<RowKey>> KeysAsync(ShardDbContext context, int first, int last, CancellationToken cancellationToken) =>
+            InRange<T>(context, first, last)
+                .Select(row => new RowKey(EF.Property<Guid>(row, "Id"), EF.Property<int>(row, "Version")))
+                .ToListAsync(cancellationToken);
+
+        var source = (await KeysAsync(from, first, last, cancellationToken)).ToDictionary(k => k.Id, k => k.Version);
+        var target = (await KeysAsync(to, first, last, cancellationToken)).ToDictionary(k => k.Id, k => k.Version);
+        return new Diff(
+            [.. source.Keys.Where(id => !target.ContainsKey(id))],
+            source.Where(s => target.TryGetValue(s.Key, out var version) && version != s.Value)
+                .ToDictionary(s => s.Key, s => target[s.Key]),
+            [.. target.Keys.Where(id => !source.ContainsKey(id))]);
+    }
+
+    /// <summary>
+    /// Reads the rows to copy from the source and stages them on the target as they are, versions included: an update
+    /// expects the version the target has (nothing else writes there while the map sends the buckets to the source).
+    /// </summary>
+    private static async Task StageUpsertsAsync<T>(ShardDbContext from, ShardDbContext to, Diff diff, bool updates, CancellationToken cancellationToken)
+        where T : class
+    {
+        List<Guid> ids = updates ? [.. diff.Updates.Keys] : diff.Inserts;
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var rows = await from.Set<T>().IgnoreQueryFilters().AsNoTracking()
+                .Where(row => chunk.Contains(EF.Property<Guid>(row, "Id")))
+                .ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                if (updates)
+                {
+                    var entry = to.Update(row);
+                    entry.Property("Version").OriginalValue = diff.Updates[(Guid)entry.Property("Id").CurrentValue!];
+                }
+                else
+                {
+                    to.Add(row);
+                }
+            }
+        }
+    }
+
+    private static async Task DeleteAsync<T>(ShardDbContext context, List<Guid> ids, CancellationToken cancellationToken)
+        where T : class
+    {
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await context.Set<T>().IgnoreQueryFilters().Where(row => chunk.Contains(EF.Property<Guid>(row, "Id")))
+                .ExecuteDeleteAsync(cancellationToken);
+        }
+    }
+
+    // ---- The audit history -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Copies the source's audit entries that name a patient of the range (changes, and reads: who viewed the record)
+    /// to the target's archive, verbatim, from where the last pass stopped; and the entries the source had archived
+    /// itself for those patients (they moved there before).
+    /// </summary>
+    private async Task ArchiveAsync(Run run, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        bool InRange(int bucket) => bucket >= move.FirstBucket && bucket <= move.LastBucket;
+        await using var from = shards.Create(move.Source);
+        while (true)
+        {
+            var through = move.ArchivedThrough;
+            var batch = await from.Set<AuditEntry>().AsNoTracking().Where(e => e.Sequence > through)
+                .OrderBy(e => e.Sequence).Take(AuditBatch).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            await ArchiveOnTargetAsync(move.Target,
+                [.. batch.Where(e => Fences.BucketsOf(e).Any(InRange)).Select(e => ArchivedAuditEntry.Of(move.Source, e))], cancellationToken);
+            move.ArchivedThrough = batch[^1].Sequence;
+            await using var context = await catalog.CreateDbContextAsync(cancellationToken);
+            await context.BucketMoves.Where(m => m.Id == move.Id)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.ArchivedThrough, move.ArchivedThrough), cancellationToken);
+        }
+
+        (string Database, long Sequence) after = ("", 0);
+#pragma warning disable CA1309 // In EF queries string.Compare becomes a SQL comparison.
+        while (true)
+        {
+            var (database, sequence) = after;
+            var batch = await from.ArchivedAuditEntries.AsNoTracking()
+                .Where(e => string.Compare(e.Database, database) > 0 || (e.Database == database && e.Sequence > sequence))
+                .OrderBy(e => e.Database).ThenBy(e => e.Sequence).Take(AuditBatch).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            await ArchiveOnTargetAsync(move.Target, [.. batch.Where(e => Fences.BucketsOf(e.ToEntry()).Any(InRange))], cancellationToken);
+            after = (batch[^1].Database, batch[^1].Sequence);
+        }
+#pragma warning restore CA1309
+        await PassAsync("archived");
+    }
+
+    private async Task ArchiveOnTargetAsync(string target, List<ArchivedAuditEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var to = shards.Create(target);
+        to.CopiesForMove = true;
+        foreach (var group in entries.GroupBy(e => e.Database))
+        {
+            var sequences = group.Select(e => e.Sequence).ToList();
+            var there = (await to.ArchivedAuditEntries.AsNoTracking()
+                .Where(e => e.Database == group.Key && sequences.Contains(e.Sequence))
+                .Select(e => e.Sequence).ToListAsync(cancellationToken)).ToHashSet();
+            to.ArchivedAuditEntries.AddRange(group.Where(e => !there.Contains(e.Sequence)));
+        }
+
+        await to.SaveChangesAsync(cancellationToken);
+    }
+
+    // ---- Fences, verification, flip ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// Sets the fence of the move's range on <paramref name="shard"/> to <paramref name="state"/> (null: lifts any fence
+    /// there), under the shard's audit head lock, which every write takes before it checks the fences. Fences of
+    /// earlier moves that overlap the range are cut back to what lies outside it.
+    /// </summary>
+    private async Task SetFenceAsync(string shard, BucketMoveRow move, FenceState? state, CancellationToken cancellationToken)
+    {
+        await using var strategyContext = shards.Create(shard);
+        await strategyContext.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var context = shards.Create(shard);
+            await using var transaction = await context.Database.BeginTransactionAsync(ct);
+            await using (var statements = new AuditChainStatements(context))
+            {
+                await statements.LockHeadAsync(ct);
+            }
+
+            var (first, last) = (move.FirstBucket, move.LastBucket);
+            var overlapping = await context.BucketFences.Where(f => f.FirstBucket <= last && f.LastBucket >= first).ToListAsync(ct);
+            BucketFence? kept = null;
+            foreach (var fence in overlapping)
+            {
+                if (fence.LastBucket > last)
+                {
+                    context.BucketFences.Add(new BucketFence { FirstBucket = last + 1, LastBucket = fence.LastBucket, State = fence.State, MoveId = fence.MoveId });
+                }
+
+                if (fence.FirstBucket < first)
+                {
+                    fence.LastBucket = first - 1;
+                }
+                else if (fence.FirstBucket == first && state is not null)
+                {
+                    kept = fence;
+                }
+                else
+                {
+                    context.BucketFences.Remove(fence);
+                }
+            }
+
+            if (state is { } set)
+            {
+                kept ??= context.BucketFences.Add(new BucketFence { FirstBucket = first }).Entity;
+                (kept.LastBucket, kept.State, kept.MoveId) = (last, set, move.Id);
+            }
+
+            await context.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Counts and a SHA-256 per table over the range's rows (every column, as invariant text, in id order), on both
+    /// sides at once. A difference leaves the move copying again (the fence lifted) and stops it with the tables that
+    /// differ: it is a fault to look into, not something to flip over.
+    /// </summary>
+    private async Task VerifyAsync(Run run, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        await ReportAsync(run, "Verifying", 0, cancellationToken);
+        var sums = await Task.WhenAll(
+            Task.Run(() => ChecksumAsync(move.Source, move.FirstBucket, move.LastBucket, cancellationToken), cancellationToken),
+            Task.Run(() => ChecksumAsync(move.Target, move.FirstBucket, move.LastBucket, cancellationToken), cancellationToken));
+        var (source, target) = (sums[0], sums[1]);
+        var differing = source.Where((table, i) => table != target[i]).Select(table => table.Table).ToList();
+        if (differing.Count > 0)
+        {
+            await SetFenceAsync(move.Source, move, state: null, cancellationToken);
+            await SetStageAsync(run, MoveStage.Copying, cancellationToken);
+            throw new InvalidOperationException(
+                $"Verification found the target's {string.Join(", ", differing)} of buckets {move.FirstBucket}-{move.LastBucket} " +
+                "different from the source's. The source serves them as before, and the move is back to copying: run the same command again.");
+        }
+
+        (move.Patients, move.Visits, move.Enrollments) = (source[0].Rows, source[1].Rows, source[2].Rows);
+        move.Checksums = string.Join(";", source.Select(t => $"{t.Table}:{t.Sha256}"));
+        await ReportAsync(run, "Verifying", move.LastBucket - move.FirstBucket + 1, cancellationToken);
+    }
+
+    private sealed record TableSum(string Table, int Rows, string Sha256);
+
+    private async Task<TableSum[]> ChecksumAsync(string shard, int first, int last, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        return
+        [
+            await ChecksumAsync<Patient>(context, "Patients", first, last, cancellationToken),
+            await ChecksumAsync<Visit>(context, "Visits", first, last, cancellationToken),
+            await ChecksumAsync<Enrollment>(context, "Enrollments", first, last, cancellationToken),
+        ];
+    }
+
+    private static async Task<TableSum> ChecksumAsync<T>(ShardDbContext context, string table, int first, int last, CancellationToken cancellationToken)
+        where T : class
+    {
+        var properties = context.Model.FindEntityType(typeof(T))!.GetProperties().OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var id = properties.Single(p => p.Name == "Id").GetGetter();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var rows = 0;
+        var text = new StringBuilder();
+        foreach (var (from, to) in Groups(first, last))
+        {
+            var batch = await InRange<T>(context, from, to).ToListAsync(cancellationToken);
+            foreach (var row in batch.OrderBy(r => CanonicalValue.Format(id.GetClrValueUsingContainingEntity(r)), StringComparer.Ordinal))
+            {
+                text.Clear();
+                foreach (var property in properties)
+                {
+                    text.Append(property.Name).Append('=')
+                        .Append(CanonicalValue.Format(property.GetGetter().GetClrValueUsingContainingEntity(row)) ?? "\u2400").Append('\u001f');
+                }
+
+                hash.AppendData(Encoding.UTF8.GetBytes(text.Append('\u001e').ToString()));
+                rows++;
+            }
+        }
+
+        return new TableSum(table, rows, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    /// <summary>
+    /// One catalog transaction: the map sends the range to the target (ranges split, neighbours of one shard joined),
+    /// its version moves on, and the move is flipped with what it verified.
+    /// </summary>
+    private async Task FlipAsync(Run run, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        await using var strategyContext = await catalog.CreateDbContextAsync(cancellationToken);
+        await strategyContext.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var context = await catalog.CreateDbContextAsync(ct);
+            context.Actor = run.Actor;
+            await using var transaction = await context.Database.BeginTransactionAsync(ct);
+            var row = await context.BucketMoves.SingleAsync(m => m.Id == move.Id, ct);
+            if (row.Stage != MoveStage.Frozen)
+            {
+                return;
+            }
+
+            var rows = await context.ShardRanges.ToListAsync(ct);
+            var owners = new string[Buckets.Count];
+            foreach (var range in rows)
+            {
+                Array.Fill(owners, range.Shard, range.FirstBucket, range.LastBucket - range.FirstBucket + 1);
+            }
+
+            Array.Fill(owners, move.Target, move.FirstBucket, move.LastBucket - move.FirstBucket + 1);
+            var ranges = new Dictionary<int, (int Last, string Shard)>();
+            for (var start = 0; start < Buckets.Count;)
+            {
+                var end = start;
+                while (end + 1 < Buckets.Count && SameShard(owners[end + 1], owners[start]))
+                {
+                    end++;
+                }
+
+                ranges[start] = (end, owners[start]);
+                start = end + 1;
+            }
+
+            foreach (var range in rows)
+            {
+                if (ranges.Remove(range.FirstBucket, out var kept))
+                {
+                    (range.LastBucket, range.Shard) = kept;
+                }
+                else
+                {
+                    context.ShardRanges.Remove(range);
+                }
+            }
+
+            context.ShardRanges.AddRange(ranges.Select(r => new ShardRangeRow { FirstBucket = r.Key, LastBucket = r.Value.Last, Shard = r.Value.Shard }));
+            var state = await context.ShardMapState.SingleAsync(s => s.Id == ShardMapStateRow.SingletonId, ct);
+            state.Version++;
+            row.Stage = MoveStage.Flipped;
+            row.UpdatedAt = clock.GetUtcNow();
+            row.BucketsDone = 0;
+            (row.Patients, row.Visits, row.Enrollments, row.Checksums) = (move.Patients, move.Visits, move.Enrollments, move.Checksums);
+            await context.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+
+        await using var reread = await catalog.CreateDbContextAsync(cancellationToken);
+        run.Move = await reread.BucketMoves.AsNoTracking().SingleAsync(m => m.Id == move.Id, cancellationToken);
+        LogFlipped(logger, move.FirstBucket, move.LastBucket, move.Target);
+    }
+
+    // ---- Clean up ----------------------------------------------------------------------------------------------
+
+    /// <summary>Deletes the source's rows of the range, batch by batch; its fence stays.</summary>
+    private async Task DeleteFromSourceAsync(Run run, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        await ReportAsync(run, "Deleting from the source", 0, cancellationToken);
+        foreach (var (first, last) in Groups(move.FirstBucket, move.LastBucket))
+        {
+            await using var strategyContext = shards.Create(move.Source);
+            await strategyContext.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                await using var context = shards.Create(move.Source);
+                await using var transaction = await context.Database.BeginTransactionAsync(ct);
+                await InRange<Enrollment>(context, first, last).ExecuteDeleteAsync(ct);
+                await InRange<Visit>(context, first, last).ExecuteDeleteAsync(ct);
+                await InRange<Patient>(context, first, last).ExecuteDeleteAsync(ct);
+                await transaction.CommitAsync(ct);
+            }, cancellationToken);
+            await ReportAsync(run, "Deleting from the source", last - move.FirstBucket + 1, cancellationToken);
+            await PassAsync("deleted");
+        }
+    }
+
+    /// <summary>The move in the source's and the target's own trails (once each, however often this runs).</summary>
+    private async Task AuditOnShardsAsync(Run run, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        var resourceId = $"bucket-move/{move.Id:D}";
+        foreach (var (shard, direction) in new[] { (move.Source, "out"), (move.Target, "in") })
+        {
+            await using var strategyContext = shards.Create(shard);
+            await strategyContext.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                await using var context = shards.Create(shard);
+                if (await context.Set<AuditEntry>().AnyAsync(e => e.ResourceId == resourceId, ct))
+                {
+                    return;
+                }
+
+                await using var transaction = await context.Database.BeginTransactionAsync(ct);
+                await chain.AppendAsync(context, [new AuditEntry
+                {
+                    ActorId = run.Actor.AccountId,
+                    ActorName = run.Actor.Name,
+                    Action = AuditAction.Update.ToString(),
+                    Resource = Resource.Role.ToString(),
+                    ResourceId = resourceId,
+                    Changes = JsonSerializer.Serialize(
+                        new List<AuditChange>
+                        {
+                            new("BucketMove", null, direction),
+                            new("Buckets", null, $"{move.FirstBucket}-{move.LastBucket}"),
+                            new("Source", null, move.Source),
+                            new("Target", null, move.Target),
+                            new("Patients", null, move.Patients.ToString(CultureInfo.InvariantCulture)),
+                            new("Visits", null, move.Visits.ToString(CultureInfo.InvariantCulture)),
+                            new("Enrollments", null, move.Enrollments.ToString(CultureInfo.InvariantCulture)),
+                        },
+                        AuditJson.Default.ListAuditChange),
+                }], ct);
+                await context.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }, cancellationToken);
+        }
+    }
+
+    // ---- Helpers -----------------------------------------------------------------------------------------------
+
+    private static IEnumerable<(int First, int Last)> Groups(int first, int last)
+    {
+        for (var start = first; start <= last; start += GroupSize)
+        {
+            yield return (start, Math.Min(last, start + GroupSize - 1));
+        }
+    }
+
+    private string? KnownShard(string name) => shards.Known.FirstOrDefault(known => SameShard(known, name));
+
+    private static bool SameShard(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static BucketMoveStatus StatusOf(BucketMoveRow row) => new(
+        row.Id, row.FirstBucket, row.LastBucket, row.Source, row.Target, row.Stage, row.BucketsDone, row.StartedBy,
+        row.StartedAt, row.UpdatedAt, row.FinishedAt, row.Patients, row.Visits, row.Enrollments);
+
+    private sealed class Run(BucketMoveRow move, AuditActor actor, IProgress<BucketMoveProgress>? progress, CatalogLeases leases)
+    {
+        public BucketMoveRow Move { get; set; } = move;
+
+        public AuditActor Actor { get; } = actor;
+
+        public IProgress<BucketMoveProgress>? Progress { get; } = progress;
+
+        public CatalogLeases Leases { get; } = leases;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last} from {Source} to {Target}: {Stage}.")]
+    private static partial void LogStage(ILogger logger, int first, int last, string source, string target, string stage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last}: the map sends the buckets to {Target} now.")]
+    private static partial void LogFlipped(ILogger logger, int first, int last, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last}: writes to the buckets were held back for {Milliseconds:0} ms.")]
+    private static partial void LogFreeze(ILogger logger, int first, int last, double milliseconds);
+}
