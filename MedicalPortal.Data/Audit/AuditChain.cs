@@ -34,10 +34,7 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
 
         // Under the head lock, which a bucket move takes to set its fences: this change either committed before the
         // fence, or sees it now and is not written (docs/decisions/0022).
-        if (context is ShardDbContext shard)
-        {
-            await Fences.ThrowIfFencedAsync(shard, entries.SelectMany(Fences.BucketsOf), cancellationToken);
-        }
+        Fences.ThrowIfFenced(await statements.ReadFencesAsync(cancellationToken), entries.SelectMany(Fences.BucketsOf));
 
         var moved = Seal(sequence, hash, entries);
         foreach (var entry in entries)
@@ -63,15 +60,12 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
 
         var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
         IReadOnlyList<AuditEntry> refused = [];
-        if (statements.Context is ShardDbContext shard)
+        if (await statements.ReadFencesAsync(cancellationToken) is { Count: > 0 } fences)
         {
             // Reads go on while buckets are frozen; only a bucket moved away refuses its entries.
-            var moved = await shard.BucketFences.AsNoTracking().Where(f => f.State == FenceState.Moved).ToListAsync(cancellationToken);
-            if (moved.Count > 0)
-            {
-                refused = [.. entries.Where(e => Fences.BucketsOf(e).Any(b => moved.Any(f => f.FirstBucket <= b && f.LastBucket >= b)))];
-                entries = [.. entries.Except(refused)];
-            }
+            var moved = fences.Where(f => f.State == FenceState.Moved).ToList();
+            refused = [.. entries.Where(e => Fences.BucketsOf(e).Any(b => moved.Any(f => f.FirstBucket <= b && f.LastBucket >= b)))];
+            entries = [.. entries.Except(refused)];
         }
 
         if (entries.Count > 0)

@@ -20,6 +20,7 @@ internal sealed class AuditChainStatements : IAsyncDisposable
     private readonly DbCommand _readHead;
     private readonly Statement _insert;
     private readonly Statement _moveHead;
+    private readonly DbCommand? _readFences;
 
     public AuditChainStatements(DbContext context)
     {
@@ -54,6 +55,15 @@ internal sealed class AuditChainStatements : IAsyncDisposable
                     $"VALUES ({string.Join(", ", inserted.Select(c => c.Placeholder))})"),
             inserted);
 
+        // On a shard, the fences of bucket moves, read after the head lock (docs/decisions/0022).
+        if (context is Sharding.ShardDbContext)
+        {
+            var fences = Table.Of<Sharding.BucketFence>(context, sql);
+            _readFences = Command(
+                $"SELECT {Quoted(fences, nameof(Sharding.BucketFence.FirstBucket))}, {Quoted(fences, nameof(Sharding.BucketFence.LastBucket))}, " +
+                $"{Quoted(fences, nameof(Sharding.BucketFence.State))} FROM {fences.Name}");
+        }
+
         var moved = new[] { nameof(AuditChainHead.Sequence), nameof(AuditChainHead.Hash), nameof(AuditChainHead.Seal) }
             .Select(head.ColumnOf).ToArray();
         _moveHead = new Statement(
@@ -81,6 +91,29 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         return (reader.GetFieldValue<long>(0), reader.GetFieldValue<byte[]>(1));
     }
 
+    /// <summary>The fences of bucket moves on this shard (none on the catalog), in the current transaction.</summary>
+    public async Task<IReadOnlyList<Sharding.BucketFence>> ReadFencesAsync(CancellationToken cancellationToken)
+    {
+        if (_readFences is null)
+        {
+            return [];
+        }
+
+        var fences = new List<Sharding.BucketFence>();
+        await using var reader = await Enlist(_readFences).ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            fences.Add(new Sharding.BucketFence
+            {
+                FirstBucket = reader.GetInt32(0),
+                LastBucket = reader.GetInt32(1),
+                State = Enum.Parse<Sharding.FenceState>(reader.GetString(2)),
+            });
+        }
+
+        return fences;
+    }
+
     /// <summary>Inserts <paramref name="entries"/>, already sealed.</summary>
     public async Task InsertAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
@@ -102,6 +135,10 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         }
 
         await _readHead.DisposeAsync();
+        if (_readFences is not null)
+        {
+            await _readFences.DisposeAsync();
+        }
         await _insert.Command.DisposeAsync();
         await _moveHead.Command.DisposeAsync();
     }

@@ -39,18 +39,15 @@ internal sealed class BucketFencedException : Exception
 /// <summary>The fences of a shard: read in the write's own transaction, after the head lock (docs/decisions/0022).</summary>
 internal static class Fences
 {
-    /// <summary>Throws <see cref="BucketFencedException"/> if a fence covers one of <paramref name="buckets"/>.</summary>
-    public static async Task ThrowIfFencedAsync(ShardDbContext context, IEnumerable<int> buckets, CancellationToken cancellationToken)
+    /// <summary>Throws <see cref="BucketFencedException"/> if one of <paramref name="fences"/> covers one of <paramref name="buckets"/>.</summary>
+    public static void ThrowIfFenced(IReadOnlyList<BucketFence> fences, IEnumerable<int> buckets)
     {
-        var wanted = buckets.Distinct().ToList();
-        if (wanted.Count == 0)
+        if (fences.Count == 0)
         {
             return;
         }
 
-        // The table holds a row per move the shard took part in: a handful. One read, whatever the buckets.
-        var fences = await context.BucketFences.AsNoTracking().ToListAsync(cancellationToken);
-        foreach (var bucket in wanted)
+        foreach (var bucket in buckets.Distinct())
         {
             if (fences.FirstOrDefault(f => f.FirstBucket <= bucket && f.LastBucket >= bucket) is { } fence)
             {
