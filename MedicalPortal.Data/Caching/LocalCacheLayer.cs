@@ -88,15 +88,9 @@ internal sealed class LocalCacheLayer : IDisposable
         lock (_locks[stripe])
         {
             _generations[stripe]++;
-            if (_writing.GetValueOrDefault(key) <= 1)
-            {
-                _writing.Remove(key, out _);
-            }
-            else
-            {
-                _writing[key]--;
-            }
 
+            // The entry first, the write's mark after: Find takes no lock, and a reader that no longer sees the mark
+            // must find the committed value, never the one it replaces.
             if (entry is null)
             {
                 _entries.Remove(key);
@@ -104,6 +98,15 @@ internal sealed class LocalCacheLayer : IDisposable
             else if (_entries.Get<LocalEntry>(key) is not { } current || current.Version < entry.Version)
             {
                 Store(key, entry);
+            }
+
+            if (_writing.GetValueOrDefault(key) <= 1)
+            {
+                _writing.Remove(key, out _);
+            }
+            else
+            {
+                _writing[key]--;
             }
         }
     }
