@@ -42,7 +42,7 @@ internal sealed partial class BucketMover(
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     /// <summary>Buckets copied, compared, verified or deleted together: a batch.</summary>
-    private const int GroupSize = 16;
+    private const int GroupSize = 64;
 
     /// <summary>Catch-up passes before the freeze, at most; the freeze comes sooner once a pass copies this little.</summary>
     private const int CatchUpPasses = 5;
@@ -50,6 +50,8 @@ internal sealed partial class BucketMover(
     private const int SmallEnough = 50;
 
     private const int AuditBatch = 2000;
+
+    private static readonly TimeSpan RecordEvery = TimeSpan.FromSeconds(1);
 
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -252,12 +254,23 @@ internal sealed partial class BucketMover(
         run.Move = row;
     }
 
-    /// <summary>How far the current pass is, for the System page (not audited: it is not a change of anything).</summary>
+    /// <summary>
+    /// How far the current pass is: to the console every batch; to the catalog, for the System page, at most every
+    /// <see cref="RecordEvery"/> and at the end of a pass (not audited: it is not a change of anything), renewing the
+    /// lease with it. A write per batch would lengthen the freeze for nothing.
+    /// </summary>
     private async Task ReportAsync(Run run, string step, int done, CancellationToken cancellationToken)
     {
         var move = run.Move;
-        run.Progress?.Report(new BucketMoveProgress(move.Stage, step, done, move.LastBucket - move.FirstBucket + 1));
+        var total = move.LastBucket - move.FirstBucket + 1;
+        run.Progress?.Report(new BucketMoveProgress(move.Stage, step, done, total));
         move.BucketsDone = done;
+        if (done != 0 && done != total && Stopwatch.GetElapsedTime(run.RecordedAt) < RecordEvery)
+        {
+            return;
+        }
+
+        run.RecordedAt = Stopwatch.GetTimestamp();
         move.UpdatedAt = clock.GetUtcNow();
         await using var context = await catalog.CreateDbContextAsync(cancellationToken);
         await context.BucketMoves.Where(m => m.Id == move.Id).ExecuteUpdateAsync(
@@ -657,7 +670,7 @@ internal sealed partial class BucketMover(
     private async Task DeleteFromSourceAsync(Run run, CancellationToken cancellationToken)
     {
         var move = run.Move;
-        await ReportAsync(run, "Deleting from the source", 0, cancellationToken);
+        await ReportAsync(run, "Deleting from source", 0, cancellationToken);
         foreach (var (first, last) in Groups(move.FirstBucket, move.LastBucket))
         {
             await using var strategyContext = shards.Create(move.Source);
@@ -670,7 +683,7 @@ internal sealed partial class BucketMover(
                 await InRange<Patient>(context, first, last).ExecuteDeleteAsync(ct);
                 await transaction.CommitAsync(ct);
             }, cancellationToken);
-            await ReportAsync(run, "Deleting from the source", last - move.FirstBucket + 1, cancellationToken);
+            await ReportAsync(run, "Deleting from source", last - move.FirstBucket + 1, cancellationToken);
             await PassAsync("deleted");
         }
     }
@@ -745,6 +758,9 @@ internal sealed partial class BucketMover(
         public IProgress<BucketMoveProgress>? Progress { get; } = progress;
 
         public CatalogLeases Leases { get; } = leases;
+
+        /// <summary>When progress was last written to the catalog.</summary>
+        public long RecordedAt { get; set; } = Stopwatch.GetTimestamp();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last} from {Source} to {Target}: {Stage}.")]
