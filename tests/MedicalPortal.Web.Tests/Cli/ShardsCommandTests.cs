@@ -221,6 +221,54 @@ public abstract partial class ShardsCommandTests : IAsyncLifetime
         AssertNeverWritten(connectionString, connectionString);
     }
 
+    [Fact]
+    public async Task Move_BucketsToAnAddedShard_ProgressThenMovedAndTheListShowsThemThere()
+    {
+        // Arrange
+        var (connectionString, telltale) = await NewDatabaseAsync();
+        await RunAsync("shards", "add", "--name", Added, "--connection", connectionString);
+
+        // Act
+        var move = await RunAsync("shards", "move", "--buckets", "0-1023", "--to", Added);
+        var again = await RunAsync("shards", "move", "--buckets", "0-1023", "--to", Added);
+        var list = await RunAsync("shards", "list");
+
+        // Assert: a bar per step into a file or pipe (a line at each quarter), then what was moved and verified.
+        Assert.Equal(0, move.ExitCode);
+        Assert.Matches(@"(?m)^Copying +\[#{30}\] 100 % +1024/1024 buckets$", move.Output);
+        Assert.Matches(@"(?m)^Final catch-up +\[\.{30}\] +0 % +0/1024 buckets$", move.Output);
+        Assert.Matches(@"(?m)^Verifying +\[#{30}\]", move.Output);
+        Assert.Matches(@"(?m)^Deleting from source +\[#{30}\]", move.Output);
+        Assert.Matches(@"Moved buckets 0-1023 from 'shard-0' to 'shard-2': \d+ patient\(s\), \d+ visit\(s\), \d+ enrollment\(s\), verified\. " +
+            @"Writes to these buckets were held back for [\d,]+ ms\.", move.Output);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal("Buckets 0-1023 are on 'shard-2' already: nothing to do.", again.Output.Trim());
+        Assert.Equal(["shard-0", "1024-2047"], Columns(list)[1][..2]);
+        Assert.Equal(["shard-2", "0-1023"], Columns(list)[^1][..2]);
+        Assert.Equal(
+            _patientsPerShard["shard-0"] + _patientsPerShard["shard-1"],
+            Columns(list).Skip(1).Sum(row => int.Parse(row[2], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(_patientNames, name => Assert.DoesNotContain(name, move.Output, StringComparison.Ordinal));
+        AssertNeverWritten(connectionString, telltale);
+    }
+
+    [Theory]
+    [InlineData("5-x", "shard-1", "--buckets needs a range of buckets FIRST-LAST, such as 0-511, not '5-x'.")]
+    [InlineData("100-4096", "shard-1", "The buckets must be a range FIRST-LAST within 0-4095, FIRST not after LAST.")]
+    [InlineData("10-5", "shard-1", "The buckets must be a range FIRST-LAST within 0-4095, FIRST not after LAST.")]
+    [InlineData("0-10", "shard-9", "There is no shard 'shard-9': 'shards list' names the shards, and 'shards add' adds one.")]
+    [InlineData("2000-2100", "shard-1", "Buckets 2000-2100 lie on the shards 'shard-0', 'shard-1': move the buckets of one shard at a time.")]
+    public async Task Move_BucketsOrShardThatCannotBe_Exits2WithTheProblemAndChangesNothing(string buckets, string to, string message)
+    {
+        var before = await RunAsync("shards", "list");
+
+        var move = await RunAsync("shards", "move", "--buckets", buckets, "--to", to);
+
+        Assert.Equal(2, move.ExitCode);
+        Assert.Contains(message, move.Error, StringComparison.Ordinal);
+        Assert.Equal(before.Output, (await RunAsync("shards", "list")).Output);
+    }
+
     private async Task<CommandLineRun> RunAsync(params string[] args)
     {
         var run = await CommandLine.RunAsync(args);
