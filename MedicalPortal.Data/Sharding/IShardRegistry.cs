@@ -17,8 +17,8 @@ public interface IShardRegistry
 
     /// <summary>
     /// Checks the shard, brings its database to the latest migration and registers it, with no buckets, naming
-    /// <paramref name="actor"/> in the catalog's audit trail; this node knows it from then on, other nodes from their
-    /// next start. The same name with the same connection string again is <see cref="ShardAdditionOutcome.AlreadyAdded"/>.
+    /// <paramref name="actor"/> in the catalog's audit trail; this node knows it from then on, other nodes once the map
+    /// gives it buckets (they read the registry again before the map) or from their next start. The same name with the same connection string again is <see cref="ShardAdditionOutcome.AlreadyAdded"/>.
     /// A database that does not answer is <see cref="Core.Sharding.DatabaseUnavailableException"/>, and nothing is registered.
     /// </summary>
     Task<ShardAddition> AddAsync(string name, string connectionString, AuditActor actor, CancellationToken cancellationToken);

@@ -60,7 +60,7 @@ internal sealed class ShardsAddCommand : OperatorCommand
             case ShardAdditionOutcome.Added:
                 await output.WriteLineAsync(
                     $"Added shard '{addition.Shard}': its database is at the latest migration, and it is registered with no buckets. " +
-                    "Nodes that are running learn of it when they next start.");
+                    "Nodes that are running learn of it when buckets are moved to it (shards move), or when they next start.");
                 return 0;
             case ShardAdditionOutcome.AlreadyAdded:
                 await output.WriteLineAsync($"Shard '{addition.Shard}' is registered already, with this connection string: nothing to do.");
