@@ -33,16 +33,20 @@ public sealed class Enrollment : IVersionedRecord
 
     public bool IsActive => WithdrawnAt is null;
 
-    public static Enrollment Consent(Guid studyId, Guid patientId, DateTimeOffset? consentedAt, DateTimeOffset now) => new()
+    public static Enrollment Consent(Guid studyId, Guid patientId, DateTimeOffset? consentedAt, DateTimeOffset now)
     {
-        Id = Buckets.NewRecordId(Buckets.ForPatient(patientId), now),
-        Bucket = Buckets.ForPatient(patientId),
-        StudyId = studyId,
-        PatientId = patientId,
-        ConsentedAt = ValidConsent(consentedAt, now),
-        Version = 1,
-        UpdatedAt = now,
-    };
+        var bucket = Buckets.ForPatient(patientId);
+        return new Enrollment
+        {
+            Id = Buckets.NewRecordId(bucket, now),
+            Bucket = bucket,
+            StudyId = studyId,
+            PatientId = patientId,
+            ConsentedAt = ValidConsent(consentedAt, now),
+            Version = 1,
+            UpdatedAt = now,
+        };
+    }
 
     /// <summary>Corrects the date of consent (a transcription error on paper consent forms, typically).</summary>
     public void CorrectConsent(DateTimeOffset? consentedAt, DateTimeOffset now)

@@ -53,10 +53,11 @@ public sealed class Visit : IVersionedRecord
         var cleaned = input.Cleaned();
         VisitRules.Validate(cleaned, now, patientBirthDate).ThrowIfInvalid();
 
+        var bucket = Buckets.ForPatient(patientId);
         var visit = new Visit
         {
-            Id = Buckets.NewRecordId(Buckets.ForPatient(patientId), now),
-            Bucket = Buckets.ForPatient(patientId),
+            Id = Buckets.NewRecordId(bucket, now),
+            Bucket = bucket,
             PatientId = patientId,
             Version = 1,
             CreatedAt = now,

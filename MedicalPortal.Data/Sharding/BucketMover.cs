@@ -545,7 +545,7 @@ internal sealed partial class BucketMover(
         {
             await SetFenceAsync(move.Source, move, state: null, cancellationToken);
             await SetStageAsync(run, MoveStage.Copying, cancellationToken);
-            throw new InvalidOperationException(
+            throw new BucketMoveVerificationException(
                 $"Verification found the target's {string.Join(", ", differing)} of buckets {move.FirstBucket}-{move.LastBucket} " +
                 "different from the source's. The source serves them as before, and the move is back to copying: run the same command again.");
         }

@@ -63,4 +63,22 @@ public enum BucketMoveOutcome
     Refused,
 }
 
+/// <summary>A move's verification found the target's copy different from the source: the move is back to copying.</summary>
+public sealed class BucketMoveVerificationException : Exception
+{
+    public BucketMoveVerificationException()
+    {
+    }
+
+    public BucketMoveVerificationException(string message)
+        : base(message)
+    {
+    }
+
+    public BucketMoveVerificationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
 public sealed record BucketMoveResult(BucketMoveOutcome Outcome, string Message, BucketMoveStatus? Move = null, TimeSpan? Freeze = null);

@@ -68,7 +68,7 @@ internal sealed class WritePath(
             {
                 return await RunAsync(() => shards.Create(shard), actor, resource, stage, atomic: false, cancellationToken);
             }
-            catch (BucketFencedException fenced) when (fenced.Bucket == bucket || fenced.State == FenceState.Frozen)
+            catch (BucketFencedException)
             {
                 await routing.WaitOutFenceAsync(shard, bucket, deadline, cancellationToken);
             }

@@ -86,7 +86,7 @@ internal sealed class ShardsMoveCommand : OperatorCommand
             await error.WriteLineAsync($"{unavailable.Message} The move stopped where it was; run the same command again once the shard answers.");
             return 1;
         }
-        catch (InvalidOperationException failed) when (failed.Message.StartsWith("Verification", StringComparison.Ordinal))
+        catch (BucketMoveVerificationException failed)
         {
             bar.Finish();
             await error.WriteLineAsync(failed.Message);
