@@ -60,7 +60,7 @@ public abstract class AuditSaveChangesInterceptorTests(TestProvider provider) : 
         var changes = AuditTrail.SortedChanges(entry);
         Assert.All(changes, c => Assert.Null(c.Old));
         Assert.Equal(
-            ["BirthDate", "CreatedAt", "FamilyName", "FamilyNameKey", "GivenName", "GivenNameKey", "Id", "Mrn", "Phone", "Sex", "UpdatedAt", "Version"],
+            ["BirthDate", "Bucket", "CreatedAt", "FamilyName", "FamilyNameKey", "GivenName", "GivenNameKey", "Id", "Mrn", "Phone", "Sex", "UpdatedAt", "Version"],
             changes.Select(c => c.Property));
         var stored = await StoredPatientColumnAsync(shard, patient.Mrn, "CreatedAt");
         Assert.Contains(new AuditChange("Mrn", null, patient.Mrn), changes);
