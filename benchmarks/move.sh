@@ -113,7 +113,7 @@ fresh_copy() {
 
 # Runs one move, its lines stamped with the time they arrived (the mover's own log at Information, for the stages);
 # sets move_line, move_patients, move_visits, move_freeze_ms, move_seconds, and move_stages: the freeze split into
-# the final catch-up (from the "frozen" stage to the start of verifying) and the rest (verifying, fences, flip).
+# its steps (final catch-up, verification, fences and flip), as the mover logs them.
 run_move() {
   local range="$1" log="$2" started
   started=$(now)
@@ -121,11 +121,8 @@ run_move() {
     Logging__Console__FormatterOptions__SingleLine=true dotnet MedicalPortal.Web.dll shards move --buckets "${range}" --to shard-2) 2>&1 |
     while IFS= read -r line; do printf '%s %s\n' "${EPOCHREALTIME}" "${line}"; done >"${log}" || { cat "${log}" >&2; return 1; }
   move_seconds=$(echo "$(now) - ${started}" | bc)
-  move_stages=$(awk '
-    / to shard-2: frozen\./ && !f { f = $1 }
-    /^[0-9.]+ Verifying / && !v { v = $1 }
-    /were held back for/ && !e { e = $1 }
-    END { if (f && v && e) printf "final catch-up %.0f ms, verifying + fence + flip %.0f ms", (v - f) * 1000, (e - v) * 1000; else print "stages not found" }' "${log}")
+  move_stages=$(sed -nE 's/.*were held back for [0-9,]+ ms \((.*)\)\.?$/\1/p' "${log}" | tail -1)
+  [[ -n "${move_stages}" ]] || move_stages="stages not found"
   move_line=$(grep -o 'Moved buckets.*' "${log}" | tail -1)
   move_patients=$(sed -E 's/.*: ([0-9]+) patient\(s\).*/\1/' <<<"${move_line}")
   move_visits=$(sed -E 's/.* ([0-9]+) visit\(s\).*/\1/' <<<"${move_line}")

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -21,8 +22,9 @@ namespace MedicalPortal.Data.Sharding;
 /// A bucket move, as Vitess's MoveTables and Citus's shard moves do it (docs/decisions/0022). <b>Copying</b>: the rows
 /// of the buckets are copied to the target as they are (not changes: no audit entry each), then caught up by comparing
 /// (id, version) per table until little changes, and the source's audit entries of those patients are copied to the
-/// target's archive. <b>Frozen</b>: a fence on the source holds writes to the buckets back; the last changes are copied
-/// and both sides verified (counts and a SHA-256 per table); the fence becomes "moved" (rows there are no longer read),
+/// target's archive; then every row's content is compared on both sides. <b>Frozen</b>: a fence on the source holds
+/// writes to the buckets back; the last changes are copied and both sides verified (the same rows at the same versions,
+/// the content of rows changed since the comparison, counts and a SHA-256 per table); the fence becomes "moved" (rows there are no longer read),
 /// and the map, in one catalog transaction, sends the buckets to the target. <b>Flipped</b>: the last audit entries are
 /// archived and the source's rows deleted. <b>Cleaned</b>: done. Every step can run again: a move that stopped at
 /// any point is finished by the same command.
@@ -51,13 +53,14 @@ internal sealed partial class BucketMover(
 
     private const int AuditBatch = 2000;
 
+
     private static readonly TimeSpan RecordEvery = TimeSpan.FromSeconds(1);
 
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     /// <summary>
     /// Called at each named point of a move (tests stop a move there, as a crash would): "copied" after each batch
-    /// copied or caught up, "archived", "frozen", "caught-up", "verified", "fenced", "flipped", "deleted" after each
+    /// copied or caught up, "archived", "checked" (verified before the freeze), "frozen", "caught-up", "verified", "fenced", "flipped", "deleted" after each
     /// batch deleted, "audited".
     /// </summary>
     internal Func<string, Task>? Checkpoint { get; set; }
@@ -149,6 +152,7 @@ internal sealed partial class BucketMover(
             await ArchiveAsync(run, cancellationToken);
             for (var pass = 1; pass <= CatchUpPasses; pass++)
             {
+                run.CaughtUpFrom = await AuditHeadAsync(run.Move.Source, cancellationToken);
                 var changed = await SyncRangeAsync(run, $"Catching up ({pass})", cancellationToken);
                 await ArchiveAsync(run, cancellationToken);
                 if (changed <= SmallEnough)
@@ -157,12 +161,23 @@ internal sealed partial class BucketMover(
                 }
             }
 
+            await VerifyBeforeFreezeAsync(run, cancellationToken);
+            for (var pass = 1; pass <= CatchUpPasses; pass++)
+            {
+                if (await CatchUpChangedAsync(run, cancellationToken) <= SmallEnough)
+                {
+                    break;
+                }
+            }
+
+            await PassAsync("checked");
             await SetFenceAsync(run.Move.Source, run.Move, FenceState.Frozen, cancellationToken);
             frozenAt = Stopwatch.GetTimestamp();
             await SetStageAsync(run, MoveStage.Frozen, cancellationToken);
             await PassAsync("frozen");
         }
 
+        var steps = new List<(string Step, long At)>();
         if (run.Move.Stage == MoveStage.Frozen)
         {
             LogStage(logger, run.Move.FirstBucket, run.Move.LastBucket, run.Move.Source, run.Move.Target, "frozen");
@@ -170,9 +185,24 @@ internal sealed partial class BucketMover(
             // Again on a resumed move: the fence may be "moved" already, if the last run stopped just before the flip.
             await SetFenceAsync(run.Move.Source, run.Move, FenceState.Frozen, cancellationToken);
             frozenAt ??= Stopwatch.GetTimestamp();
-            await SyncRangeAsync(run, "Final catch-up", cancellationToken);
-            await PassAsync("caught-up");
-            await VerifyAsync(run, cancellationToken);
+            if (run.Verified is { } verified && run.CaughtUpFrom is { } since)
+            {
+                // Verified before the freeze in this run: only what changed since needs copying and comparing.
+                var changed = await ChangedSinceAsync(run, since, cancellationToken);
+                await SyncChangedAsync(run, changed, cancellationToken);
+                steps.Add(("final catch-up", Stopwatch.GetTimestamp()));
+                await PassAsync("caught-up");
+                await VerifyChangedAsync(run, verified, changed, cancellationToken);
+            }
+            else
+            {
+                await SyncRangeAsync(run, "Final catch-up", cancellationToken);
+                steps.Add(("final catch-up", Stopwatch.GetTimestamp()));
+                await PassAsync("caught-up");
+                await VerifyAllAsync(run, cancellationToken);
+            }
+
+            steps.Add(("verification", Stopwatch.GetTimestamp()));
             await PassAsync("verified");
 
             // From here no node reads the source's rows of the buckets; from the flip on, every node's reads and
@@ -182,13 +212,21 @@ internal sealed partial class BucketMover(
             await SetFenceAsync(run.Move.Target, run.Move, state: null, cancellationToken);
             await FlipAsync(run, cancellationToken);
             await routing.ReloadIfChangedAsync(cancellationToken);
+            steps.Add(("fences and flip", Stopwatch.GetTimestamp()));
             await PassAsync("flipped");
         }
 
         var freeze = frozenAt is { } started ? Stopwatch.GetElapsedTime(started) : (TimeSpan?)null;
         if (freeze is { } held)
         {
-            LogFreeze(logger, run.Move.FirstBucket, run.Move.LastBucket, held.TotalMilliseconds);
+            var from = frozenAt!.Value;
+            var parts = steps.Select(step =>
+            {
+                var part = $"{step.Step} {Stopwatch.GetElapsedTime(from, step.At).TotalMilliseconds:0} ms";
+                from = step.At;
+                return part;
+            });
+            LogFreeze(logger, run.Move.FirstBucket, run.Move.LastBucket, held.TotalMilliseconds, string.Join(", ", parts));
         }
 
         if (run.Move.Stage == MoveStage.Flipped)
@@ -306,15 +344,19 @@ internal sealed partial class BucketMover(
         return changed;
     }
 
-    private async Task<int> SyncGroupAsync(string source, string target, int first, int last, CancellationToken cancellationToken)
+    private Task<int> SyncGroupAsync(string source, string target, int first, int last, CancellationToken cancellationToken) =>
+        SyncAsync(source, target, new RowScope(first, last), cancellationToken);
+
+    /// <summary>Makes the target's rows in <paramref name="scope"/> what the source's are; returns how many rows it changed.</summary>
+    private async Task<int> SyncAsync(string source, string target, RowScope scope, CancellationToken cancellationToken)
     {
         await using var from = shards.Create(source);
         await using var to = shards.Create(target);
         to.CopiesForMove = true;
 
-        var patients = await DiffAsync<Patient>(from, to, first, last, cancellationToken);
-        var visits = await DiffAsync<Visit>(from, to, first, last, cancellationToken);
-        var enrollments = await DiffAsync<Enrollment>(from, to, first, last, cancellationToken);
+        var patients = await DiffAsync<Patient>(from, to, scope, cancellationToken);
+        var visits = await DiffAsync<Visit>(from, to, scope, cancellationToken);
+        var enrollments = await DiffAsync<Enrollment>(from, to, scope, cancellationToken);
 
         // Updates before inserts (a consent withdrawn and given again must not meet itself in the unique index), parents
         // before children; deletes children first.
@@ -335,28 +377,46 @@ internal sealed partial class BucketMover(
         return patients.Count + visits.Count + enrollments.Count;
     }
 
-    private sealed record RowKey(Guid Id, int Version);
-
     private sealed record Diff(List<Guid> Inserts, Dictionary<Guid, int> Updates, List<Guid> Deletes)
     {
         public int Count => Inserts.Count + Updates.Count + Deletes.Count;
     }
+
+    /// <summary>The rows a step works on: those of a range of buckets, or of some patients within it.</summary>
+    private sealed record RowScope(int First, int Last, Guid[]? Patients = null);
 
     private static IQueryable<T> InRange<T>(ShardDbContext context, int first, int last)
         where T : class =>
         context.Set<T>().IgnoreQueryFilters().AsNoTracking()
             .Where(row => EF.Property<int>(row, "Bucket") >= first && EF.Property<int>(row, "Bucket") <= last);
 
-    private static async Task<Diff> DiffAsync<T>(ShardDbContext from, ShardDbContext to, int first, int last, CancellationToken cancellationToken)
+    private static IQueryable<T> InScope<T>(ShardDbContext context, RowScope scope)
         where T : class
     {
-        static Task<List<RowKey>> KeysAsync(ShardDbContext context, int first, int last, CancellationToken cancellationToken) =>
-            InRange<T>(context, first, last)
-                .Select(row => new RowKey(EF.Property<Guid>(row, "Id"), EF.Property<int>(row, "Version")))
-                .ToListAsync(cancellationToken);
+        var rows = InRange<T>(context, scope.First, scope.Last);
+        if (scope.Patients is { } patients)
+        {
+            var column = PatientColumn<T>();
+            rows = rows.Where(row => patients.Contains(EF.Property<Guid>(row, column)));
+        }
 
-        var source = (await KeysAsync(from, first, last, cancellationToken)).ToDictionary(k => k.Id, k => k.Version);
-        var target = (await KeysAsync(to, first, last, cancellationToken)).ToDictionary(k => k.Id, k => k.Version);
+        return rows;
+    }
+
+    /// <summary>The column that names a row's patient.</summary>
+    private static string PatientColumn<T>() => typeof(T) == typeof(Patient) ? "Id" : "PatientId";
+
+    private static Task<Dictionary<Guid, int>> KeysAsync<T>(ShardDbContext context, RowScope scope, CancellationToken cancellationToken)
+        where T : class =>
+        InScope<T>(context, scope)
+            .Select(row => new { Id = EF.Property<Guid>(row, "Id"), Version = EF.Property<int>(row, "Version") })
+            .ToDictionaryAsync(row => row.Id, row => row.Version, cancellationToken);
+
+    private static async Task<Diff> DiffAsync<T>(ShardDbContext from, ShardDbContext to, RowScope scope, CancellationToken cancellationToken)
+        where T : class
+    {
+        var source = await KeysAsync<T>(from, scope, cancellationToken);
+        var target = await KeysAsync<T>(to, scope, cancellationToken);
         return new Diff(
             [.. source.Keys.Where(id => !target.ContainsKey(id))],
             source.Where(s => target.TryGetValue(s.Key, out var version) && version != s.Value)
@@ -527,73 +587,369 @@ internal sealed partial class BucketMover(
         }, cancellationToken);
     }
 
+    // ---- Verification -----------------------------------------------------------------------------------------
+
+    /// <summary>The move's tables, in the order their sums are reported.</summary>
+    private static readonly string[] Tables = ["Patients", "Visits", "Enrollments"];
+
+    /// <summary>The sequence of the source's last audit entry: every change committed after it has an entry after it.</summary>
+    private async Task<long> AuditHeadAsync(string shard, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        return await context.Set<AuditEntry>().MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+    }
+
     /// <summary>
-    /// Counts and a SHA-256 per table over the range's rows (every column, as invariant text, in id order), on both
-    /// sides at once. A difference leaves the move copying again (the fence lifted) and stops it with the tables that
-    /// differ: it is a fault to look into, not something to flip over.
+    /// Before the freeze, while the source still takes writes: every row of the range read on both sides and compared
+    /// by content (a digest of every column). A row both sides hold at the same version and with the same content is
+    /// remembered as verified; one the source has changed since its copy is left to the freeze, which finds it through
+    /// the audit trail. A row both sides hold at the same version but with different content was copied wrong or changed
+    /// behind the portal's back: it is copied again, checked once more inside the freeze, and the count logged (not the
+    /// content).
     /// </summary>
-    private async Task VerifyAsync(Run run, CancellationToken cancellationToken)
+    private async Task VerifyBeforeFreezeAsync(Run run, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        var verified = new RowMarks();
+        await ReportAsync(run, "Verifying", 0, cancellationToken);
+        foreach (var (first, last) in Groups(move.FirstBucket, move.LastBucket))
+        {
+            var scope = new RowScope(first, last);
+            var sides = await Task.WhenAll(
+                Task.Run(() => MarksAsync(move.Source, scope, cancellationToken), cancellationToken),
+                Task.Run(() => MarksAsync(move.Target, scope, cancellationToken), cancellationToken));
+            var (source, target) = (sides[0], sides[1]);
+            var recopy = new Diff[Tables.Length];
+            for (var table = 0; table < Tables.Length; table++)
+            {
+                recopy[table] = new Diff([], [], []);
+                foreach (var (id, mark) in source[table])
+                {
+                    if (target[table].TryGetValue(id, out var copy) && copy.Version == mark.Version)
+                    {
+                        if (copy == mark)
+                        {
+                            verified[table][id] = mark;
+                        }
+                        else
+                        {
+                            recopy[table].Updates[id] = copy.Version;
+                            run.Recopied.Add(mark.Patient);
+                        }
+                    }
+                }
+            }
+
+            await RecopyAsync(run, recopy, cancellationToken);
+            await ReportAsync(run, "Verifying", last - move.FirstBucket + 1, cancellationToken);
+        }
+
+        run.Verified = verified;
+    }
+
+    /// <summary>Copies again the rows the target holds at the source's version but with other content.</summary>
+    private async Task RecopyAsync(Run run, Diff[] recopy, CancellationToken cancellationToken)
+    {
+        if (recopy.All(diff => diff.Count == 0))
+        {
+            return;
+        }
+
+        var move = run.Move;
+        LogRecopied(logger, move.FirstBucket, move.LastBucket, recopy.Sum(diff => diff.Count));
+        await using var from = shards.Create(move.Source);
+        await using var to = shards.Create(move.Target);
+        to.CopiesForMove = true;
+        await StageUpsertsAsync<Patient>(from, to, recopy[0], updates: true, cancellationToken);
+        await StageUpsertsAsync<Visit>(from, to, recopy[1], updates: true, cancellationToken);
+        await StageUpsertsAsync<Enrollment>(from, to, recopy[2], updates: true, cancellationToken);
+        await to.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Inside the freeze, after a run that verified before it: the patients the source's audit trail names in changes
+    /// after the last catch-up began (every change to a row writes an entry naming its patient in the same transaction,
+    /// and the entries are numbered in commit order), with those whose rows were copied again. Only their rows can
+    /// differ from what was verified.
+    /// </summary>
+    private async Task<Guid[]> ChangedSinceAsync(Run run, long since, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        var read = AuditAction.Read.ToString();
+        var patients = new HashSet<Guid>(run.Recopied);
+        await using var from = shards.Create(move.Source);
+        while (true)
+        {
+            var batch = await from.Set<AuditEntry>().AsNoTracking().Where(e => e.Sequence > since && e.Action != read)
+                .OrderBy(e => e.Sequence).Take(AuditBatch).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                return [.. patients];
+            }
+
+            foreach (var entry in batch.Where(e => e.PatientId is { } id && Buckets.ForPatient(id) >= move.FirstBucket && Buckets.ForPatient(id) <= move.LastBucket))
+            {
+                patients.Add(entry.PatientId!.Value);
+            }
+
+            since = batch[^1].Sequence;
+        }
+    }
+
+    /// <summary>The rows of the changed patients made on the target what they are on the source.</summary>
+    private async Task SyncChangedAsync(Run run, Guid[] patients, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        await ReportAsync(run, "Final catch-up", 0, cancellationToken);
+        foreach (var chunk in patients.Chunk(500))
+        {
+            await SyncAsync(move.Source, move.Target, new RowScope(move.FirstBucket, move.LastBucket, chunk), cancellationToken);
+            await PassAsync("copied");
+        }
+
+        await ReportAsync(run, "Final catch-up", move.LastBucket - move.FirstBucket + 1, cancellationToken);
+    }
+
+    /// <summary>
+    /// Before the freeze, after the verification: the patients changed since the last catch-up began (found through the
+    /// audit trail, as inside the freeze) copied and compared again, so that the freeze is left with the changes of a
+    /// moment only. A row that still differs changed again since, and is in the next pass; one that differs at the same
+    /// version is copied again and checked inside the freeze. Returns how many patients it caught up.
+    /// </summary>
+    private async Task<int> CatchUpChangedAsync(Run run, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        var verified = run.Verified!;
+        var head = await AuditHeadAsync(move.Source, cancellationToken);
+        var patients = await ChangedSinceAsync(run, run.CaughtUpFrom!.Value, cancellationToken);
+        run.Recopied.Clear();
+        await SyncChangedAsync(run, patients, cancellationToken);
+        var changed = patients.ToHashSet();
+        for (var table = 0; table < Tables.Length; table++)
+        {
+            foreach (var id in verified[table].Where(row => changed.Contains(row.Value.Patient)).Select(row => row.Key).ToList())
+            {
+                verified[table].Remove(id);
+            }
+        }
+
+        foreach (var chunk in patients.Chunk(500))
+        {
+            var scope = new RowScope(move.FirstBucket, move.LastBucket, chunk);
+            var sides = await Task.WhenAll(
+                Task.Run(() => MarksAsync(move.Source, scope, cancellationToken), cancellationToken),
+                Task.Run(() => MarksAsync(move.Target, scope, cancellationToken), cancellationToken));
+            var recopy = Tables.Select(_ => new Diff([], [], [])).ToArray();
+            for (var table = 0; table < Tables.Length; table++)
+            {
+                foreach (var (id, mark) in sides[0][table])
+                {
+                    if (sides[1][table].TryGetValue(id, out var copy) && copy.Version == mark.Version)
+                    {
+                        if (copy == mark)
+                        {
+                            verified[table][id] = mark;
+                        }
+                        else
+                        {
+                            recopy[table].Updates[id] = copy.Version;
+                            run.Recopied.Add(mark.Patient);
+                        }
+                    }
+                }
+            }
+
+            await RecopyAsync(run, recopy, cancellationToken);
+        }
+
+        run.CaughtUpFrom = head;
+        return patients.Length;
+    }
+
+    /// <summary>
+    /// Inside the freeze, after a run that verified before it: each table holds as many rows of the range on both
+    /// sides as were verified (less what changed) plus the changed patients' rows; those rows are read on both sides
+    /// and compared by content. The freeze so lasts as long as the changes of the last seconds take to copy and compare,
+    /// whatever the size of the range.
+    /// </summary>
+    private async Task VerifyChangedAsync(Run run, RowMarks verified, Guid[] patients, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
+        await ReportAsync(run, "Verifying changes", 0, cancellationToken);
+        var changed = patients.ToHashSet();
+        var sums = new Dictionary<Guid, UInt128>[Tables.Length];
+        for (var table = 0; table < Tables.Length; table++)
+        {
+            sums[table] = verified[table].Where(row => !changed.Contains(row.Value.Patient)).ToDictionary(row => row.Key, row => row.Value.Digest);
+        }
+
+        var differing = new SortedSet<int>();
+        foreach (var chunk in patients.Chunk(500))
+        {
+            var scope = new RowScope(move.FirstBucket, move.LastBucket, chunk);
+            var sides = await Task.WhenAll(
+                Task.Run(() => MarksAsync(move.Source, scope, cancellationToken), cancellationToken),
+                Task.Run(() => MarksAsync(move.Target, scope, cancellationToken), cancellationToken));
+            Compare(sides[0], sides[1], sums, differing);
+        }
+
+        var counts = await Task.WhenAll(
+            Task.Run(() => CountsAsync(move.Source, move.FirstBucket, move.LastBucket, cancellationToken), cancellationToken),
+            Task.Run(() => CountsAsync(move.Target, move.FirstBucket, move.LastBucket, cancellationToken), cancellationToken));
+        for (var table = 0; table < Tables.Length; table++)
+        {
+            if (counts[0][table] != sums[table].Count || counts[1][table] != sums[table].Count)
+            {
+                differing.Add(table);
+            }
+        }
+
+        await FinishVerificationAsync(run, sums, differing, cancellationToken);
+    }
+
+    /// <summary>
+    /// Inside the freeze of a move resumed there (nothing verified in this run): every row of the range read on both
+    /// sides and compared by content.
+    /// </summary>
+    private async Task VerifyAllAsync(Run run, CancellationToken cancellationToken)
     {
         var move = run.Move;
         await ReportAsync(run, "Verifying", 0, cancellationToken);
-        var sums = await Task.WhenAll(
-            Task.Run(() => ChecksumAsync(move.Source, move.FirstBucket, move.LastBucket, cancellationToken), cancellationToken),
-            Task.Run(() => ChecksumAsync(move.Target, move.FirstBucket, move.LastBucket, cancellationToken), cancellationToken));
-        var (source, target) = (sums[0], sums[1]);
-        var differing = source.Where((table, i) => table != target[i]).Select(table => table.Table).ToList();
+        var sums = Tables.Select(_ => new Dictionary<Guid, UInt128>()).ToArray();
+        var differing = new SortedSet<int>();
+        foreach (var (first, last) in Groups(move.FirstBucket, move.LastBucket))
+        {
+            var scope = new RowScope(first, last);
+            var sides = await Task.WhenAll(
+                Task.Run(() => MarksAsync(move.Source, scope, cancellationToken), cancellationToken),
+                Task.Run(() => MarksAsync(move.Target, scope, cancellationToken), cancellationToken));
+            Compare(sides[0], sides[1], sums, differing);
+            await ReportAsync(run, "Verifying", last - move.FirstBucket + 1, cancellationToken);
+        }
+
+        await FinishVerificationAsync(run, sums, differing, cancellationToken);
+    }
+
+    /// <summary>Both sides' rows must be the same rows with the same content; the source's go into the sums.</summary>
+    private static void Compare(RowMarks source, RowMarks target, Dictionary<Guid, UInt128>[] sums, SortedSet<int> differing)
+    {
+        for (var table = 0; table < Tables.Length; table++)
+        {
+            if (source[table].Count != target[table].Count)
+            {
+                differing.Add(table);
+            }
+
+            foreach (var (id, mark) in source[table])
+            {
+                if (!target[table].TryGetValue(id, out var copy) || copy != mark)
+                {
+                    differing.Add(table);
+                }
+
+                sums[table][id] = mark.Digest;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts and a SHA-256 per table over the range's rows (each row's id and content digest, in id order), or, when
+    /// the sides differ, the fence lifted, the move left copying and stopped with the tables that differ: a fault to
+    /// look into, not something to flip over.
+    /// </summary>
+    private async Task FinishVerificationAsync(Run run, Dictionary<Guid, UInt128>[] sums, SortedSet<int> differing, CancellationToken cancellationToken)
+    {
+        var move = run.Move;
         if (differing.Count > 0)
         {
             await SetFenceAsync(move.Source, move, state: null, cancellationToken);
             await SetStageAsync(run, MoveStage.Copying, cancellationToken);
             throw new BucketMoveVerificationException(
-                $"Verification found the target's {string.Join(", ", differing)} of buckets {move.FirstBucket}-{move.LastBucket} " +
-                "different from the source's. The source serves them as before, and the move is back to copying: run the same command again.");
+                $"Verification found the target's {string.Join(", ", differing.Select(table => Tables[table]))} of buckets " +
+                $"{move.FirstBucket}-{move.LastBucket} different from the source's. The source serves them as before, and the " +
+                "move is back to copying: run the same command again.");
         }
 
-        (move.Patients, move.Visits, move.Enrollments) = (source[0].Rows, source[1].Rows, source[2].Rows);
-        move.Checksums = string.Join(";", source.Select(t => $"{t.Table}:{t.Sha256}"));
+        (move.Patients, move.Visits, move.Enrollments) = (sums[0].Count, sums[1].Count, sums[2].Count);
+        move.Checksums = string.Join(";", Tables.Select((table, i) => $"{table}:{TableSum(sums[i])}"));
         await ReportAsync(run, "Verifying", move.LastBucket - move.FirstBucket + 1, cancellationToken);
     }
 
-    private sealed record TableSum(string Table, int Rows, string Sha256);
-
-    private async Task<TableSum[]> ChecksumAsync(string shard, int first, int last, CancellationToken cancellationToken)
+    private async Task<int[]> CountsAsync(string shard, int first, int last, CancellationToken cancellationToken)
     {
         await using var context = shards.Create(shard);
         return
         [
-            await ChecksumAsync<Patient>(context, "Patients", first, last, cancellationToken),
-            await ChecksumAsync<Visit>(context, "Visits", first, last, cancellationToken),
-            await ChecksumAsync<Enrollment>(context, "Enrollments", first, last, cancellationToken),
+            await InRange<Patient>(context, first, last).CountAsync(cancellationToken),
+            await InRange<Visit>(context, first, last).CountAsync(cancellationToken),
+            await InRange<Enrollment>(context, first, last).CountAsync(cancellationToken),
         ];
     }
 
-    private static async Task<TableSum> ChecksumAsync<T>(ShardDbContext context, string table, int first, int last, CancellationToken cancellationToken)
+    /// <summary>A row as compared: its patient, its version and the first 128 bits of the SHA-256 of its content.</summary>
+    private readonly record struct RowMark(Guid Patient, int Version, UInt128 Digest);
+
+    /// <summary>Per table (in <see cref="Tables"/>' order), rows by id.</summary>
+    private sealed class RowMarks
+    {
+        private readonly Dictionary<Guid, RowMark>[] _tables = [[], [], []];
+
+        public Dictionary<Guid, RowMark> this[int table] => _tables[table];
+    }
+
+    /// <summary>The marks of the rows in <paramref name="scope"/> on one shard.</summary>
+    private async Task<RowMarks> MarksAsync(string shard, RowScope scope, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        var marks = new RowMarks();
+        await MarksAsync<Patient>(context, scope, marks[0], cancellationToken);
+        await MarksAsync<Visit>(context, scope, marks[1], cancellationToken);
+        await MarksAsync<Enrollment>(context, scope, marks[2], cancellationToken);
+        return marks;
+    }
+
+    /// <summary>A row's digest is taken over every column, by name, as invariant text.</summary>
+    private static async Task MarksAsync<T>(ShardDbContext context, RowScope scope, Dictionary<Guid, RowMark> marks, CancellationToken cancellationToken)
         where T : class
     {
-        var properties = context.Model.FindEntityType(typeof(T))!.GetProperties().OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-        var id = properties.Single(p => p.Name == "Id").GetGetter();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var rows = 0;
+        var properties = context.Model.FindEntityType(typeof(T))!.GetProperties()
+            .OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (p.Name, Getter: p.GetGetter())).ToList();
+        var idOf = properties.Single(p => p.Name == "Id").Getter;
+        var versionOf = properties.Single(p => p.Name == "Version").Getter;
+        var patientOf = properties.Single(p => p.Name == PatientColumn<T>()).Getter;
         var text = new StringBuilder();
-        foreach (var (from, to) in Groups(first, last))
+        var digest = new byte[SHA256.HashSizeInBytes];
+        foreach (var row in await InScope<T>(context, scope).ToListAsync(cancellationToken))
         {
-            var batch = await InRange<T>(context, from, to).ToListAsync(cancellationToken);
-            foreach (var row in batch.OrderBy(r => CanonicalValue.Format(id.GetClrValueUsingContainingEntity(r)), StringComparer.Ordinal))
+            text.Clear();
+            foreach (var (name, getter) in properties)
             {
-                text.Clear();
-                foreach (var property in properties)
-                {
-                    text.Append(property.Name).Append('=')
-                        .Append(CanonicalValue.Format(property.GetGetter().GetClrValueUsingContainingEntity(row)) ?? "\u2400").Append('\u001f');
-                }
-
-                hash.AppendData(Encoding.UTF8.GetBytes(text.Append('\u001e').ToString()));
-                rows++;
+                text.Append(name).Append('=')
+                    .Append(CanonicalValue.Format(getter.GetClrValueUsingContainingEntity(row)) ?? "\u2400").Append('\u001f');
             }
+
+            SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), digest);
+            marks[(Guid)idOf.GetClrValueUsingContainingEntity(row)!] = new RowMark(
+                (Guid)patientOf.GetClrValueUsingContainingEntity(row)!,
+                (int)versionOf.GetClrValueUsingContainingEntity(row)!,
+                BinaryPrimitives.ReadUInt128BigEndian(digest));
+        }
+    }
+
+    private static string TableSum(Dictionary<Guid, UInt128> digests)
+    {
+        var ids = digests.Keys.ToArray();
+        Array.Sort(ids);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> row = stackalloc byte[32];
+        foreach (var id in ids)
+        {
+            id.TryWriteBytes(row[..16], bigEndian: true, out _);
+            BinaryPrimitives.WriteUInt128BigEndian(row[16..], digests[id]);
+            hash.AppendData(row);
         }
 
-        return new TableSum(table, rows, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>
@@ -761,6 +1117,15 @@ internal sealed partial class BucketMover(
 
         /// <summary>When progress was last written to the catalog.</summary>
         public long RecordedAt { get; set; } = Stopwatch.GetTimestamp();
+
+        /// <summary>The source's last audit entry when the last catch-up began: what changed after it is in later entries.</summary>
+        public long? CaughtUpFrom { get; set; }
+
+        /// <summary>The rows verified before the freeze (none when the move resumed in it).</summary>
+        public RowMarks? Verified { get; set; }
+
+        /// <summary>The patients with rows copied again by the verification before the freeze.</summary>
+        public HashSet<Guid> Recopied { get; } = [];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last} from {Source} to {Target}: {Stage}.")]
@@ -769,6 +1134,9 @@ internal sealed partial class BucketMover(
     [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last}: the map sends the buckets to {Target} now.")]
     private static partial void LogFlipped(ILogger logger, int first, int last, string target);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last}: writes to the buckets were held back for {Milliseconds:0} ms.")]
-    private static partial void LogFreeze(ILogger logger, int first, int last, double milliseconds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bucket move {First}-{Last}: verification found {Rows} row(s) the target held at the source's version with other content; they were copied again.")]
+    private static partial void LogRecopied(ILogger logger, int first, int last, int rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket move {First}-{Last}: writes to the buckets were held back for {Milliseconds:0} ms ({Steps}).")]
+    private static partial void LogFreeze(ILogger logger, int first, int last, double milliseconds, string steps);
 }

@@ -112,6 +112,89 @@ public abstract class BucketMoveTests(TestProvider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MoveAsync_ARowCopiedWrongBeforeTheFreeze_IsFoundByItsContentAndCopiedAgain()
+    {
+        var before = await SnapshotAsync(_db);
+        var mover = _db.Get<BucketMover>();
+        var corrupted = false;
+        mover.Checkpoint = async point =>
+        {
+            if (point == "archived" && !corrupted)
+            {
+                // The target's copy changed without its version: only a comparison of content finds it.
+                corrupted = true;
+                await using var target = _db.OpenShard(Target);
+                Assert.Equal(1, await target.Patients.IgnoreQueryFilters().Where(p => p.Id == _moving[2].Id)
+                    .ExecuteUpdateAsync(p => p.SetProperty(x => x.FamilyName, "Corrupted")));
+            }
+        };
+
+        var result = await mover.MoveAsync(First, Last, Target, Operator, progress: null, None);
+
+        Assert.True(corrupted);
+        Assert.Equal(BucketMoveOutcome.Moved, result.Outcome);
+        await AssertMovedAsync(before);
+    }
+
+    [Fact]
+    public async Task MoveAsync_ChangesAfterTheLastCatchUp_AreFoundThroughTheAuditTrailCopiedAndVerifiedInsideTheFreeze()
+    {
+        var mover = _db.Get<BucketMover>();
+        Snapshot? before = null;
+        mover.Checkpoint = async point =>
+        {
+            if (point == "checked" && before is null)
+            {
+                // After the last catch-up and the verification, just before the freeze: a change, an insert, and a
+                // consent withdrawn (an update), each on another patient of the range.
+                await _db.Get<IPatientStore>().UpdateAsync(Clinician, _moving[5].Id, 1, TestPatients.Input(_moving[5].GivenName, "Late"), TestPatients.Now, None);
+                await _db.Get<IVisitStore>().AddAsync(Clinician, TestVisits.For(_moving[6]), None);
+                var consent = (await _db.Get<IEnrollmentStore>().ListForPatientAsync(_moving[7].Id, None)).Single();
+                await _db.Get<IEnrollmentStore>().WithdrawAsync(Clinician, consent.Id, TestPatients.Now, None);
+                before = await SnapshotAsync(_db);
+            }
+        };
+
+        var result = await mover.MoveAsync(First, Last, Target, Operator, progress: null, None);
+
+        Assert.Equal(BucketMoveOutcome.Moved, result.Outcome);
+        Assert.Equal(_moving.Count + 1, result.Move!.Visits);
+        await AssertMovedAsync(before!);
+    }
+
+    [Fact]
+    public async Task MoveAsync_TheTargetDiffersInsideTheFreeze_StopsUnflippedWithTheSourceServingAndTheSameMoveAgainFinishes()
+    {
+        var mover = _db.Get<BucketMover>();
+        mover.Checkpoint = async point =>
+        {
+            if (point == "caught-up")
+            {
+                await using var target = _db.OpenShard(Target);
+                Assert.Equal(1, await target.Visits.IgnoreQueryFilters().Where(v => v.PatientId == _moving[3].Id).ExecuteDeleteAsync());
+            }
+        };
+
+        var failed = await Assert.ThrowsAsync<BucketMoveVerificationException>(
+            () => mover.MoveAsync(First, Last, Target, Operator, progress: null, None));
+
+        Assert.Contains("Visits", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Patients", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(MoveStage.Copying, (await _db.Get<IBucketMoves>().UnfinishedAsync(None))?.Stage);
+        Assert.Equal(Source, _db.Get<IShardMap>().ShardForPatient(_moving[3].Id));
+
+        // The fence is lifted: the source takes writes to the buckets again, and the next run takes them along.
+        await _db.Get<IVisitStore>().AddAsync(Clinician, TestVisits.For(_moving[3]), None);
+        var before = await SnapshotAsync(_db);
+        mover.Checkpoint = null;
+        var result = await mover.MoveAsync(First, Last, Target, Operator, progress: null, None);
+
+        Assert.Equal(BucketMoveOutcome.Moved, result.Outcome);
+        Assert.Equal(_moving.Count + 1, result.Move!.Visits);
+        await AssertMovedAsync(before);
+    }
+
+    [Fact]
     public async Task MoveAsync_AnArchivedEntryChangedAfterwards_VerifyAuditSaysSo()
     {
         await _db.Get<IBucketMoves>().MoveAsync(First, Last, Target, Operator, progress: null, None);
@@ -249,7 +332,7 @@ public abstract class BucketMoveTests(TestProvider provider) : IAsyncLifetime
     }
 
     public static TheoryData<string> Checkpoints() =>
-        ["copied", "archived", "frozen", "caught-up", "verified", "fenced", "flipped", "deleted", "audited"];
+        ["copied", "archived", "checked", "frozen", "caught-up", "verified", "fenced", "flipped", "deleted", "audited"];
 
     [Theory]
     [MemberData(nameof(Checkpoints))]
