@@ -14,6 +14,9 @@ internal abstract class OperatorCommand(string name, string description) : Comma
     /// <summary>The exit code of arguments that only the databases show to be wrong, such as a name already taken.</summary>
     protected const int BadUsage = 2;
 
+    /// <summary>Where a command reads what is piped to it, such as a password; the console unless a test says otherwise.</summary>
+    public TextReader Input { get; set; } = Console.In;
+
     /// <summary>Does the command's work; returns the exit code (0 success, 1 failure, <see cref="BadUsage"/>).</summary>
     public abstract Task<int> RunAsync(ParseResult parseResult, IServiceProvider services, CancellationToken cancellationToken);
 

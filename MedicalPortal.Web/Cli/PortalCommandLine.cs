@@ -28,6 +28,9 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
     /// <inheritdoc cref="Output"/>
     public TextWriter Error { get; init; } = Console.Error;
 
+    /// <summary>What is piped to a command (a password for <c>accounts add</c>); the console unless a test says otherwise.</summary>
+    public TextReader Input { get; init; } = Console.In;
+
     /// <summary>
     /// The operator commands. A group such as <c>shards</c> is a plain <see cref="Command"/> holding its
     /// <see cref="OperatorCommand"/>s: every operator command at any depth runs on the host.
@@ -39,6 +42,10 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
         new VerifyAuditCommand(),
         new ExportCommand(),
         new ExtractCommand(),
+        new Command("accounts", "Staff accounts from the command line: the first administrator of a new installation.")
+        {
+            new AccountsAddCommand(),
+        },
         new Command("shards", "List the shards, add new ones, and move buckets between them.")
         {
             new ShardsListCommand(),
@@ -72,7 +79,11 @@ internal sealed partial class PortalCommandLine(Func<string[], WebApplication> b
                     return Failed;
                 }
             },
-            runCommand: (command, parseResult, token) => RunCommandAsync(command, parseResult, configuration, token));
+            runCommand: (command, parseResult, token) =>
+            {
+                command.Input = Input;
+                return RunCommandAsync(command, parseResult, configuration, token);
+            });
 
         // An argument starting with @ is a value (a path, a connection string), not a file of arguments.
         var parseResult = root.Parse(commandLine, new ParserConfiguration { ResponseFileTokenReplacer = null });

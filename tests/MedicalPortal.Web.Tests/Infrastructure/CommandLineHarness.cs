@@ -40,11 +40,15 @@ internal sealed class CommandLineHarness : IDisposable
     public IReadOnlyDictionary<string, string?>? PortalConfiguration { get; private set; }
 
     /// <summary>Runs <paramref name="args"/> as <c>dotnet run --project MedicalPortal.Web -- args</c> would.</summary>
-    public async Task<CommandLineRun> RunAsync(params string[] args)
+    public Task<CommandLineRun> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    /// <summary>As <see cref="RunAsync"/>, with <paramref name="input"/> piped to the command's standard input.</summary>
+    public async Task<CommandLineRun> RunWithInputAsync(string input, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var commandLine = new PortalCommandLine(BuildCounted, RecordPortalAsync) { Output = output, Error = error };
+        using var reader = new StringReader(input);
+        var commandLine = new PortalCommandLine(BuildCounted, RecordPortalAsync) { Output = output, Error = error, Input = reader };
         var exitCode = await commandLine.InvokeAsync(args);
         return new CommandLineRun(exitCode, output.ToString(), error.ToString());
     }
