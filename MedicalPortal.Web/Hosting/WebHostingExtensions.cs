@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MedicalPortal.Core.Audit;
@@ -19,6 +20,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -39,6 +41,9 @@ public static class WebHostingExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
+        ConfigureBehindTheBalancer(services, builder.Environment);
         services.AddOptions<ClinicOptions>().BindConfiguration(ClinicOptions.SectionName)
             .Validate(o => string.IsNullOrWhiteSpace(o.TimeZone) || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _),
                 $"{ClinicOptions.SectionName}:TimeZone must be an IANA time zone such as America/Chicago.")
@@ -116,7 +121,7 @@ public static class WebHostingExtensions
                 return Task.CompletedTask;
             });
         });
-        services.AddHealthChecks().AddMedicalPortalDatabases();
+        services.AddHealthChecks().AddCheck<StoppingHealthCheck>("node", tags: ["ready"]).AddMedicalPortalDatabases();
 
         // Cache hits, misses and errors and the HTTP server's own metrics, exported over OTLP when a collector is
         // configured (OTEL_EXPORTER_OTLP_ENDPOINT, as every OpenTelemetry SDK reads it).
@@ -131,6 +136,37 @@ public static class WebHostingExtensions
                 }
             });
         return builder;
+    }
+
+    /// <summary>
+    /// Behind a load balancer that ends TLS (ARCHITECTURE.md section 11): the client's address and scheme come from the
+    /// forwarded headers of known proxies only; outside Development every cookie is Secure (the browser speaks HTTPS
+    /// to the balancer, whatever the node sees) and HSTS keeps browsers on HTTPS for a year.
+    /// </summary>
+    private static void ConfigureBehindTheBalancer(IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxy) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            if (proxy.Value.KnownProxies.Count + proxy.Value.KnownNetworks.Count > 0)
+            {
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+                foreach (var address in proxy.Value.KnownProxies)
+                {
+                    forwarded.KnownProxies.Add(IPAddress.Parse(address));
+                }
+
+                foreach (var network in proxy.Value.KnownNetworks)
+                {
+                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                }
+            }
+        });
+
+        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        services.Configure<CookiePolicyOptions>(options => options.Secure = secure);
+        services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
     }
 
     /// <summary>The JSON contract of ARCHITECTURE.md section 12: camelCase, enums in kebab-case (follow-up), ISO dates.</summary>
@@ -166,11 +202,15 @@ public static class WebHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        // First, so that everything after sees the client's address and scheme (from known proxies only).
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             // TLS ends at the load balancer (ARCHITECTURE.md section 11); HSTS tells browsers to stay on HTTPS.
             app.UseHsts();
         }
+
+        app.UseCookiePolicy();
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

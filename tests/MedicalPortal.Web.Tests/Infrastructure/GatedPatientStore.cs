@@ -12,11 +12,15 @@ namespace MedicalPortal.Web.Tests.Infrastructure;
 public sealed class GatedPatientStore(IPatientStore inner) : IPatientStore
 {
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _searches;
     private int _reads;
 
     /// <summary>Lets the first search and read (and every one after them) go on to the database.</summary>
     public void Open() => _gate.TrySetResult();
+
+    /// <summary>Completes once a search or read waits at the gate: a request is in flight.</summary>
+    public Task Waiting => _waiting.Task;
 
     /// <summary>Replaces the portal's <see cref="IPatientStore"/> with a gated one wrapping it.</summary>
     public static void Install(IServiceCollection services)
@@ -50,6 +54,14 @@ public sealed class GatedPatientStore(IPatientStore inner) : IPatientStore
         return await inner.SearchAsync(search, cancellationToken);
     }
 
-    private Task WaitIfFirstAsync(ref int calls, CancellationToken cancellationToken) =>
-        Interlocked.Increment(ref calls) == 1 ? _gate.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+    private Task WaitIfFirstAsync(ref int calls, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref calls) != 1)
+        {
+            return Task.CompletedTask;
+        }
+
+        _waiting.TrySetResult();
+        return _gate.Task.WaitAsync(cancellationToken);
+    }
 }
