@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh machine it installs what the tests need (Debian's Chromium for the
-# end-to-end tests, redis-server for the cache tests, and PostgreSQL, when run as root), builds with warnings as errors, starts this run's own
-# PostgreSQL servers, and runs every test project in turn:
-# unit (Core), integration on real SQLite files, a real Redis and real PostgreSQL (Data), API over HTTP, two-node and bUnit (Web), e2e in real
-# Chromium, and last a scan of everything the portals logged meanwhile for patient data. The PostgreSQL servers stop when it ends, however it ends.
+# end-to-end tests, redis-server for the cache tests, nginx, Node and PostgreSQL, when run as root), builds with warnings
+# as errors, starts this run's own PostgreSQL servers, and runs every test project in turn:
+# unit (Core), integration on real SQLite files, a real Redis and real PostgreSQL (Data), API over HTTP, two-node and
+# bUnit (Web), e2e in real Chromium (the local topology of deploy/local among them: nginx, two nodes, Redis, PostgreSQL),
+# a scan of everything the portals logged meanwhile for patient data, and last the deployment's offline checks
+# (deploy/checks: Terraform, Spinnaker). The PostgreSQL servers stop when it ends, however it ends.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Chromium for the end-to-end tests; redis-server for the cache tests, which start and stop their own servers (the
-# package's own service stays off).
-scripts/require-packages.sh chromium redis-server
+# package's own service stays off); nginx for the end-to-end test of the local topology (deploy/local/up.sh runs its own).
+scripts/require-packages.sh chromium redis-server nginx node:nodejs npm
 # PostgreSQL for the tests on real PostgreSQL; Debian keeps initdb off PATH, so look for it where the package puts it.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || scripts/require-packages.sh initdb:postgresql
 
@@ -54,6 +56,14 @@ for project in "${projects[@]}"; do
     failed+=("${project}")
   fi
 done
+
+# The deployment's offline checks (Node): the Terraform against the AWS provider's schema and the policy rules, the
+# Spinnaker pipeline's structure; each rule is also broken on a copy to see the check fail.
+echo
+echo "=== deploy/checks"
+if ! (cd deploy/checks && npm ci --no-audit --no-fund --loglevel=error && npm test); then
+  failed+=("deploy/checks")
+fi
 
 echo
 if ((${#failed[@]} > 0)); then
