@@ -15,8 +15,10 @@
 #   terraform apply -var create_initial_server_group=false        (or set it in terraform.tfvars)
 #
 # Until then, Terraform ignores what Spinnaker changes on v000 (capacity, target groups, suspended processes).
-# Everything else here (role, profile, launch template, log group) stays Terraform's: a change to the user data or
-# the role reaches the nodes with Spinnaker's next deploy, which launches nodes that run the new user data.
+# Everything else here (role, profile, launch template, log group) stays Terraform's. A change to the role reaches
+# every node at once. A change to the user data does not: Spinnaker's deploys clone the serving server group, whose
+# launch template is a copy of the one it was cloned from (decision 0026). To roll out new user data, point the
+# pipeline's clone at a server group launched from this launch template (or let Spinnaker deploy from it once).
 
 locals {
   server_group_name = "${var.cluster}-v000"
