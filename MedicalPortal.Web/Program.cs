@@ -7,7 +7,11 @@ return await new PortalCommandLine(BuildPortal, RunPortalAsync).InvokeAsync(args
 
 static WebApplication BuildPortal(string[] hostArguments)
 {
-    var builder = WebApplication.CreateBuilder(hostArguments);
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = hostArguments,
+        EnvironmentName = LaunchEnvironment.Default(hostArguments),
+    });
     builder.AddMedicalPortalCore();
     builder.AddMedicalPortalData();
     builder.AddMedicalPortalWeb();

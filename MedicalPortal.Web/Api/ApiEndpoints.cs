@@ -8,6 +8,7 @@ using MedicalPortal.Web.Api.Studies;
 using MedicalPortal.Web.Api.Visits;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 
 namespace MedicalPortal.Web.Api;
 
@@ -16,6 +17,9 @@ internal static class ApiEndpoints
 {
     public const string Prefix = "/api/v1";
 
+    /// <summary>The largest body an API request may have: 64 KB, many times the largest record.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
     /// <summary>The API accepts bearer tokens only: a browser's cookie never authorizes an API call (no CSRF).</summary>
     public static readonly AuthorizationPolicy BearerOnly = new AuthorizationPolicyBuilder(IdentityConstants.BearerScheme)
         .RequireAuthenticatedUser()
@@ -23,7 +27,8 @@ internal static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(Prefix);
+        // No request of the API carries more than a record or two: a bigger body is refused (413) before it is read.
+        var api = app.MapGroup(Prefix).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
         // The benchmark baseline: anonymous, no database, a few bytes of JSON.
         api.MapGet("/ping", () => TypedResults.Ok(new Pong("ok")))

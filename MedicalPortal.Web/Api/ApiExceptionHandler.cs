@@ -13,7 +13,7 @@ namespace MedicalPortal.Web.Api;
 /// patient's shard does not answer. Anything else stays a 500,
 /// logged by the framework without request bodies.
 /// </summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     private const string RetryAfterSeconds = "30";
 
@@ -40,7 +40,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
                 Title = "The request could not be read.",
                 Detail = e.InnerException is System.Text.Json.JsonException json
                     ? $"The JSON body is malformed or has a value of the wrong type{(json.Path is null ? "" : $" at {json.Path}")}."
-                    : e.Message,
+                    : Unechoed(e),
             },
             AccessDeniedException { IsAuthenticated: false } e => new ProblemDetails
             {
@@ -87,4 +87,22 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails)
             Exception = exception,
         });
     }
+
+    /// <summary>
+    /// What a request that could not be bound got wrong, without the value it sent: ASP.NET Core's own message quotes
+    /// it ("Failed to bind parameter "int limit" from "..."."), and an answer should never echo what a client typed
+    /// (a reflected script, or a patient's data in a log of responses).
+    /// </summary>
+    private static string Unechoed(BadHttpRequestException e)
+    {
+        if (FailedBinding().Match(e.Message) is { Success: true } match)
+        {
+            return $"The value of '{match.Groups["name"].Value}' is not valid.";
+        }
+
+        return e.Message.Contains("from \"", StringComparison.Ordinal) ? "A value of the request could not be read." : e.Message;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"[^\"]*? (?<name>[A-Za-z_][A-Za-z0-9_]*)\" from ")]
+    private static partial System.Text.RegularExpressions.Regex FailedBinding();
 }

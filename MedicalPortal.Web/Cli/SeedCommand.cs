@@ -4,7 +4,10 @@ using MedicalPortal.Data.Seeding;
 
 namespace MedicalPortal.Web.Cli;
 
-/// <summary><c>seed --patients N [--visits-per-patient M] [--random-seed S]</c>: generated patients, in batches.</summary>
+/// <summary>
+/// <c>seed --patients N [--visits-per-patient M] [--random-seed S]</c>: generated patients, in batches, in the
+/// Development environment only.
+/// </summary>
 internal sealed class SeedCommand : OperatorCommand
 {
     private readonly Option<int> _patients = new("--patients")
@@ -41,6 +44,17 @@ internal sealed class SeedCommand : OperatorCommand
     public override async Task<int> RunAsync(ParseResult parseResult, IServiceProvider services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
+
+        // Generated patients in a clinic's real records would be indistinguishable from real ones to whoever reads them.
+        if (!services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                "seed adds generated patients, for development and benchmarks only: it runs in the Development environment " +
+                $"only, and this is {services.GetRequiredService<IHostEnvironment>().EnvironmentName}. " +
+                "Nothing was added. Add --environment Development where that is what you mean.");
+            return BadUsage;
+        }
+
         await services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var seeder = scope.ServiceProvider.GetRequiredService<IDataSeeder>();

@@ -43,6 +43,7 @@ public static class WebHostingExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSignInThrottling();
         ConfigureBehindTheBalancer(services, builder.Environment);
         services.AddOptions<ClinicOptions>().BindConfiguration(ClinicOptions.SectionName)
             .Validate(o => string.IsNullOrWhiteSpace(o.TimeZone) || TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _),
@@ -110,6 +111,7 @@ public static class WebHostingExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddExceptionHandler<UnreadableRequestHandler>();
         services.AddOpenApi(options =>
         {
             // The document describes the JSON API only, not the Identity form endpoints of the UI.
@@ -164,6 +166,9 @@ public static class WebHostingExtensions
             }
         });
 
+        // Nothing the portal takes is large (the API's own limit is lower still): a bigger body is refused, not parsed.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+
         var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         services.Configure<CookiePolicyOptions>(options => options.Secure = secure);
         services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
@@ -211,6 +216,7 @@ public static class WebHostingExtensions
         }
 
         app.UseCookiePolicy();
+        app.UseSecurityHeaders();
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -234,6 +240,9 @@ public static class WebHostingExtensions
                 api.UseStatusCodePages();
             });
 
+        // Before anything looks at a password or a token: too many attempts never reach the endpoints.
+        app.UseSignInThrottling();
+
         // Explicitly after the status code pages, so a 401 or 403 from authorization gets its problem details.
         app.UseAuthentication();
 
@@ -255,7 +264,15 @@ public static class WebHostingExtensions
 
         app.MapApi();
         app.MapExportDownloads();
-        app.MapOpenApi();
+        // The API's description is for integrators: outside Development, for signed-in callers only.
+        var openApi = app.MapOpenApi();
+        if (!app.Environment.IsDevelopment())
+        {
+            openApi.RequireAuthorization(new AuthorizeAttribute
+            {
+                AuthenticationSchemes = $"{IdentityConstants.BearerScheme},{IdentityConstants.ApplicationScheme}",
+            });
+        }
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         return app;

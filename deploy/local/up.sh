@@ -70,7 +70,7 @@ fi
 redis_port="$(free_port)"
 say "starting Redis on 127.0.0.1:${redis_port}"
 redis_password="$(cat "${dir}/redis/password")"
-redis-server - <<EOF
+redis-server - >>"${dir}/logs/redis.log" 2>&1 <<EOF
 port ${redis_port}
 bind 127.0.0.1
 daemonize yes

@@ -155,7 +155,7 @@ public sealed class PortalCommandLineTests : IDisposable
     public async Task InvokeAsync_Seed_AddsThePatientsAndTheirVisits()
     {
         // Act
-        var run = await _commandLine.RunAsync("seed", "--patients", "3", "--visits-per-patient", "2", "--random-seed", "7");
+        var run = await _commandLine.RunAsync("seed", "--patients", "3", "--visits-per-patient", "2", "--random-seed", "7", "--environment", "Development");
 
         // Assert
         Assert.Equal(0, run.ExitCode);
@@ -163,10 +163,22 @@ public sealed class PortalCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task InvokeAsync_SeedInProduction_IsRefusedWithNothingWritten()
+    {
+        // Act
+        var run = await _commandLine.RunAsync("seed", "--patients", "3");
+
+        // Assert
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Development environment only", run.Error, StringComparison.Ordinal);
+        Assert.Empty(_commandLine.DatabaseFiles());
+    }
+
+    [Fact]
     public async Task InvokeAsync_VerifyAuditAfterSeeding_ReportsEveryChainIntact()
     {
         // Arrange
-        Assert.Equal(0, (await _commandLine.RunAsync("seed", "--patients", "2")).ExitCode);
+        Assert.Equal(0, (await _commandLine.RunAsync("seed", "--patients", "2", "--environment", "Development")).ExitCode);
 
         // Act
         var run = await _commandLine.RunAsync("verify-audit");

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using MedicalPortal.Core.Accounts;
-using MedicalPortal.Core.Audit;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -64,7 +62,7 @@ public sealed partial class BehindTheLoadBalancerTests
     public async Task InProduction_EveryCookieIsSecureEvenOnAPlainRequestFromTheBalancer()
     {
         await using var node = await ProductionPortal.StartAsync();
-        await CreateStaffAsync(node, "clinician@clinic.test", "Doctor");
+        await node.CreateStaffAsync("clinician@clinic.test", "Doctor", Password);
         using var client = node.Client();
 
         // The sign-in page, as the balancer forwards it over plain HTTP: its antiforgery cookie.
@@ -106,7 +104,7 @@ public sealed partial class BehindTheLoadBalancerTests
     public async Task ShuttingDown_TakesNoNewRequestAndFinishesTheOneInFlight()
     {
         await using var node = await ProductionPortal.StartAsync(configureServices: GatedPatientStore.Install);
-        await CreateStaffAsync(node, "nurse@clinic.test", "Nurse");
+        await node.CreateStaffAsync("nurse@clinic.test", "Nurse", Password);
         using var client = node.Client();
         var token = (await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "nurse@clinic.test", password = Password }))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
@@ -161,15 +159,6 @@ public sealed partial class BehindTheLoadBalancerTests
         request.Headers.Add("X-Forwarded-Proto", "https");
         request.Headers.Add("X-Forwarded-For", "203.0.113.7");
         return request;
-    }
-
-    private static async Task CreateStaffAsync(ProductionPortal node, string email, string role)
-    {
-        await using var scope = node.App.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IAccountDirectory>().CreateStaffAsync(
-            new AuditActor(null, "test setup"),
-            new StaffAccountInput { Email = email, DisplayName = "Test Staff", Role = role, Password = Password },
-            CancellationToken.None);
     }
 
     [GeneratedRegex("<form\\b.*?</form>", RegexOptions.Singleline)]

@@ -59,7 +59,8 @@ internal sealed class CommandLineHarness : IDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = hostArguments,
-            EnvironmentName = Environments.Production,
+            // Production, unless the run names its environment itself, as an operator may.
+            EnvironmentName = hostArguments.Any(a => a.StartsWith("--environment", StringComparison.OrdinalIgnoreCase)) ? null : Environments.Production,
             ContentRootPath = Directory,
         });
 

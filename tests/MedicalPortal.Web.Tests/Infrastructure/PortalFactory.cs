@@ -33,6 +33,21 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     /// <summary>The clock the portal runs on, when a test wants to move time; null for the system clock.</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>
+    /// Sign-in limits out of the way: every test signs in afresh, all from the same (test server) address. The tests of
+    /// the limits themselves set theirs through <see cref="Settings"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> UnthrottledSignIn { get; } = new Dictionary<string, string?>
+    {
+        ["Security:SignInLimits:PerAddressPerMinute"] = "1000000",
+        ["Security:SignInLimits:PerAccountPerQuarterHour"] = "1000000",
+        ["Security:SignInLimits:RefreshesPerAddressPerMinute"] = "1000000",
+        ["Security:SignInLimits:RegistrationsPerAddressPerHour"] = "1000000",
+    };
+
+    /// <summary>Settings of the test's own, applied last.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     /// <summary>An anonymous client.</summary>
     public HttpClient CreateAnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
@@ -80,7 +95,7 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environments.Development);
-        foreach (var (key, value) in Databases?.Settings ?? TestDatabaseSettings.For(DataDirectory))
+        foreach (var (key, value) in (Databases?.Settings ?? TestDatabaseSettings.For(DataDirectory)).Concat(UnthrottledSignIn).Concat(Settings))
         {
             builder.UseSetting(key, value);
         }

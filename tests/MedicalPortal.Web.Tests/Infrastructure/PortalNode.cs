@@ -93,7 +93,7 @@ public sealed class PortalNode(TestDatabases databases, string redis, string key
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment(Environments.Development);
-        foreach (var (key, value) in databases.Settings)
+        foreach (var (key, value) in databases.Settings.Concat(PortalFactory.UnthrottledSignIn))
         {
             builder.UseSetting(key, value);
         }

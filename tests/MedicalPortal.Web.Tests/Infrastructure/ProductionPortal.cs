@@ -71,6 +71,23 @@ public sealed class ProductionPortal : IAsyncDisposable
     public HttpClient Client() =>
         new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(BaseUrl) };
 
+    /// <summary>A staff account (there is none in Production), made as <c>accounts add</c> makes one.</summary>
+    public async Task CreateStaffAsync(string email, string role, string password)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Core.Accounts.IAccountDirectory>().CreateStaffAsync(
+            new Core.Audit.AuditActor(null, "test setup"),
+            new Core.Accounts.StaffAccountInput { Email = email, DisplayName = "Test Staff", Role = role, Password = password },
+            CancellationToken.None);
+    }
+
+    /// <summary>Signs in through the API and returns the access token.</summary>
+    public async Task<string> TokenAsync(string email, string password)
+    {
+        using var client = Client();
+        return (await PortalFactory.LoginAsync(client, email, password)).GetProperty("accessToken").GetString()!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
