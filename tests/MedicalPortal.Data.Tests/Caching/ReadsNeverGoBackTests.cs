@@ -12,6 +12,8 @@ namespace MedicalPortal.Data.Tests.Caching;
 /// </summary>
 public sealed class ReadsNeverGoBackTests
 {
+    private const int Enough = 300;
+
     [Fact]
     public async Task FindAsync_WhileTheRecordIsChangedConcurrently_NeverReturnsAnOlderVersionThanItReturnedBefore()
     {
@@ -53,12 +55,18 @@ public sealed class ReadsNeverGoBackTests
             }),
         };
 
-        // Long enough for thousands of interleavings; the race it guards against showed within seconds.
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        // Enough interleavings to tell (the race it guards against showed within seconds), however busy the machine:
+        // run until the writer has written 300 times (and the reader read as often), within two minutes.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((Volatile.Read(ref updates) < Enough || Volatile.Read(ref reads) < Enough) && DateTime.UtcNow < deadline && !load.Any(t => t.IsCompleted))
+        {
+            await Task.Delay(100);
+        }
+
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
-        Assert.True(updates > 100 && reads > 100, $"{updates} updates and {reads} reads: too few to tell.");
+        Assert.True(updates >= Enough && reads >= Enough, $"{updates} updates and {reads} reads in two minutes: too few to tell.");
         Assert.Empty(wentBack);
     }
 }
