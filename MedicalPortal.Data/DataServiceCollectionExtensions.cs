@@ -68,13 +68,23 @@ public static class DataServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateSecretKey(AuditOptions.HmacKeySetting, o => o.HmacKey)
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
+        services.AddHostedService<ReadAuditWarning>();
         services.AddSingleton<DataDirectory>();
         services.AddSingleton<IDevelopmentKeyStore, DevelopmentKeyStore>();
         services.AddSingleton<AuditKeyRing>();
+
+        // The chain seals each head with its database's name, which it learns from the shards' factory; that factory
+        // is built from options carrying the audit interceptor, hence looked up only once the chain first needs it.
+        services.AddSingleton(sp => new AuditDatabaseNames(
+            sp.GetRequiredService<ShardContextFactory>, sp.GetRequiredService<DatabaseProviderServices>));
         services.AddSingleton<AuditChain>();
         services.AddSingleton<ISaveChangesInterceptor, AuditSaveChangesInterceptor>();
         services.AddSingleton<AccessLog>();
         services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLog>());
+        services.AddSingleton<ISignInLog>(sp => sp.GetRequiredService<AccessLog>());
+        services.AddSingleton<AuditAnchorFiles>();
+        services.AddSingleton<IAuditAnchors, AuditAnchors>();
         services.AddSingleton<IAuditStore, AuditStore>();
         services.AddSingleton<DatabaseProviderServices>(sp =>
         {

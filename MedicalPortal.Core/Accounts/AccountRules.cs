@@ -3,7 +3,10 @@ using MedicalPortal.Core.Validation;
 
 namespace MedicalPortal.Core.Accounts;
 
-/// <summary>Rules for accounts. Identity enforces the same password length again when it stores the hash.</summary>
+/// <summary>
+/// Rules for accounts. Identity checks passwords again when it stores the hash, through the same
+/// <see cref="PasswordPolicy"/>, so both say the same.
+/// </summary>
 public static class AccountRules
 {
     /// <summary>NIST SP 800-63B: length protects; composition rules mostly annoy.</summary>
@@ -25,16 +28,13 @@ public static class AccountRules
         FieldRules.OptionalEmail(errors, field, email);
     }
 
-    public static void Password(ValidationErrors errors, string field, string? password)
+    /// <summary>The <see cref="PasswordPolicy"/> for the account of <paramref name="email"/> and <paramref name="name"/>.</summary>
+    public static void Password(ValidationErrors errors, string field, string? password, string? email, string? name)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (string.IsNullOrEmpty(password) || password.Length < PasswordMinLength)
+        if (PasswordPolicy.Problem(password, email, name) is { } problem)
         {
-            errors.Add(field, $"Choose a password of at least {PasswordMinLength} characters; a short sentence works well.");
-        }
-        else if (password.Length > PasswordMaxLength)
-        {
-            errors.Add(field, $"A password can have at most {PasswordMaxLength} characters.");
+            errors.Add(field, problem);
         }
     }
 
@@ -45,7 +45,7 @@ public static class AccountRules
         RequiredEmail(errors, "email", input.Email);
         FieldRules.RequiredName(errors, "displayName", "Name", input.DisplayName);
         StaffRole(errors, "role", input.Role);
-        Password(errors, "password", input.Password);
+        Password(errors, "password", input.Password, input.Email, input.DisplayName);
         return errors;
     }
 

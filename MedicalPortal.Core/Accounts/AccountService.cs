@@ -56,10 +56,10 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
     public async Task ResetPasswordAsync(ICurrentUser user, string id, string? password, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Account, Operations.Update, cancellationToken);
+        var account = await StaffAccountAsync(id, cancellationToken);
         var errors = new ValidationErrors();
-        AccountRules.Password(errors, "password", password);
+        AccountRules.Password(errors, "password", password, account.Email, account.DisplayName);
         errors.ThrowIfInvalid();
-        _ = await StaffAccountAsync(id, cancellationToken);
         await accounts.ResetPasswordAsync(AuditActor.Of(user), id, password!, cancellationToken);
     }
 

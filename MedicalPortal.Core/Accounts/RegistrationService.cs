@@ -23,7 +23,7 @@ public sealed class RegistrationService(IAccountDirectory accounts, IPatientStor
 
         var errors = PatientRules.Validate(input, DateOnly.FromDateTime(now.UtcDateTime));
         AccountRules.RequiredEmail(errors, "email", email);
-        AccountRules.Password(errors, "password", registration.Password);
+        AccountRules.Password(errors, "password", registration.Password, email, $"{input.GivenName} {input.FamilyName}");
         errors.ThrowIfInvalid();
 
         if (await accounts.EmailInUseAsync(email!, cancellationToken))

@@ -1,21 +1,57 @@
+using System.Globalization;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Permissions;
 
 namespace MedicalPortal.Core.Audit;
 
 /// <summary>Reading the audit trail and checking its integrity: AuditLog Retrieve, and nothing else, ever.</summary>
-public sealed class AuditService(IAuditStore audit, AccessControl access)
+public sealed class AuditService(IAuditStore audit, AccessControl access, IAccessLog accessLog)
 {
+    /// <summary>
+    /// The entries the query asks for. The trail shows old and new values of patient records, so a query is itself a
+    /// read of the patients its page names: it is recorded (who, with which filters, which patients) before the page is
+    /// returned, and a query whose page names nobody is recorded too (<see cref="IAccessLog.RecordAsync"/>).
+    /// </summary>
     public async Task<Page<AuditEntryDto>> QueryAsync(ICurrentUser user, AuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await access.DemandAsync(user, Resource.AuditLog, Operations.Retrieve, cancellationToken);
-        return await audit.QueryAsync(query.Validated(), cancellationToken);
+        var validated = query.Validated();
+        var page = await audit.QueryAsync(validated, cancellationToken);
+        IReadOnlyList<Guid> shown =
+            [.. page.Items.SelectMany(e => e.PatientId is { } patient ? e.PatientIds.Append(patient) : e.PatientIds).Distinct()];
+        await accessLog.RecordAsync(
+            new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.AuditLog, null, shown) { Query = Filters(validated) },
+            cancellationToken);
+        return page;
     }
 
     public async Task<IReadOnlyList<ChainVerification>> VerifyAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.AuditLog, Operations.Retrieve, cancellationToken);
         return await audit.VerifyAsync(cancellationToken);
+    }
+
+    /// <summary>The filters the query set (and the page it asked for), named as the API names them.</summary>
+    private static List<AuditChange> Filters(AuditQuery query)
+    {
+        var filters = new List<AuditChange>();
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                filters.Add(new AuditChange(name, null, value));
+            }
+        }
+
+        Add("patientId", query.PatientId?.ToString("D"));
+        Add("actor", query.Actor);
+        Add("resource", query.Resource?.ToString());
+        Add("resourceId", query.ResourceId);
+        Add("action", query.Action?.ToString());
+        Add("from", query.From?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Add("to", query.To?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Add("cursor", query.Cursor);
+        return filters;
     }
 }

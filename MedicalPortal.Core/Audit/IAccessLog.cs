@@ -8,11 +8,25 @@ namespace MedicalPortal.Core.Audit;
 /// </summary>
 public interface IAccessLog
 {
+    /// <summary>
+    /// Records a read in the chains of the shards that hold the patients it showed. A read that showed no patient is
+    /// not recorded, except a read of the audit trail itself (<see cref="Resource.AuditLog"/>): who searched the trail,
+    /// and for what, is recorded in the catalog's chain even when the answer named nobody.
+    /// </summary>
     Task RecordAsync(AccessRecord access, CancellationToken cancellationToken);
 
-    /// <summary>Records an anonymized export of a study (in the catalog's chain): who, which study, how many rows.</summary>
-    Task RecordExportAsync(AuditActor actor, Guid studyId, int rows, int suppressedPatients, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records an anonymized export of a study (in the catalog's chain): who, which study, and what the release held and
+    /// left out.
+    /// </summary>
+    Task RecordExportAsync(AuditActor actor, Guid studyId, ExportCounts counts, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What an export released: its rows, and what k-anonymity changed (patients held back, diagnosis codes shown as their
+/// category, codes left out).
+/// </summary>
+public sealed record ExportCounts(int Rows, int SuppressedPatients, int GeneralizedCodes, int SuppressedCodes);
 
 /// <summary>One access: who, what kind of record (and which one), which patients' data it showed.</summary>
 public sealed record AccessRecord(
@@ -20,4 +34,11 @@ public sealed record AccessRecord(
     AuditAction Action,
     Resource Resource,
     string? ResourceId,
-    IReadOnlyList<Guid> PatientIds);
+    IReadOnlyList<Guid> PatientIds)
+{
+    /// <summary>
+    /// What the reader asked for, kept with the entry as its changes (name, no old value, the value asked): the filters
+    /// of an audit-trail query. Empty for the read of a record, whose id says it all.
+    /// </summary>
+    public IReadOnlyList<AuditChange> Query { get; init; } = [];
+}

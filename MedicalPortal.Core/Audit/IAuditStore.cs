@@ -8,7 +8,10 @@ public interface IAuditStore
     /// <summary>Entries of every database matching the query, newest first.</summary>
     Task<Page<AuditEntryDto>> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Checks every chain: each entry's hash, the links between entries, the sequence and the chain head.</summary>
+    /// <summary>
+    /// Checks every chain: each entry's hash, the links between entries, the sequence and the chain head, and the
+    /// chain against the checkpoints of its head kept outside the databases (<see cref="IAuditAnchors"/>).
+    /// </summary>
     Task<IReadOnlyList<ChainVerification>> VerifyAsync(CancellationToken cancellationToken);
 }
 
@@ -16,6 +19,9 @@ public interface IAuditStore
 public sealed record ChainVerification(string Database, long Entries, ChainProblem? Problem)
 {
     public bool IsIntact => Problem is null;
+
+    /// <summary>The newest checkpoint of this database's head outside the database, or null when there is none yet.</summary>
+    public AuditAnchor? NewestAnchor { get; init; }
 }
 
 /// <summary>The first bad entry of a chain and what is wrong with it.</summary>
@@ -34,4 +40,14 @@ public enum ChainProblemKind
 
     /// <summary>Entries are intact one by one but out of their chain order.</summary>
     Reordered,
+
+    /// <summary>
+    /// The chain is behind a checkpoint of its head kept outside the database, or holds another entry where a
+    /// checkpoint names one: its newest entries were deleted and an older genuine head put back (or the chain emptied),
+    /// perhaps with new entries written after it since.
+    /// </summary>
+    RolledBack,
+
+    /// <summary>A checkpoint file cannot be read, or was not sealed with the key: the checkpoints were tampered with.</summary>
+    BadCheckpoint,
 }

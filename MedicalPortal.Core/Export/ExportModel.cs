@@ -40,11 +40,51 @@ public sealed record ResearchRow(
     string? TemperatureC,
     string? DiagnosisCodes);
 
-/// <summary>What an export did: rows written, patients exported, patients (and their rows) held back by k-anonymity.</summary>
-public sealed record ExportSummary(int Rows, int Patients, int SuppressedPatients, int GeneralizedPatients);
+/// <summary>
+/// The diagnosis codes of all of a participant's visits, and of the participant only what k-anonymity needs (no
+/// visits): what the pass that counts a release's codes reads.
+/// </summary>
+public sealed record ExportPatientCodes(ExportPatient Patient, IReadOnlyList<string> DiagnosisCodes);
 
-/// <summary>The numbers of an export before it is made: participants, generalized and held back, and the k used.</summary>
-public sealed record ExportPreview(int Participants, int GeneralizedPatients, int SuppressedPatients, int K);
+/// <summary>
+/// What an export did: rows written, patients exported, patients (and their rows) held back by k-anonymity, patients
+/// whose birth year or area was coarsened, and the distinct diagnosis codes published as their category or left out.
+/// </summary>
+public sealed record ExportSummary(int Rows, int Patients, int SuppressedPatients, int GeneralizedPatients, int GeneralizedCodes, int SuppressedCodes);
+
+/// <summary>
+/// The numbers of an export before it is made: participants, patients generalized and held back, diagnosis codes
+/// generalized and left out, each rounded (<see cref="PreviewCount"/>), and the k used.
+/// </summary>
+public sealed record ExportPreview(
+    PreviewCount Participants,
+    PreviewCount GeneralizedPatients,
+    PreviewCount SuppressedPatients,
+    PreviewCount GeneralizedCodes,
+    PreviewCount SuppressedCodes,
+    int K);
+
+/// <summary>
+/// A number as the export preview shows it: exact when it is zero or at least k, otherwise only "fewer than k". A
+/// researcher watching the preview of a small study would otherwise see it move by one the moment one patient
+/// consents or withdraws, and learn about that patient what the export itself never shows.
+/// </summary>
+public readonly record struct PreviewCount
+{
+    private PreviewCount(int? exact) => Exact = exact;
+
+    /// <summary>The number, or null when it is between 1 and k - 1.</summary>
+    public int? Exact { get; }
+
+    /// <summary>Whether the number is between 1 and k - 1 and so not shown.</summary>
+    public bool IsFewerThanK => Exact is null;
+
+    public static PreviewCount Of(int count, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new PreviewCount(count > 0 && count < k ? null : count);
+    }
+}
 
 /// <summary>
 /// What an extraction published, for the next one to compare with: the date its quasi-identifiers were computed on

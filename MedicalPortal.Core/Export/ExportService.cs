@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace MedicalPortal.Core.Export;
 
 /// <summary>
-/// The anonymized research export of a study: two streamed passes over the participants (class sizes for
-/// k-anonymity, then the rows), written as CSV as they come. Every export is in the audit trail: who, which study,
-/// how many rows.
+/// The anonymized research export of a study: three streamed passes over the participants (class sizes for
+/// k-anonymity, the diagnosis codes of the release, then the rows), written as CSV as they come. Every export is in the
+/// audit trail: who, which study, how many rows.
 /// </summary>
 public sealed class ExportService(
     IExportSource source,
@@ -36,14 +36,24 @@ public sealed class ExportService(
     }
 
     /// <summary>
-    /// What an export of the study would hold now, in numbers only: participants, and how many of them k-anonymity
-    /// would generalize or hold back. Shows no patient's data, so it is not an export in the audit trail.
+    /// What a download of the study would hold now, in numbers only: participants, how many of them k-anonymity would
+    /// generalize or hold back, and how many diagnosis codes it would generalize or leave out; every number between 1
+    /// and k - 1 only as "fewer than k" (<see cref="PreviewCount"/>). Shows no patient's data, so it is not an export
+    /// in the audit trail.
     /// </summary>
     public async Task<ExportPreview> PreviewAsync(ICurrentUser user, Guid studyId, CancellationToken cancellationToken)
     {
         await AuthorizeDownloadAsync(user, studyId, cancellationToken);
-        var plan = await PlanAsync(studyId, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
-        return new ExportPreview(plan.Patients, plan.GeneralizedPatients, plan.SuppressedPatients, plan.K);
+        var exportDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var plan = await PlanAsync(studyId, exportDate, cancellationToken);
+        var codes = await CodePlanAsync(studyId, window: null, alsoSelect: null, plan, exportDate, cancellationToken);
+        return new ExportPreview(
+            PreviewCount.Of(plan.Patients, plan.K),
+            PreviewCount.Of(plan.GeneralizedPatients, plan.K),
+            PreviewCount.Of(plan.SuppressedPatients, plan.K),
+            PreviewCount.Of(codes.GeneralizedCodes, plan.K),
+            PreviewCount.Of(codes.SuppressedCodes, plan.K),
+            plan.K);
     }
 
     /// <summary>The full export of <paramref name="studyId"/> to <paramref name="output"/>, for a download.</summary>
@@ -61,8 +71,9 @@ public sealed class ExportService(
     /// One incremental extraction (the scheduled job, as the system): the patients with anything new or changed in
     /// <paramref name="window"/>, and every patient whose published quasi-identifiers differ from those of the
     /// <paramref name="previous"/> extraction (a class that grew to k or shrank below it, a patient turning 90). Each
-    /// patient in it comes with all their rows, which replace their rows from earlier files. Returns the baseline the
-    /// next extraction compares with.
+    /// patient in it comes with all their rows, which replace their rows from earlier files. Its diagnosis codes are
+    /// counted over this file alone, the release its recipient gets. Returns the baseline the next extraction compares
+    /// with.
     /// </summary>
     public Task<ExtractionResult> ExtractAsync(
         Guid studyId, ChangeWindow window, ExtractionBaseline? previous, Stream output, CancellationToken cancellationToken)
@@ -92,6 +103,9 @@ public sealed class ExportService(
             return then != now || !previous.Published.TryGetValue(then, out var before) || before != plan.Publish(now);
         }
 
+        // The codes are counted over exactly the patients this release will hold, before its first row is written.
+        var codes = await CodePlanAsync(studyId, window, PublishedFormChanged, plan, exportDate, cancellationToken);
+
         // Counted over the patients this export reads (all participants for a download, the selected ones for an
         // extraction); the classes themselves are always sized over the whole study.
         int patients = 0, suppressed = 0, generalized = 0;
@@ -111,7 +125,7 @@ public sealed class ExportService(
 
                 patients++;
                 generalized += published == identifiers ? 0 : 1;
-                pending.Add((patient.PatientId, anonymizer.Rows(patient, pseudonyms, plan, exportDate)));
+                pending.Add((patient.PatientId, anonymizer.Rows(codes.Apply(patient), pseudonyms, plan, exportDate)));
                 if (pending.Count == AuditBatch)
                 {
                     await accessLog.RecordAsync(Disclosure(actor, studyId, pending), cancellationToken);
@@ -141,11 +155,12 @@ public sealed class ExportService(
         }
         finally
         {
-            await accessLog.RecordExportAsync(actor, studyId, written, suppressed, CancellationToken.None);
+            await accessLog.RecordExportAsync(
+                actor, studyId, new ExportCounts(written, suppressed, codes.GeneralizedCodes, codes.SuppressedCodes), CancellationToken.None);
         }
 
         return new ExtractionResult(
-            new ExportSummary(written, patients, suppressed, generalized),
+            new ExportSummary(written, patients, suppressed, generalized, codes.GeneralizedCodes, codes.SuppressedCodes),
             new ExtractionBaseline(exportDate, plan.Mapping));
     }
 
@@ -173,7 +188,9 @@ public sealed class ExportService(
     public Task RecordExtractionDownloadAsync(ICurrentUser user, ExtractionRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return accessLog.RecordExportAsync(AuditActor.Of(user), run.StudyId, run.Rows, run.SuppressedPatients, cancellationToken);
+        return accessLog.RecordExportAsync(
+            AuditActor.Of(user), run.StudyId, new ExportCounts(run.Rows, run.SuppressedPatients, run.GeneralizedCodes, run.SuppressedCodes),
+            cancellationToken);
     }
 
     private async Task<KAnonymityPlan> PlanAsync(Guid studyId, DateOnly exportDate, CancellationToken cancellationToken)
@@ -186,5 +203,29 @@ public sealed class ExportService(
         }
 
         return KAnonymityPlan.For(sizes, options.Value.K);
+    }
+
+    /// <summary>
+    /// Counts the diagnosis codes of the release: the participants the writing pass selects with the same
+    /// <paramref name="window"/> and <paramref name="alsoSelect"/>, less those <paramref name="plan"/> holds back.
+    /// </summary>
+    private async Task<DiagnosisCodePlan> CodePlanAsync(
+        Guid studyId,
+        ChangeWindow? window,
+        Func<ExportPatient, bool>? alsoSelect,
+        KAnonymityPlan plan,
+        DateOnly exportDate,
+        CancellationToken cancellationToken)
+    {
+        var counter = new DiagnosisCodeCounter();
+        await foreach (var participant in source.DiagnosisCodesAsync(studyId, window, alsoSelect, cancellationToken))
+        {
+            if (plan.Publish(anonymizer.QuasiIdentifiersOf(participant.Patient, exportDate)) is not null)
+            {
+                counter.Add(participant.DiagnosisCodes);
+            }
+        }
+
+        return DiagnosisCodePlan.For(counter, plan.K);
     }
 }

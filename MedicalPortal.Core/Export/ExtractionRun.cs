@@ -1,6 +1,9 @@
 namespace MedicalPortal.Core.Export;
 
-/// <summary>One scheduled extraction of a study: its window, its file and what it held.</summary>
+/// <summary>
+/// One scheduled extraction of a study: its window, its file and what it held, including the patients held back and
+/// the distinct diagnosis codes published as their category or left out (<see cref="ExportSummary"/>).
+/// </summary>
 public sealed record ExtractionRun(
     Guid Id,
     Guid StudyId,
@@ -13,6 +16,8 @@ public sealed record ExtractionRun(
     int Rows,
     int Patients,
     int SuppressedPatients,
+    int GeneralizedCodes,
+    int SuppressedCodes,
     string? Sha256);
 
 /// <summary>

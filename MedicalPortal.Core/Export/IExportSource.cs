@@ -15,6 +15,13 @@ public interface IExportSource
     /// </summary>
     IAsyncEnumerable<ExportPatient> ParticipantsAsync(
         Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The participants <see cref="ParticipantsAsync"/> selects with the same arguments, each with the diagnosis codes of
+    /// all their visits and no other visit data: the pass that counts a release's codes before its rows are written.
+    /// </summary>
+    IAsyncEnumerable<ExportPatientCodes> DiagnosisCodesAsync(
+        Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, CancellationToken cancellationToken);
 }
 
 /// <summary>Changes with an update time in (<see cref="After"/>, <see cref="Until"/>]; no <see cref="After"/> means from the start.</summary>

@@ -50,14 +50,21 @@ public sealed class UserRights
                 continue;
             }
 
-            if (!string.Equals(role, RoleNames.Patient, StringComparison.OrdinalIgnoreCase))
+            if (!PatientRoleGrants.IsPatientRole(role))
             {
                 return AccessScope.AllRecords;
             }
 
-            // A patient account that is not (or no longer) linked to a record reaches nothing.
+            // A patient account that is not (or no longer) linked to a record reaches nothing. What the Patient role
+            // holds on a record of no patient is only viewing studies (the matrix gives it nothing else there), which
+            // reaches every study: an own-record scope is only ever answered where a record can be the own one.
             if (_linkedToPatientRecord)
             {
+                if (!PatientRoleGrants.IsPatientScoped(resource))
+                {
+                    return AccessScope.AllRecords;
+                }
+
                 scope = AccessScope.OwnPatientRecord;
             }
         }

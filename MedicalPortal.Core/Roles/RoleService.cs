@@ -83,6 +83,11 @@ public sealed partial class RoleService(IRoleDirectory roles, AccessControl acce
                 $"Admin must keep Retrieve and Update on {resource}, or nobody could manage the clinic's access any more.");
         }
 
+        if (PatientRoleGrants.RefusalOf(existing.Name, resource, existing.Granted(resource), operations) is { } refusal)
+        {
+            throw new ValidationFailedException("operations", refusal);
+        }
+
         return await roles.GrantAsync(AuditActor.Of(user), existing.Name, resource, operations, cancellationToken);
     }
 

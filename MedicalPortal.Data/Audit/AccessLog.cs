@@ -18,7 +18,8 @@ namespace MedicalPortal.Data.Audit;
 /// several shards gives one entry per shard, naming that shard's patients). Each shard has one writer: readers queue
 /// their entry and wait; the writer takes everything queued, appends it in one transaction, commits, and then releases
 /// all of those readers together. Concurrent readers thus share one durable write instead of each queueing for a lock,
-/// and no reader gets its data before its access is on disk. A crash loses nothing that was shown.
+/// and no reader gets its data before its access is on disk. A crash loses nothing that was shown. Sign-in attempts,
+/// and queries of the audit trail that named no patient, go to the catalog's chain the same way.
 /// </summary>
 internal sealed class AccessLog(
     IShardMap map,
@@ -26,7 +27,7 @@ internal sealed class AccessLog(
     IDbContextFactory<CatalogDbContext> catalog,
     AuditChain chain,
     ShardRouting routing,
-    IOptions<AuditOptions> options) : IAccessLog, IAsyncDisposable
+    IOptions<AuditOptions> options) : IAccessLog, ISignInLog, IAsyncDisposable
 {
     private const int MaxBatch = 500;
 
@@ -36,9 +37,18 @@ internal sealed class AccessLog(
     public Task RecordAsync(AccessRecord access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
-        if (!options.Value.RecordReads || access.PatientIds.Count == 0)
+        if (!options.Value.RecordReads)
         {
             return Task.CompletedTask;
+        }
+
+        if (access.PatientIds.Count == 0)
+        {
+            // A read that showed no patient disclosed nothing; a query of the audit trail is recorded all the same, since
+            // who searched the trail, and for what, is itself what the trail must answer.
+            return access.Resource == Resource.AuditLog
+                ? CatalogWriter().EnqueueAsync(EntryFor(access, []), cancellationToken)
+                : Task.CompletedTask;
         }
 
         // One patient (every record read): no grouping, no second task.
@@ -90,11 +100,13 @@ internal sealed class AccessLog(
         ResourceId = access.ResourceId,
         PatientId = access.PatientIds.Count == 1 ? access.PatientIds[0] : null,
         PatientIds = JsonSerializer.Serialize(shown.ToList(), AuditJson.Default.ListGuid),
+        Changes = access.Query.Count == 0 ? "[]" : JsonSerializer.Serialize(access.Query.ToList(), AuditJson.Default.ListAuditChange),
     };
 
-    public Task RecordExportAsync(AuditActor actor, Guid studyId, int rows, int suppressedPatients, CancellationToken cancellationToken)
+    public Task RecordExportAsync(AuditActor actor, Guid studyId, ExportCounts counts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(counts);
         var entry = new AuditEntry
         {
             ActorId = actor.AccountId,
@@ -103,11 +115,54 @@ internal sealed class AccessLog(
             Resource = Resource.Export.ToString(),
             ResourceId = studyId.ToString("D"),
             Changes = JsonSerializer.Serialize(
-                new List<AuditChange> { new("rows", null, rows.ToString(CultureInfo.InvariantCulture)), new("suppressedPatients", null, suppressedPatients.ToString(CultureInfo.InvariantCulture)) },
+                new List<AuditChange>
+                {
+                    Count("rows", counts.Rows),
+                    Count("suppressedPatients", counts.SuppressedPatients),
+                    Count("generalizedCodes", counts.GeneralizedCodes),
+                    Count("suppressedCodes", counts.SuppressedCodes),
+                },
                 AuditJson.Default.ListAuditChange),
         };
-        return WriterFor(AuditStore.CatalogName, catalog.CreateDbContext, answered: () => { }, translate: e => e).EnqueueAsync(entry, cancellationToken);
+        return CatalogWriter().EnqueueAsync(entry, cancellationToken);
+
+        static AuditChange Count(string name, int value) => new(name, null, value.ToString(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>
+    /// A sign-in attempt in the catalog's chain: a success names the account as the actor; a failure names only the
+    /// name that was given (nobody proved to be anyone), with the account it names as the record. Never a password.
+    /// </summary>
+    public Task RecordAsync(SignInAttempt attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var succeeded = attempt.Outcome == SignInOutcome.Succeeded;
+        var name = attempt.UserName.Trim();
+        var entry = new AuditEntry
+        {
+            ActorId = succeeded ? attempt.AccountId : null,
+            ActorName = name.Length > AuditModel.ActorNameMaxLength ? name[..AuditModel.ActorNameMaxLength] : name,
+            Action = (succeeded ? AuditAction.SignIn : AuditAction.SignInFailed).ToString(),
+            Resource = Resource.Account.ToString(),
+            ResourceId = attempt.AccountId,
+            Changes = JsonSerializer.Serialize(
+                new List<AuditChange> { new("outcome", null, OutcomeName(attempt.Outcome)), new("channel", null, attempt.Channel) },
+                AuditJson.Default.ListAuditChange),
+        };
+        return CatalogWriter().EnqueueAsync(entry, cancellationToken);
+    }
+
+    private static string OutcomeName(SignInOutcome outcome) => outcome switch
+    {
+        SignInOutcome.Succeeded => "succeeded",
+        SignInOutcome.Failed => "failed",
+        SignInOutcome.LockedOut => "locked-out",
+        SignInOutcome.NotAllowed => "not-allowed",
+        SignInOutcome.TwoFactorRequired => "two-factor-required",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a sign-in outcome."),
+    };
+
+    private Writer CatalogWriter() => WriterFor(AuditStore.CatalogName, catalog.CreateDbContext, answered: () => { }, translate: e => e);
 
     // The batches do not run through the shard's execution strategy: they tell its availability themselves.
     private Writer ShardWriter(string shard) =>

@@ -8,9 +8,10 @@ namespace MedicalPortal.Data.Audit;
 /// Appends entries to a database's chain inside the caller's transaction. The first statement is a write to the
 /// chain head row, which takes the write lock (SQLite) or that row's lock (PostgreSQL, SQL Server) before the head is
 /// read: concurrent writers queue there, so each extends the head the previous one committed, and the chain never
-/// forks (docs/decisions/0013).
+/// forks (docs/decisions/0013). The head is sealed with the name of its database (<see cref="AuditDatabaseNames"/>): a
+/// head still sealed the earlier way, without it, is sealed anew by the next append (docs/decisions/0027).
 /// </summary>
-internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
+internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock, AuditDatabaseNames databases)
 {
     /// <summary>
     /// Seals <paramref name="entries"/> (sequence and hashes are filled in here) and adds them to
@@ -28,6 +29,8 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
             throw new InvalidOperationException("Audit entries must be appended inside the transaction of the change they record.");
         }
 
+        var database = databases.Of(context);
+
         // The same head statements as the access log's writer, built for this one save.
         await using var statements = new AuditChainStatements(context);
         var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
@@ -36,7 +39,7 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
         // fence, or sees it now and is not written (docs/decisions/0022).
         Fences.ThrowIfFenced(await statements.ReadFencesAsync(cancellationToken), entries.SelectMany(Fences.BucketsOf));
 
-        var moved = Seal(sequence, hash, entries);
+        var moved = Seal(database, sequence, hash, entries);
         foreach (var entry in entries)
         {
             context.Add(entry);
@@ -58,6 +61,7 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
             return [];
         }
 
+        var database = databases.Of(statements.Context);
         var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
         IReadOnlyList<AuditEntry> refused = [];
         if (await statements.ReadFencesAsync(cancellationToken) is { Count: > 0 } fences)
@@ -70,7 +74,7 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
 
         if (entries.Count > 0)
         {
-            var head = Seal(sequence, hash, entries);
+            var head = Seal(database, sequence, hash, entries);
             await statements.InsertAsync(entries, cancellationToken);
             await statements.MoveHeadAsync(head, cancellationToken);
         }
@@ -99,8 +103,8 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
         }
     }
 
-    /// <summary>Numbers and seals <paramref name="entries"/> after the head; returns the head that follows them.</summary>
-    private AuditChainHead Seal(long sequence, byte[] previous, IReadOnlyList<AuditEntry> entries)
+    /// <summary>Numbers and seals <paramref name="entries"/> after the head; returns the head that follows them, sealed for <paramref name="database"/>.</summary>
+    private AuditChainHead Seal(string database, long sequence, byte[] previous, IReadOnlyList<AuditEntry> entries)
     {
         var now = AuditSeal.Truncate(clock.GetUtcNow());
         var correlation = Activity.Current?.TraceId.ToString();
@@ -114,6 +118,6 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock)
             previous = entry.Hash;
         }
 
-        return new AuditChainHead { Sequence = sequence, Hash = previous, Seal = AuditSeal.ForHead(keys.Key, sequence, previous) };
+        return new AuditChainHead { Sequence = sequence, Hash = previous, Seal = AuditSeal.ForHead(keys.Key, database, sequence, previous) };
     }
 }

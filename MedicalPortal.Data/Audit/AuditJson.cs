@@ -7,4 +7,5 @@ namespace MedicalPortal.Data.Audit;
 [JsonSerializable(typeof(List<AuditChange>))]
 [JsonSerializable(typeof(List<string?>))]
 [JsonSerializable(typeof(List<Guid>))]
+[JsonSerializable(typeof(AnchorFile))]
 internal sealed partial class AuditJson : JsonSerializerContext;

@@ -14,6 +14,9 @@ internal static class AuditModel
     private const string ResourceAnnotation = "MedicalPortal:AuditResource";
     private const string PatientIdAnnotation = "MedicalPortal:AuditPatientId";
 
+    /// <summary>The widest actor name an entry holds; a longer name given at a sign-in is cut to it.</summary>
+    public const int ActorNameMaxLength = 256;
+
     public static void Configure(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AuditEntry>(entry =>
@@ -22,7 +25,7 @@ internal static class AuditModel
             entry.HasKey(e => e.Sequence);
             entry.Property(e => e.Sequence).ValueGeneratedNever();
             entry.Property(e => e.ActorId).HasMaxLength(450);
-            entry.Property(e => e.ActorName).HasMaxLength(256);
+            entry.Property(e => e.ActorName).HasMaxLength(ActorNameMaxLength);
             entry.Property(e => e.Action).HasMaxLength(16);
             entry.Property(e => e.Resource).HasMaxLength(32);
             entry.Property(e => e.ResourceId).HasMaxLength(512);

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace MedicalPortal.Data.Audit;
@@ -11,6 +13,10 @@ namespace MedicalPortal.Data.Audit;
 /// </summary>
 internal static class AuditSeal
 {
+    private static ReadOnlySpan<byte> HeadPrefix => "head-of:"u8;
+
+    private static ReadOnlySpan<byte> AnchorPrefix => "anchor-of:"u8;
+
     // One buffer and one writer per thread, reused: sealing is on every audited read and change (BenchmarkDotNet's
     // "Seal one audit entry" row shows what it allocates).
     [ThreadStatic]
@@ -81,21 +87,69 @@ internal static class AuditSeal
         return seal;
     }
 
-    /// <summary>The head's seal: without the key, nobody can move the head, for instance back over deleted entries.</summary>
-    public static byte[] ForHead(byte[] key, long sequence, byte[] hash)
+    /// <summary>
+    /// The head's seal, naming the database the head belongs to: without the key nobody can move the head (back over
+    /// deleted entries, say), and a head copied from another database's chain does not verify in this one.
+    /// </summary>
+    public static byte[] ForHead(byte[] key, string database, long sequence, byte[] hash)
+    {
+        var name = Encoding.UTF8.GetBytes(DatabaseKey(database));
+        var data = new byte[HeadPrefix.Length + name.Length + 1 + sizeof(long) + hash.Length];
+        HeadPrefix.CopyTo(data);
+        name.CopyTo(data, HeadPrefix.Length);
+        var at = HeadPrefix.Length + name.Length + 1; // a zero byte ends the name, which never holds one
+        BinaryPrimitives.WriteInt64BigEndian(data.AsSpan(at), sequence);
+        hash.CopyTo(data, at + sizeof(long));
+        return HMACSHA256.HashData(key, data);
+    }
+
+    /// <summary>
+    /// The head's seal as installations wrote it before the database's name was part of it: still verified, until the
+    /// next append seals the head with the name (docs/decisions/0027).
+    /// </summary>
+    public static byte[] ForLegacyHead(byte[] key, long sequence, byte[] hash)
     {
         var data = new byte[5 + sizeof(long) + hash.Length];
         "head:"u8.CopyTo(data);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(data.AsSpan(5), sequence);
+        BinaryPrimitives.WriteInt64BigEndian(data.AsSpan(5), sequence);
         hash.CopyTo(data, 5 + sizeof(long));
         return HMACSHA256.HashData(key, data);
     }
 
-    /// <summary>Whether the head is the empty chain's, or carries a seal made with the key.</summary>
-    public static bool HeadIsGenuine(byte[] key, AuditChainHead head) =>
-        head.Sequence == 0
-            ? head.Seal.Length == 0 && head.Hash.AsSpan().SequenceEqual(new byte[32])
-            : ForHead(key, head.Sequence, head.Hash).AsSpan().SequenceEqual(head.Seal);
+    /// <summary>How <paramref name="head"/>, read from <paramref name="database"/>, is sealed.</summary>
+    public static HeadSeal SealOf(byte[] key, string database, AuditChainHead head) =>
+        head.Sequence == 0 && head.Seal.Length == 0 && head.Hash.AsSpan().SequenceEqual(new byte[32]) ? HeadSeal.Empty
+        : ForHead(key, database, head.Sequence, head.Hash).AsSpan().SequenceEqual(head.Seal) ? HeadSeal.Named
+        : ForLegacyHead(key, head.Sequence, head.Hash).AsSpan().SequenceEqual(head.Seal) ? HeadSeal.Legacy
+        : HeadSeal.Forged;
+
+    /// <summary>
+    /// A checkpoint's seal: the database, the head's sequence and hash, when it was taken, and whether the head was
+    /// sealed with the database's name then. Without the key nobody can forge a checkpoint or edit one.
+    /// </summary>
+    public static byte[] ForAnchor(byte[] key, string database, long sequence, byte[] hash, DateTimeOffset writtenAt, bool headSealedWithName)
+    {
+        var name = Encoding.UTF8.GetBytes(DatabaseKey(database));
+        var data = new byte[AnchorPrefix.Length + name.Length + 1 + sizeof(long) + hash.Length + sizeof(long) + 1];
+        AnchorPrefix.CopyTo(data);
+        name.CopyTo(data, AnchorPrefix.Length);
+        var at = AnchorPrefix.Length + name.Length + 1;
+        BinaryPrimitives.WriteInt64BigEndian(data.AsSpan(at), sequence);
+        hash.CopyTo(data, at + sizeof(long));
+        at += sizeof(long) + hash.Length;
+        BinaryPrimitives.WriteInt64BigEndian(data.AsSpan(at), writtenAt.UtcTicks);
+        data[^1] = headSealedWithName ? (byte)1 : (byte)0;
+        return HMACSHA256.HashData(key, data);
+    }
+
+    /// <summary>
+    /// A database's name as seals hold it: shard names are told apart ignoring case everywhere, so the seal does too.
+    /// </summary>
+    public static string DatabaseKey(string database)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(database);
+        return database.ToLowerInvariant();
+    }
 
     /// <summary>Instants are sealed at microsecond precision, the finest every provider stores exactly.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset instant) =>
@@ -112,4 +166,20 @@ internal static class AuditSeal
             json.WriteStringValue(value);
         }
     }
+}
+
+/// <summary>How a chain head is sealed (<see cref="AuditSeal.SealOf"/>).</summary>
+internal enum HeadSeal
+{
+    /// <summary>The empty chain's head, which carries no seal.</summary>
+    Empty,
+
+    /// <summary>Sealed with the key and the database's name: the form every append writes.</summary>
+    Named,
+
+    /// <summary>Sealed with the key, without the database's name: written before the name was sealed too.</summary>
+    Legacy,
+
+    /// <summary>No seal the key made: somebody without the key moved the head.</summary>
+    Forged,
 }

@@ -12,13 +12,15 @@ namespace MedicalPortal.Data.Audit;
 
 /// <summary>
 /// Reads the chains of the catalog and every shard in parallel and merges them newest first; checks them with
-/// <see cref="AuditVerifier"/>. Databases are named "catalog" and by shard name.
+/// <see cref="AuditVerifier"/>, each against the checkpoints of its head (<see cref="AuditAnchorFiles"/>). Databases are
+/// named "catalog" and by shard name.
 /// </summary>
 internal sealed class AuditStore(
     IDbContextFactory<CatalogDbContext> catalog,
     ShardContextFactory shards,
     IShardMap map,
-    AuditKeyRing keys) : IAuditStore
+    AuditKeyRing keys,
+    AuditAnchorFiles anchors) : IAuditStore
 {
     public const string CatalogName = "catalog";
 
@@ -53,12 +55,17 @@ internal sealed class AuditStore(
 
     public async Task<IReadOnlyList<ChainVerification>> VerifyAsync(CancellationToken cancellationToken)
     {
+        // The checkpoints first, the heads after: a checkpoint is taken of a committed head, and heads only move on, so
+        // every checkpoint read here names a sequence the head read next has reached (unless the chain was rolled back).
+        var checkpoints = await anchors.ReadAsync(cancellationToken);
         var results = new List<ChainVerification>();
         var databases = AllDatabases().ToList();
         foreach (var database in databases)
         {
             await using var context = database.Open();
-            results.Add(await new AuditVerifier(keys.Key).VerifyAsync(context, database.Name, cancellationToken));
+            var own = checkpoints.Of(database.Name);
+            var verified = await new AuditVerifier(keys.Key).VerifyAsync(context, database.Name, own, cancellationToken);
+            results.Add(verified with { NewestAnchor = own.MaxBy(c => c.WrittenAt)?.ToAnchor() });
         }
 
         foreach (var database in databases.Skip(1))
@@ -67,6 +74,11 @@ internal sealed class AuditStore(
             {
                 results.Add(archive);
             }
+        }
+
+        if (checkpoints.Problem is { } bad)
+        {
+            results.Add(new ChainVerification(AuditAnchorFiles.ReportName, checkpoints.Files, bad));
         }
 
         return results;

@@ -22,13 +22,17 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
 
     public IAsyncEnumerable<ExportPatient> ParticipantsAsync(
         Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, CancellationToken cancellationToken) =>
-        Merge((shard, ct) => ParticipantsOfShardAsync(shard, studyId, window, alsoSelect, ct), cancellationToken);
+        Merge((shard, ct) => SelectedOfShardAsync(shard, studyId, window, alsoSelect, WithVisitsAsync, ct), cancellationToken);
 
-    private async IAsyncEnumerable<ExportPatient> Merge(
-        Func<string, CancellationToken, IAsyncEnumerable<ExportPatient>> perShard,
+    public IAsyncEnumerable<ExportPatientCodes> DiagnosisCodesAsync(
+        Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, CancellationToken cancellationToken) =>
+        Merge((shard, ct) => SelectedOfShardAsync(shard, studyId, window, alsoSelect, WithCodesAsync, ct), cancellationToken);
+
+    private async IAsyncEnumerable<T> Merge<T>(
+        Func<string, CancellationToken, IAsyncEnumerable<T>> perShard,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<ExportPatient>(new BoundedChannelOptions(Buffer) { SingleReader = true });
+        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(Buffer) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readers = map.Shards.Select(shard => Task.Run(async () =>
         {
@@ -67,11 +71,16 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
         }
     }
 
-    private async IAsyncEnumerable<ExportPatient> ParticipantsOfShardAsync(
+    /// <summary>
+    /// The selected participants of one shard in batches by id, each batch completed by <paramref name="complete"/>
+    /// (their visits, or only their codes) from the same context.
+    /// </summary>
+    private async IAsyncEnumerable<T> SelectedOfShardAsync<T>(
         string shard,
         Guid studyId,
         ChangeWindow? window,
         Func<ExportPatient, bool>? alsoSelect,
+        Func<ShardDbContext, List<ExportPatient>, CancellationToken, Task<IEnumerable<T>>> complete,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = window?.After ?? DateTimeOffset.MinValue;
@@ -119,19 +128,12 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
                 .Where(p => p.Changed || alsoSelect?.Invoke(p.Patient) == true)
                 .Select(p => p.Patient)
                 .ToList();
-            var ids = selected.Select(p => p.PatientId).ToList();
-            var visits = ids.Count == 0
-                ? Enumerable.Empty<Core.Visits.Visit>().ToLookup(v => v.PatientId)
-                : (await context.Visits.AsNoTracking().Where(v => ids.Contains(v.PatientId)).ToListAsync(cancellationToken))
-                    .ToLookup(v => v.PatientId);
-
-            foreach (var patient in selected)
+            if (selected.Count > 0)
             {
-                var own = visits[patient.PatientId]
-                    .Select(v => new ExportVisit(v.StartedAt, v.Type, v.HeightCm, v.WeightKg, v.Systolic, v.Diastolic,
-                        v.HeartRate, v.TemperatureC, v.DiagnosisCodes))
-                    .ToList();
-                yield return patient with { Visits = own };
+                foreach (var item in await complete(context, selected, cancellationToken))
+                {
+                    yield return item;
+                }
             }
 
             if (batch.Count < BatchSize)
@@ -139,5 +141,30 @@ internal sealed class ExportSource(IShardMap map, ShardContextFactory shards) : 
                 yield break;
             }
         }
+    }
+
+    private static async Task<IEnumerable<ExportPatient>> WithVisitsAsync(
+        ShardDbContext context, List<ExportPatient> selected, CancellationToken cancellationToken)
+    {
+        var ids = selected.Select(p => p.PatientId).ToList();
+        var visits = (await context.Visits.AsNoTracking().Where(v => ids.Contains(v.PatientId)).ToListAsync(cancellationToken))
+            .ToLookup(v => v.PatientId);
+        return selected.Select(patient => patient with
+        {
+            Visits = [.. visits[patient.PatientId].Select(v => new ExportVisit(
+                v.StartedAt, v.Type, v.HeightCm, v.WeightKg, v.Systolic, v.Diastolic, v.HeartRate, v.TemperatureC, v.DiagnosisCodes))],
+        });
+    }
+
+    /// <summary>Only the codes column of the visits: counting a release's codes reads no measurement of anyone.</summary>
+    private static async Task<IEnumerable<ExportPatientCodes>> WithCodesAsync(
+        ShardDbContext context, List<ExportPatient> selected, CancellationToken cancellationToken)
+    {
+        var ids = selected.Select(p => p.PatientId).ToList();
+        var codes = (await context.Visits.AsNoTracking().Where(v => ids.Contains(v.PatientId))
+                .Select(v => new { v.PatientId, v.DiagnosisCodes })
+                .ToListAsync(cancellationToken))
+            .ToLookup(v => v.PatientId, v => v.DiagnosisCodes);
+        return selected.Select(patient => new ExportPatientCodes(patient, [.. codes[patient.PatientId].SelectMany(c => c).Distinct(StringComparer.Ordinal)]));
     }
 }

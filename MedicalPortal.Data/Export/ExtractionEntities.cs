@@ -27,6 +27,12 @@ internal sealed class ExtractionRunRow
 
     public int SuppressedPatients { get; set; }
 
+    /// <summary>Distinct diagnosis codes the file shows as their three-character category.</summary>
+    public int GeneralizedCodes { get; set; }
+
+    /// <summary>Distinct diagnosis codes left out of the file, held by fewer than k of its patients even as their category.</summary>
+    public int SuppressedCodes { get; set; }
+
     public string? Sha256 { get; set; }
 
     /// <summary>The date the run's quasi-identifiers were computed on (its baseline; see <see cref="Plan"/>).</summary>
@@ -39,7 +45,8 @@ internal sealed class ExtractionRunRow
     public string? Plan { get; set; }
 
     public ExtractionRun ToRun() =>
-        new(Id, StudyId, Status, StartedAt, FinishedAt, WindowAfter, WindowUntil, FileName, Rows, Patients, SuppressedPatients, Sha256);
+        new(Id, StudyId, Status, StartedAt, FinishedAt, WindowAfter, WindowUntil, FileName, Rows, Patients, SuppressedPatients,
+            GeneralizedCodes, SuppressedCodes, Sha256);
 }
 
 /// <summary>A named lease (catalog): whoever holds an unexpired one does the job; everyone else skips it.</summary>

@@ -99,6 +99,8 @@ internal sealed class ExtractionStore(IDbContextFactory<CatalogDbContext> catalo
         row.Rows = summary.Rows;
         row.Patients = summary.Patients;
         row.SuppressedPatients = summary.SuppressedPatients;
+        row.GeneralizedCodes = summary.GeneralizedCodes;
+        row.SuppressedCodes = summary.SuppressedCodes;
         row.Sha256 = sha256;
         row.PlannedOn = result.Baseline.PlannedOn;
         row.Plan = JsonSerializer.Serialize(

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Data.Identity;
 
-/// <summary>Adds the display name and the linked patient record to the principal Identity builds at sign-in.</summary>
+/// <summary>
+/// Adds the display name, the linked patient record and whether two-factor sign-in is set up to the principal Identity
+/// builds at sign-in (and again whenever it refreshes one).
+/// </summary>
 internal sealed class PortalClaimsPrincipalFactory(
     UserManager<ApplicationUser> userManager,
     RoleManager<IdentityRole> roleManager,
@@ -23,6 +26,11 @@ internal sealed class PortalClaimsPrincipalFactory(
         if (user.PatientId is { } patientId)
         {
             identity.AddClaim(new Claim(PortalClaimTypes.PatientId, patientId.ToString("D", CultureInfo.InvariantCulture)));
+        }
+
+        if (user.TwoFactorEnabled)
+        {
+            identity.AddClaim(new Claim(PortalClaimTypes.TwoFactorEnabled, "true"));
         }
 
         return identity;

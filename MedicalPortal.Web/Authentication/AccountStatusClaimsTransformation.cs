@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MedicalPortal.Data.Accounts;
+using MedicalPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,11 @@ namespace MedicalPortal.Web.Authentication;
 /// or whose security stamp changed since it was issued (new role, new password) is treated as not signed in.
 /// Bearer tokens have no server-side session, so this is what makes a locked account's tokens stop working at once.
 /// The lookup is cached (<see cref="AccountStatusStore"/>) and invalidated by every change made through the portal.
+/// A principal that still counts but whose role requires two-factor sign-in its account has not set up loses its roles
+/// until it has (<see cref="TwoFactorRequirement"/>).
 /// </summary>
-internal sealed class AccountStatusClaimsTransformation(AccountStatusStore accounts, IOptions<IdentityOptions> identity)
+internal sealed class AccountStatusClaimsTransformation(
+    AccountStatusStore accounts, IOptions<IdentityOptions> identity, IOptions<SecurityOptions> security)
     : IClaimsTransformation
 {
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
@@ -26,7 +30,7 @@ internal sealed class AccountStatusClaimsTransformation(AccountStatusStore accou
         }
 
         return await accounts.IsCurrentAsync(accountId, stamp, CancellationToken.None)
-            ? principal
+            ? TwoFactorRequirement.Apply(principal, security.Value.TwoFactorRoles)
             : new ClaimsPrincipal(new ClaimsIdentity());
     }
 }

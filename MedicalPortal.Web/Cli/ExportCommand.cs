@@ -68,7 +68,8 @@ internal sealed class ExportCommand : OperatorCommand
 
             File.Move(temporary, path, overwrite: true);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(
-                $"Wrote {summary.Rows:N0} rows for {summary.Patients:N0} patients to {path}; {summary.SuppressedPatients:N0} held back by k-anonymity, {summary.GeneralizedPatients:N0} generalized.");
+                $"Wrote {summary.Rows:N0} rows for {summary.Patients:N0} patients to {path}; {summary.SuppressedPatients:N0} held back by k-anonymity, {summary.GeneralizedPatients:N0} generalized, "
+                + $"{summary.GeneralizedCodes:N0} diagnosis codes shown as their category, {summary.SuppressedCodes:N0} left out.");
             return 0;
         }
         finally

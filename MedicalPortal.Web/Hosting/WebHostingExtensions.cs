@@ -51,6 +51,7 @@ public static class WebHostingExtensions
             .ValidateOnStart();
         services.AddSingleton<ClinicClock>();
         services.AddHostedService<ScheduledExtraction>();
+        services.AddAuditAnchoring();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -87,12 +88,7 @@ public static class WebHostingExtensions
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
-                // NIST SP 800-63B: length protects, composition rules mostly annoy. Lockout stops guessing.
-                options.Password.RequiredLength = 12;
-                options.Password.RequireDigit = false;
-                options.Password.RequireLowercase = false;
-                options.Password.RequireUppercase = false;
-                options.Password.RequireNonAlphanumeric = false;
+                // Passwords are judged by Core's PasswordPolicy (PortalPasswordValidator replaces Identity's rules).
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
@@ -104,6 +100,7 @@ public static class WebHostingExtensions
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
+        services.AddPortalAccountSecurity();
 
         services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
 

@@ -99,6 +99,7 @@ source "${dir}/keys.env"
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_CLI_TELEMETRY_OPTOUT=1
 export Cache__Redis="127.0.0.1:${redis_port},password=${redis_password},abortConnect=false"
 export Export__Directory="${dir}/exports"
+export Audit__AnchorDirectory="${dir}/audit-anchors"
 export Proxy__KnownProxies__0=127.0.0.1
 export Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__SingleLine=true
 upstreams=""

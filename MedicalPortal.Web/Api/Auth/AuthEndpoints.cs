@@ -1,6 +1,8 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Data.Identity;
+using MedicalPortal.Web.Api.Audit;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -31,7 +33,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(
-        LoginRequest login, SignInManager<ApplicationUser> signInManager)
+        LoginRequest login, SignInManager<ApplicationUser> signInManager, ISignInLog signIns, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(login.Email) || string.IsNullOrEmpty(login.Password))
         {
@@ -39,6 +41,7 @@ internal static class AuthEndpoints
         }
 
         signInManager.AuthenticationScheme = IdentityConstants.BearerScheme;
+        var accountId = (await signInManager.UserManager.FindByNameAsync(login.Email))?.Id;
         var result = await signInManager.PasswordSignInAsync(login.Email, login.Password, isPersistent: false, lockoutOnFailure: true);
 
         if (result.RequiresTwoFactor)
@@ -51,6 +54,8 @@ internal static class AuthEndpoints
 
             result = await signInManager.TwoFactorAuthenticatorSignInAsync(login.TwoFactorCode, isPersistent: false, rememberClient: false);
         }
+
+        await signIns.RecordApiSignInAsync(login.Email, accountId, result, cancellationToken);
 
         if (result.IsLockedOut)
         {

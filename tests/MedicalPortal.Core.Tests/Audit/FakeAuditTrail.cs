@@ -7,7 +7,7 @@ internal sealed class FakeAuditTrail : IAccessLog
 {
     public List<AccessRecord> Accesses { get; } = [];
 
-    public List<(AuditActor Actor, Guid StudyId, int Rows)> Exports { get; } = [];
+    public List<(AuditActor Actor, Guid StudyId, ExportCounts Counts)> Exports { get; } = [];
 
     public Task RecordAsync(AccessRecord access, CancellationToken cancellationToken)
     {
@@ -15,9 +15,9 @@ internal sealed class FakeAuditTrail : IAccessLog
         return Task.CompletedTask;
     }
 
-    public Task RecordExportAsync(AuditActor actor, Guid studyId, int rows, int suppressedPatients, CancellationToken cancellationToken)
+    public Task RecordExportAsync(AuditActor actor, Guid studyId, ExportCounts counts, CancellationToken cancellationToken)
     {
-        Exports.Add((actor, studyId, rows));
+        Exports.Add((actor, studyId, counts));
         return Task.CompletedTask;
     }
 }

@@ -39,8 +39,11 @@ public sealed class UserRightsTests
         // Act
         var rights = await Access.RightsAsync(user, CancellationToken.None);
 
-        // Assert
-        Assert.Empty(Mismatches(rights, cell => Grants(RoleNames.Patient, cell) ? AccessScope.OwnPatientRecord : AccessScope.None));
+        // Assert: the own record on the patient's records; viewing studies, which belong to nobody, reaches them all.
+        Assert.Empty(Mismatches(rights, cell =>
+            !Grants(RoleNames.Patient, cell) ? AccessScope.None
+            : cell.Resource == Resource.MedicalStudy ? AccessScope.AllRecords
+            : AccessScope.OwnPatientRecord));
         Assert.Equal(AccessScope.OwnPatientRecord, rights.Scope(Resource.Patient, Operations.Update));
         Assert.True(rights.Can(Resource.Enrollment, Operations.Delete));
         Assert.False(rights.CanOnAllRecords(Resource.Patient, Operations.Retrieve));

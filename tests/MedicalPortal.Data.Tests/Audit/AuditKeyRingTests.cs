@@ -59,6 +59,7 @@ public abstract class AuditKeyRingTests(TestProvider provider)
         {
             [KeySetting] = Convert.ToBase64String(key),
             ["Export:PseudonymKey"] = PseudonymKey,
+            ["Audit:AnchorDirectory"] = "audit-anchors",
         });
         await db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
 

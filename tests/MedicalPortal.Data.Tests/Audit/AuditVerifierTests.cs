@@ -236,7 +236,7 @@ public abstract class AuditVerifierTests(TestProvider provider) : IAsyncLifetime
         await TamperAsync("UPDATE \"AuditChainHead\" SET \"Hash\" = @hash", ("@hash", previous));
 
         await using var context = _db.OpenShard(Shard);
-        var result = await new AuditVerifier(_db.Get<AuditKeyRing>().Key).VerifyAsync(context, Shard, None);
+        var result = await new AuditVerifier(_db.Get<AuditKeyRing>().Key).VerifyAsync(context, Shard, [], None);
 
         Assert.Equal(Shard, result.Database);
         Assert.Equal(2, result.Entries);
@@ -248,7 +248,7 @@ public abstract class AuditVerifierTests(TestProvider provider) : IAsyncLifetime
     {
         await using var context = _db.OpenShard(Shard);
 
-        var result = await new AuditVerifier(RandomNumberGenerator.GetBytes(SecretKeySetting.MinimumBytes)).VerifyAsync(context, Shard, None);
+        var result = await new AuditVerifier(RandomNumberGenerator.GetBytes(SecretKeySetting.MinimumBytes)).VerifyAsync(context, Shard, [], None);
 
         Assert.False(result.IsIntact);
         Assert.Equal(1, result.Problem!.Sequence);
@@ -283,7 +283,7 @@ public abstract class AuditVerifierTests(TestProvider provider) : IAsyncLifetime
         var verifier = new AuditVerifier(_db.Get<AuditKeyRing>().Key);
         await using (var context = _db.OpenShard(Long))
         {
-            var intact = await verifier.VerifyAsync(context, Long, None);
+            var intact = await verifier.VerifyAsync(context, Long, [], None);
             Assert.True(intact.IsIntact, intact.Problem?.Description);
             Assert.Equal(2101, intact.Entries);
         }
@@ -292,7 +292,7 @@ public abstract class AuditVerifierTests(TestProvider provider) : IAsyncLifetime
 
         await using (var context = _db.OpenShard(Long))
         {
-            var result = await verifier.VerifyAsync(context, Long, None);
+            var result = await verifier.VerifyAsync(context, Long, [], None);
             Assert.Equal((sequence, kind), (result.Problem?.Sequence, result.Problem?.Kind));
         }
     }

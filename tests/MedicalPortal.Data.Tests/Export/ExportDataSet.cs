@@ -10,7 +10,9 @@ namespace MedicalPortal.Data.Tests.Export;
 /// The fixed synthetic data set of the golden export: fixed ids, fixed dates (the clock stands at
 /// <see cref="TestPatients.Now"/>, 2026-06-01), every identifying field holding a canary string, and every free-text
 /// field a spreadsheet formula. With k = 2 it exercises each way a class is published: as is, ZIP generalized, birth
-/// year generalized, suppressed.
+/// year generalized, suppressed; and each way a diagnosis code is: as is (I10, held by A1 and B2), as its category
+/// (E11.9 of A1 and E11.65 of B2 both become E11), left out (Z00.00 of A1, since E1 is held back and N1 not enrolled;
+/// S72.001A of B2).
 /// </summary>
 internal static class ExportDataSet
 {
@@ -63,7 +65,7 @@ internal static class ExportDataSet
         await PatientAsync(db, "B1", new DateOnly(1936, 6, 2), Sex.Male, "03601"); // 89: turns 90 tomorrow
         await PatientAsync(db, "B5", new DateOnly(1936, 12, 1), Sex.Male, "89301"); // 89
         await PatientAsync(db, "B2", new DateOnly(1936, 6, 1), Sex.Male, "03602", // 90 today
-            Visit(new DateTimeOffset(2025, 7, 4, 10, 0, 0, TimeSpan.Zero), VisitType.Emergency, ["S72.001A"]));
+            Visit(new DateTimeOffset(2025, 7, 4, 10, 0, 0, TimeSpan.Zero), VisitType.Emergency, ["S72.001A", "E11.65", "I10"]));
         await PatientAsync(db, "B3", new DateOnly(1925, 3, 3), Sex.Male, "89302"); // 101
         await PatientAsync(db, "B4", new DateOnly(1930, 8, 8), Sex.Male, "03603"); // 95
 
@@ -75,8 +77,10 @@ internal static class ExportDataSet
         await PatientAsync(db, "D1", new DateOnly(1971, 5, 5), Sex.Unknown, "02150");
         await PatientAsync(db, "D2", new DateOnly(1975, 6, 6), Sex.Unknown, "10002");
 
-        // E: alone in (2001, female); never-enrolled N1 and withdrawn W1 share the class and must not rescue E1.
-        await PatientAsync(db, "E1", new DateOnly(2001, 9, 9), Sex.Female, "30301");
+        // E: alone in (2001, female); never-enrolled N1 and withdrawn W1 share the class and must not rescue E1. Held
+        // back, E1 does not count for the codes of its visit either.
+        await PatientAsync(db, "E1", new DateOnly(2001, 9, 9), Sex.Female, "30301",
+            Visit(new DateTimeOffset(2025, 2, 2, 8, 0, 0, TimeSpan.Zero), VisitType.Checkup, ["Z00.00"]));
         await PatientAsync(db, "N1", new DateOnly(2001, 9, 9), Sex.Female, "30302", enroll: false,
             visits: Visit(new DateTimeOffset(2025, 1, 1, 8, 0, 0, TimeSpan.Zero), VisitType.Checkup, ["Z00.00"]));
         var withdrawn = await PatientAsync(db, "W1", new DateOnly(2001, 9, 9), Sex.Female, "30303");

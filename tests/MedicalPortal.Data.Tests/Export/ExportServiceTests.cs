@@ -23,9 +23,10 @@ public abstract class ExportServiceTests(ExportServiceTests.GoldenInstallation i
     /// </summary>
     private static readonly string[] GoldenRows =
     [
-        // A1: two visits (the one at 23:30 UTC on 31 December is in 2025); A2 none; A3 one, without codes.
-        "4861877d0de353667c7b4bb5846d1a9c,1980,female,021,2024,checkup,172.5,70.2,121,79,64,36.8,Z00.00",
-        "4861877d0de353667c7b4bb5846d1a9c,1980,female,021,2025,follow-up,172.5,70.2,121,79,64,36.8,E11.9;I10",
+        // A1: two visits (the one at 23:30 UTC on 31 December is in 2025), Z00.00 left out (no other exported patient
+        // holds it), E11.9 as E11 (shown by B2 too); A2 none; A3 one, without codes.
+        "4861877d0de353667c7b4bb5846d1a9c,1980,female,021,2024,checkup,172.5,70.2,121,79,64,36.8,",
+        "4861877d0de353667c7b4bb5846d1a9c,1980,female,021,2025,follow-up,172.5,70.2,121,79,64,36.8,E11;I10",
         "06550946528e0de041155bca422d8dfb,1980,female,021,,,,,,,,,",
         "3f48d97af1634104ad6e2bf47b6c3923,1980,female,021,2026,telehealth,172.5,70.2,121,79,64,36.8,",
 
@@ -33,8 +34,8 @@ public abstract class ExportServiceTests(ExportServiceTests.GoldenInstallation i
         "364705ec3a4f0d25a5f2c2b4098e042a,1936,male,000,,,,,,,,,",
         "610802e5f47731a6a8c3cd4f8d4b11ff,1936,male,000,,,,,,,,,",
 
-        // B2 (90 today), B3 (101), B4 (95): 90+.
-        "d124922bbfecdb4b93dbc3f60056c790,90+,male,000,2025,emergency,172.5,70.2,121,79,64,36.8,S72.001A",
+        // B2 (90 today), B3 (101), B4 (95): 90+. B2's S72.001A is left out, E11.65 is shown as E11.
+        "d124922bbfecdb4b93dbc3f60056c790,90+,male,000,2025,emergency,172.5,70.2,121,79,64,36.8,E11;I10",
         "1baa524e9ae5281de6594907a8a7a8c3,90+,male,000,,,,,,,,,",
         "d27859102f8cc74ac36bb35fc54143a6,90+,male,000,,,,,,,,,",
 
@@ -64,7 +65,7 @@ public abstract class ExportServiceTests(ExportServiceTests.GoldenInstallation i
         Assert.Equal(string.Join(',', ResearchCsv.Header), lines[0]);
         Assert.Equal("", lines[^1]);
         Assert.Equal(GoldenRows.Order(StringComparer.Ordinal), lines[1..^1].Order(StringComparer.Ordinal));
-        Assert.Equal(new ExportSummary(Rows: 13, Patients: 12, SuppressedPatients: 1, GeneralizedPatients: 4), summary);
+        Assert.Equal(new ExportSummary(Rows: 13, Patients: 12, SuppressedPatients: 1, GeneralizedPatients: 4, GeneralizedCodes: 2, SuppressedCodes: 2), summary);
     }
 
     [Fact]
@@ -157,6 +158,32 @@ public abstract class ExportServiceTests(ExportServiceTests.GoldenInstallation i
 
         string[] published = ["A1", "A2", "A3", "B1", "B2", "B3", "B4", "B5", "C1", "C2", "D1", "D2"];
         Assert.Equal(published.Select(n => ExportDataSet.Ids[n]).Order(), disclosed.Order());
+    }
+
+    [Fact]
+    public async Task PreviewAsync_GoldenDataSet_TheDownloadsNumbersWithOneRoundedToFewerThanK()
+    {
+        // Act
+        var preview = await _db.Get<ExportService>().PreviewAsync(Researcher, ExportDataSet.Study, default);
+
+        // Assert: 13 participants, 4 generalized, E1 held back (one, so only "fewer than 2"), 2 codes as their
+        // category and 2 left out, as the download does them.
+        Assert.Equal(2, preview.K);
+        Assert.Equal((13, 4), (preview.Participants.Exact, preview.GeneralizedPatients.Exact));
+        Assert.True(preview.SuppressedPatients.IsFewerThanK);
+        Assert.Equal((2, 2), (preview.GeneralizedCodes.Exact, preview.SuppressedCodes.Exact));
+    }
+
+    [Fact]
+    public async Task PreviewAsync_OneParticipant_DoesNotSayHowMany()
+    {
+        // Act: O1 alone consented to the other study.
+        var preview = await _db.Get<ExportService>().PreviewAsync(Researcher, ExportDataSet.OtherStudy, default);
+
+        // Assert
+        Assert.True(preview.Participants.IsFewerThanK);
+        Assert.True(preview.SuppressedPatients.IsFewerThanK);
+        Assert.Equal((0, 0, 0), (preview.GeneralizedPatients.Exact, preview.GeneralizedCodes.Exact, preview.SuppressedCodes.Exact));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public abstract class ExtractionFileStoreTests(TestProvider provider)
 {
     private static readonly ExtractionRun Run = new(
         Guid.CreateVersion7(), ExportDataSet.Study, ExtractionStatus.Started, TestPatients.Now, null, null, TestPatients.Now,
-        "20260601T000000Z.csv", 0, 0, 0, null);
+        "20260601T000000Z.csv", 0, 0, 0, 0, 0, null);
 
     [Theory]
     [InlineData(null)]

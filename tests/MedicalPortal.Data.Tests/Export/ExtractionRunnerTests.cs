@@ -45,9 +45,11 @@ public abstract class ExtractionRunnerTests(TestProvider provider) : IAsyncLifet
         Assert.Empty(files[2]); // nothing changed since
         Assert.Empty(LeftoverTemporaryFiles());
 
-        // The counts are the file's: C2, now alone in its class, is held back (it was published before).
+        // The counts are the file's: C2, now alone in its class, is held back (it was published before); A2's new
+        // code, alone in the file, is left out.
         var second = (await History())[1];
         Assert.Equal((2, 2, 1), (second.Rows, second.Patients, second.SuppressedPatients));
+        Assert.Equal((0, 1), (second.GeneralizedCodes, second.SuppressedCodes));
     }
 
     [Theory]
@@ -84,6 +86,7 @@ public abstract class ExtractionRunnerTests(TestProvider provider) : IAsyncLifet
         Assert.Equal(13, run.Rows);
         Assert.Equal(12, run.Patients);
         Assert.Equal(1, run.SuppressedPatients);
+        Assert.Equal((2, 2), (run.GeneralizedCodes, run.SuppressedCodes));
         Assert.Null(run.WindowAfter);
         Assert.Equal(FirstRun - ExtractionRunner.SafetyMargin, run.WindowUntil);
         var path = PathOf(run);
@@ -246,11 +249,38 @@ public abstract class ExtractionRunnerTests(TestProvider provider) : IAsyncLifet
         _clock.SetUtcNow(SecondRun);
         await Runner().RunAllAsync(default);
 
-        // Assert: E1, unchanged, is in the file with N1 (N1's one visit, E1's row without visits): a class of two.
+        // Assert: E1, unchanged, is in the file with N1 (one visit each): a class of two. Both hold Z00.00, which the
+        // file's two patients are enough to show (the first file left it out: A1 alone held it there).
         var second = (await FilesAsync())[1];
         Assert.Equal(2, second.Count);
         Assert.All(second, row => Assert.Contains(",2001,female,303,", row, StringComparison.Ordinal));
+        Assert.All(second, row => Assert.EndsWith(",Z00.00", row, StringComparison.Ordinal));
         Assert.Equal(2, second.Select(row => row[..32]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task RunAllAsync_CodeCommonInTheStudyButAloneInTheFile_LeftOutOfThatFile()
+    {
+        // Arrange: A2 has a first visit with I10, which A1 and B2 hold too; only A2 changed since the first run.
+        _clock.SetUtcNow(FirstRun);
+        await Runner().RunAllAsync(default);
+        _clock.SetUtcNow(Changes);
+        var a2 = ExportDataSet.Ids["A2"];
+        await _db.Get<IVisitStore>().AddAsync(
+            AuditActor.System, Visit.Record(a2, new DateOnly(1980, 11, 30), NewVisit() with { DiagnosisCodes = ["I10"] }, Changes), default);
+
+        // Act
+        _clock.SetUtcNow(SecondRun);
+        await Runner().RunAllAsync(default);
+        using var download = new MemoryStream();
+        await _db.Get<ExportService>().DownloadAsync(TestUser.InRoles(Core.Permissions.RoleNames.Researcher), ExportDataSet.Study, download, default);
+
+        // Assert: the file is all its recipient may get, and there I10 would single A2 out; the full export shows it.
+        var a2Row = "06550946528e0de041155bca422d8dfb,1980,female,021,2026,telehealth,,,130,85,,,";
+        var second = (await History())[1];
+        Assert.Equal([a2Row], (await FilesAsync())[1]);
+        Assert.Equal((0, 1), (second.GeneralizedCodes, second.SuppressedCodes));
+        Assert.Contains(a2Row + "I10\r\n", System.Text.Encoding.UTF8.GetString(download.ToArray()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -275,14 +305,15 @@ public abstract class ExtractionRunnerTests(TestProvider provider) : IAsyncLifet
 
     /// <summary>
     /// Between the first and second run: a new visit of A2 (A2's record unchanged), a changed address of B4 (B4's
-    /// record changed), C1 withdraws. The second file holds each changed patient whole: A2 with their one visit, B4;
-    /// nothing of C1, and nothing of C2, whom C1's withdrawal left alone in a class.
+    /// record changed), C1 withdraws. The second file holds each changed patient whole: A2 with their one visit (its
+    /// code, alone in the file, left out), B4; nothing of C1, and nothing of C2, whom C1's withdrawal left alone in a
+    /// class.
     /// </summary>
     private static IEnumerable<string> ExpectedSecondFile() => SecondFile.Order(StringComparer.Ordinal);
 
     private static readonly string[] SecondFile =
     [
-        "06550946528e0de041155bca422d8dfb,1980,female,021,2026,telehealth,,,130,85,,,J06.9",
+        "06550946528e0de041155bca422d8dfb,1980,female,021,2026,telehealth,,,130,85,,,",
         "d27859102f8cc74ac36bb35fc54143a6,90+,male,000,,,,,,,,,",
     ];
 

@@ -15,10 +15,11 @@ public abstract class PseudonymKeyTests(TestProvider provider)
     [InlineData("not base64 at all!")]
     public async Task Start_OutsideDevelopmentWithAMissingShortOrNonBase64Key_RefusesNamingTheSetting(string? key)
     {
-        // Arrange: the audit key is fine, so that only this one can be refused.
+        // Arrange: the audit settings are fine, so that only this key can be refused.
         var settings = new Dictionary<string, string?>
         {
             ["Audit:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Audit:AnchorDirectory"] = "audit-anchors",
             ["Export:PseudonymKey"] = key,
         };
 

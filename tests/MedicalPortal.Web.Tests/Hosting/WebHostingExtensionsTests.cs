@@ -47,6 +47,7 @@ public sealed class WebHostingExtensionsTests(PortalFactory portal) : IClassFixt
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = directory });
             builder.Configuration.AddInMemoryCollection(TestDatabaseSettings.For(directory));
+            builder.Configuration["Audit:AnchorDirectory"] = Path.Combine(directory, "audit-anchors");
             foreach (var key in KeySettings.Where(k => k != missing))
             {
                 builder.Configuration[key] = Convert.ToBase64String(new byte[32]);

@@ -74,6 +74,7 @@ internal sealed class CommandLineHarness : IDisposable
             {
                 ["Export:PseudonymKey"] = Convert.ToBase64String(new byte[32]),
                 ["Audit:HmacKey"] = Convert.ToBase64String(new byte[32]),
+                ["Audit:AnchorDirectory"] = "audit-anchors",
             },
         });
         builder.Logging.ClearProviders();

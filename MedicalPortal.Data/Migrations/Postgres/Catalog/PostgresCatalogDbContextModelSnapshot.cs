@@ -345,6 +345,9 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("GeneralizedCodes")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Patients")
                         .HasColumnType("integer");
 
@@ -372,6 +375,9 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
 
                     b.Property<Guid>("StudyId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("SuppressedCodes")
+                        .HasColumnType("integer");
 
                     b.Property<int>("SuppressedPatients")
                         .HasColumnType("integer");

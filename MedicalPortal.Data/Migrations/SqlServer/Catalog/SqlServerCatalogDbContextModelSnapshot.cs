@@ -345,6 +345,9 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("GeneralizedCodes")
+                        .HasColumnType("int");
+
                     b.Property<int>("Patients")
                         .HasColumnType("int");
 
@@ -372,6 +375,9 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
 
                     b.Property<Guid>("StudyId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("SuppressedCodes")
+                        .HasColumnType("int");
 
                     b.Property<int>("SuppressedPatients")
                         .HasColumnType("int");

@@ -347,6 +347,9 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.Property<string>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("GeneralizedCodes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Patients")
                         .HasColumnType("INTEGER");
 
@@ -375,6 +378,9 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
 
                     b.Property<Guid>("StudyId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("SuppressedCodes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SuppressedPatients")
                         .HasColumnType("INTEGER");

@@ -19,6 +19,7 @@ public sealed partial class Roles
     private string? _error;
     private string? _newRole;
     private string? _newRoleError;
+    private (string Role, string Message)? _grantError;
     private UserRights _rights = UserRights.None;
 
     [Inject]
@@ -46,8 +47,16 @@ public sealed partial class Roles
         _selected ??= _roles?.FirstOrDefault()?.Name;
     }
 
-    private static bool Grantable(Resource resource, Operations operation) =>
-        resource != Resource.AuditLog || operation == Operations.Retrieve;
+    /// <summary>
+    /// Whether the screen offers <paramref name="operation"/> on <paramref name="resource"/> to <paramref name="role"/>:
+    /// never more than Retrieve on the audit log, and for the Patient role only what <see cref="PatientRoleGrants"/>
+    /// allows, though a right it already holds can always be taken away. The service refuses the rest anyway.
+    /// </summary>
+    private static bool Grantable(RoleDto role, Resource resource, Operations operation) =>
+        (resource != Resource.AuditLog || operation == Operations.Retrieve)
+        && (!PatientRoleGrants.IsPatientRole(role.Name)
+            || PatientRoleGrants.Grantable(resource).HasFlag(operation)
+            || role.Granted(resource).HasFlag(operation));
 
     private static string ResourceLabel(Resource resource) => resource switch
     {
@@ -72,11 +81,12 @@ public sealed partial class Roles
     private async Task ToggleAsync(RoleDto role, Resource resource, Operations operation, bool on)
     {
         var operations = on ? role.Granted(resource) | operation : role.Granted(resource) & ~operation;
+        _grantError = null;
         await RunAsync(async user =>
         {
             await RoleService.GrantAsync(user, role.Name, resource, operations, CancellationToken.None);
             Snackbar.Add($"{role.Name}: {ResourceLabel(resource)} saved.", Severity.Success, o => o.VisibleStateDuration = 1500);
-        });
+        }, onInvalid: e => _grantError = (role.Name, e.Message));
     }
 
     private async Task CreateAsync()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -107,6 +108,37 @@ public sealed partial class StudyDetail
             _participantsError = $"The participants cannot be listed right now: {Unanswering(e)} did not answer. Try again in a few minutes.";
             return [];
         }
+    }
+
+    /// <summary>
+    /// A number of the preview: "fewer than k" when the service rounded it (<see cref="PreviewCount"/>), capitalized
+    /// when it starts a sentence.
+    /// </summary>
+    private static string Number(PreviewCount count, int k, bool first = false) =>
+        count.Exact is { } exact ? exact.ToString("N0", CultureInfo.CurrentCulture)
+        : first ? $"Fewer than {k}"
+        : $"fewer than {k}";
+
+    /// <summary>
+    /// What the export does to rare diagnosis codes, or null when it publishes them all as they are. Every number is
+    /// 0, "fewer than k" or at least k (k is 2 or more), so the plural always fits.
+    /// </summary>
+    private static string? CodesSentence(ExportPreview preview)
+    {
+        var parts = new List<string>(2);
+        if (preview.GeneralizedCodes.Exact != 0)
+        {
+            parts.Add($"{Number(preview.GeneralizedCodes, preview.K)} are shown only as their three-character category");
+        }
+
+        if (preview.SuppressedCodes.Exact != 0)
+        {
+            parts.Add($"{Number(preview.SuppressedCodes, preview.K)} are left out, too rare even as a category");
+        }
+
+        return parts.Count == 0
+            ? null
+            : $"Of the diagnosis codes, {string.Join(" and ", parts)}: fewer than {preview.K} of the exported patients hold each of them, and so rare a code could single a patient out.";
     }
 
     /// <summary>The shard a failure names, so that whoever runs it knows which; any other database failure names none.</summary>
