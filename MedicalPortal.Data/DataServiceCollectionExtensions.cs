@@ -146,6 +146,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IEnrollmentStore, EnrollmentStore>();
         services.AddSingleton<IRoleDirectory, RoleDirectory>();
         services.AddSingleton(sp => new AccountStatusStore(
+            sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>(), sp.GetRequiredService<RecordCache>()));
+        services.AddSingleton(sp => new ApiSessionStore(
             sp.GetRequiredService<IDbContextFactory<CatalogDbContext>>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<RecordCache>()));
         services.AddSingleton<IAccountDirectory, AccountDirectory>();

@@ -86,7 +86,7 @@ internal sealed class AccountDirectory(
             {
                 await EnsureAnotherActiveAdminAsync(context, user.Id, cancellationToken);
                 Succeeded(await users.SetLockoutEnabledAsync(user, true), "id");
-                Succeeded(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue), "id");
+                Succeeded(await users.SetLockoutEndDateAsync(user, AccountLock.ByAdministrator), "id");
             }
             else
             {
@@ -221,15 +221,15 @@ internal sealed class AccountDirectory(
         public AuditEntry? LastEntry { get; set; }
     }
 
-    private async Task EnsureAnotherActiveAdminAsync(CatalogDbContext context, string userId, CancellationToken cancellationToken)
+    private static async Task EnsureAnotherActiveAdminAsync(CatalogDbContext context, string userId, CancellationToken cancellationToken)
     {
         var admin = RoleNames.Admin.ToUpperInvariant();
-        var now = clock.GetUtcNow();
+        var closed = AccountLock.AdministratorLockFrom;
         var activeAdmins = await (
             from user in context.Users
             join userRole in context.UserRoles on user.Id equals userRole.UserId
             join role in context.Roles on userRole.RoleId equals role.Id
-            where role.NormalizedName == admin && (user.LockoutEnd == null || user.LockoutEnd <= now)
+            where role.NormalizedName == admin && (user.LockoutEnd == null || user.LockoutEnd < closed)
             select user.Id).ToListAsync(cancellationToken);
 
         if (activeAdmins.Contains(userId) && activeAdmins.Count <= 1)

@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Data.Accounts;
 
-/// <summary>What decides whether an account's sessions and tokens still count.</summary>
-public sealed record AccountStatus(string SecurityStamp, bool IsLockedOut);
+/// <summary>
+/// What decides whether an account's sessions and tokens still count: its security stamp, and whether an administrator
+/// closed it (<see cref="AccountLock"/>; the lockout after failed sign-ins does not end sessions).
+/// </summary>
+public sealed record AccountStatus(string SecurityStamp, bool IsClosed);
 
 /// <summary>
 /// The security stamp and lock state of accounts, for checking sessions and bearer tokens on every call without a
@@ -18,13 +21,11 @@ public sealed class AccountStatusStore
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 
     private readonly IDbContextFactory<CatalogDbContext> _catalog;
-    private readonly TimeProvider _clock;
     private readonly RecordCache _cache;
 
-    internal AccountStatusStore(IDbContextFactory<CatalogDbContext> catalog, TimeProvider clock, RecordCache cache)
+    internal AccountStatusStore(IDbContextFactory<CatalogDbContext> catalog, RecordCache cache)
     {
         _catalog = catalog;
-        _clock = clock;
         _cache = cache;
     }
 
@@ -34,7 +35,7 @@ public sealed class AccountStatusStore
 
     /// <summary>
     /// Whether a session or token issued with <paramref name="securityStamp"/> still counts: the account exists, is not
-    /// locked, and has that stamp. A mismatch is checked once more against the database, since the stamp may have
+    /// locked by an administrator, and has that stamp. A mismatch is checked once more against the database, since the stamp may have
     /// changed through Identity's own pages (enabling two-factor sign-in, say) after it was cached; only if the
     /// database disagrees with the cache is the entry evicted, so that a revoked token cannot make every call a write.
     /// </summary>
@@ -60,7 +61,7 @@ public sealed class AccountStatusStore
         _cache.BeginWriteAsync([.. accountIds.Select(CacheKeys.Account)], cancellationToken);
 
     private static bool Accepts(AccountStatus? status, string? securityStamp) =>
-        status is { IsLockedOut: false } && string.Equals(status.SecurityStamp, securityStamp, StringComparison.Ordinal);
+        status is { IsClosed: false } && string.Equals(status.SecurityStamp, securityStamp, StringComparison.Ordinal);
 
     private async Task<AccountStatus?> LoadAsync(string accountId, CancellationToken cancellationToken)
     {
@@ -71,6 +72,6 @@ public sealed class AccountStatusStore
             .FirstOrDefaultAsync(cancellationToken);
         return user is null
             ? null
-            : new AccountStatus(user.SecurityStamp ?? "", user.LockoutEnd is { } end && end > _clock.GetUtcNow());
+            : new AccountStatus(user.SecurityStamp ?? "", AccountLock.IsClosedByAdministrator(user.LockoutEnd));
     }
 }

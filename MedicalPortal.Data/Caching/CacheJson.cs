@@ -5,6 +5,7 @@ using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Studies;
 using MedicalPortal.Data.Accounts;
+using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Visits;
 
 namespace MedicalPortal.Data.Caching;
@@ -17,6 +18,7 @@ namespace MedicalPortal.Data.Caching;
 [JsonSerializable(typeof(IReadOnlyList<StudyDto>))]
 [JsonSerializable(typeof(PermissionMatrix))]
 [JsonSerializable(typeof(AccountStatus))]
+[JsonSerializable(typeof(ApiSessionState))]
 internal sealed partial class CacheJson : JsonSerializerContext
 {
     public static JsonTypeInfo<T> TypeInfo<T>() =>

@@ -15,4 +15,7 @@ internal static class CacheKeys
     public static string Study(Guid id) => $"study:{id:N}";
 
     public static string Account(string id) => $"account:{id}";
+
+    /// <summary>Whether an API session still counts (<see cref="Identity.ApiSessionStore"/>).</summary>
+    public static string ApiSession(Guid id) => $"api-session:{id:N}";
 }

@@ -55,6 +55,10 @@ public abstract class CatalogDbContext
 
     internal DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
+    internal DbSet<ApiSessionRow> ApiSessions => Set<ApiSessionRow>();
+
+    internal DbSet<ApiRefreshTokenRow> ApiRefreshTokens => Set<ApiRefreshTokenRow>();
+
     /// <summary>The key ring of ASP.NET Core Data Protection (cookies, bearer tokens, antiforgery).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -83,6 +87,28 @@ public abstract class CatalogDbContext
         builder.Entity<IdentityRole>().Audited(Resource.Role);
         builder.Entity<IdentityRoleClaim<string>>().Audited(Resource.Role);
         builder.Entity<DataProtectionKey>();
+
+        // API sessions and their refresh tokens: not audited (a token's hash is a secret of sorts, and every refresh
+        // would be an entry); the sign-ins that start them are in the trail.
+        builder.Entity<ApiSessionRow>(session =>
+        {
+            session.ToTable("ApiSessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.Id).ValueGeneratedNever();
+            session.Property(s => s.AccountId).HasMaxLength(450);
+            session.Property(s => s.SecurityStamp).HasMaxLength(256);
+            session.Property(s => s.EndReason).HasMaxLength(16);
+            session.HasIndex(s => s.AccountId);
+            session.HasIndex(s => s.ExpiresAt);
+        });
+        builder.Entity<ApiRefreshTokenRow>(token =>
+        {
+            token.ToTable("ApiRefreshTokens");
+            token.HasKey(t => t.Hash);
+            token.Property(t => t.Hash).HasMaxLength(64);
+            token.HasIndex(t => t.SessionId);
+            token.HasOne<ApiSessionRow>().WithMany().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         builder.Entity<ApplicationUser>(user =>
         {

@@ -11,4 +11,7 @@ public static class PortalClaimTypes
     /// off renews the security stamp, so a principal that passes the stamp check still tells the truth.
     /// </summary>
     public const string TwoFactorEnabled = "medicalportal:two_factor_enabled";
+
+    /// <summary>The API session an access token belongs to (<see cref="ApiSessionStore"/>); bearer tokens only.</summary>
+    public const string Session = "medicalportal:session";
 }

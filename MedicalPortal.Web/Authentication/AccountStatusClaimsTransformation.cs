@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using MedicalPortal.Data.Accounts;
+using MedicalPortal.Data.Identity;
+using MedicalPortal.Web.Api.Auth;
 using MedicalPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -10,13 +12,14 @@ namespace MedicalPortal.Web.Authentication;
 /// <summary>
 /// Runs after every successful authentication, cookie or bearer token: a principal whose account was locked, deleted,
 /// or whose security stamp changed since it was issued (new role, new password) is treated as not signed in.
-/// Bearer tokens have no server-side session, so this is what makes a locked account's tokens stop working at once.
+/// A bearer token also counts only while its API session does (signed out, a refresh token reused, over: see
+/// <see cref="ApiSessionStore"/>); this is what makes a locked account's or an ended session's tokens stop at once.
 /// The lookup is cached (<see cref="AccountStatusStore"/>) and invalidated by every change made through the portal.
 /// A principal that still counts but whose role requires two-factor sign-in its account has not set up loses its roles
 /// until it has (<see cref="TwoFactorRequirement"/>).
 /// </summary>
 internal sealed class AccountStatusClaimsTransformation(
-    AccountStatusStore accounts, IOptions<IdentityOptions> identity, IOptions<SecurityOptions> security)
+    AccountStatusStore accounts, ApiSessionStore sessions, IOptions<IdentityOptions> identity, IOptions<SecurityOptions> security)
     : IClaimsTransformation
 {
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
@@ -29,7 +32,9 @@ internal sealed class AccountStatusClaimsTransformation(
             return principal;
         }
 
-        return await accounts.IsCurrentAsync(accountId, stamp, CancellationToken.None)
+        var counts = await accounts.IsCurrentAsync(accountId, stamp, CancellationToken.None)
+            && (ApiTokens.SessionOf(principal) is not { } session || await sessions.IsActiveAsync(session, CancellationToken.None));
+        return counts
             ? TwoFactorRequirement.Apply(principal, security.Value.TwoFactorRoles)
             : new ClaimsPrincipal(new ClaimsIdentity());
     }

@@ -5,16 +5,26 @@ using MedicalPortal.Core.Permissions;
 namespace MedicalPortal.Web.Hosting;
 
 /// <summary>
-/// <c>Security</c> configuration: how long an idle session and an API access token last, and which roles must sign in
-/// with two factors.
+/// <c>Security</c> configuration: how long an idle session, a session at all and an API access token last, and which
+/// roles must sign in with two factors.
 /// </summary>
 public sealed partial class SecurityOptions : IValidatableObject
 {
     public const string SectionName = "Security";
 
-    /// <summary>An idle browser session signs out after this many minutes (fractions allowed, e.g. 0.5).</summary>
+    /// <summary>
+    /// A browser session without any action for this many minutes is over (fractions allowed, e.g. 0.5): the open tab
+    /// signs out, and the server refuses the cookie (HIPAA 164.312(a)(2)(iii), automatic logoff).
+    /// </summary>
     [Range(0.05, 24 * 60)]
     public double IdleTimeoutMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// A session ends this many hours after its sign-in, however active: the browser's cookie, and an API sign-in with all
+    /// its refreshes. Then the password (and second factor) are asked for again.
+    /// </summary>
+    [Range(1, 24 * 7)]
+    public int SessionHours { get; set; } = 12;
 
     /// <summary>Bearer access tokens from <c>POST /api/v1/auth/login</c> expire after this many minutes.</summary>
     [Range(1, 24 * 60)]

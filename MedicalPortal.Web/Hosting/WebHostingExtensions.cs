@@ -8,6 +8,7 @@ using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Api;
+using MedicalPortal.Web.Api.Auth;
 using MedicalPortal.Web.Api.Export;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Components;
@@ -15,6 +16,7 @@ using MedicalPortal.Web.Components.Account;
 using MedicalPortal.Web.Jobs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -71,16 +73,22 @@ public static class WebHostingExtensions
                 options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddBearerToken(IdentityConstants.BearerScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiSignInHandler>(ApiSignInHandler.SchemeName, configureOptions: null)
             .AddIdentityCookies();
+        services.AddSingleton<ApiTokens>();
 
-        // A working day, sliding; idleness is handled per browser tab by IdleSignOutTimer, revocation by the security stamp.
-        services.ConfigureApplicationCookie(options =>
-        {
-            options.ExpireTimeSpan = TimeSpan.FromHours(12);
-            options.SlidingExpiration = true;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Lax;
-        });
+        // The cookie's session ends on the server after Security:IdleTimeoutMinutes without a request and
+        // Security:SessionHours after its sign-in (SessionLifetime); an open tab keeps it alive while its user works, and
+        // signs out by itself when idle (IdleSignOutTimer). Revocation is the security stamp's.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<SecurityOptions>>((options, security) =>
+            {
+                options.ExpireTimeSpan = TimeSpan.FromHours(security.Value.SessionHours);
+                options.SlidingExpiration = false;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Lax;
+                SessionLifetime.Apply(options.Events, security.Value);
+            });
         services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
             .Configure<IOptions<SecurityOptions>>((bearer, security) =>
                 bearer.BearerTokenExpiration = TimeSpan.FromMinutes(security.Value.AccessTokenMinutes));

@@ -5,7 +5,9 @@ using static Microsoft.Playwright.Assertions;
 
 namespace MedicalPortal.E2E;
 
-/// <summary>An idle session signs out, on a portal configured with a six-second idle timeout.</summary>
+/// <summary>
+/// An idle session signs out, and a working one does not, on a portal configured with a six-second idle timeout.
+/// </summary>
 public sealed partial class IdleSignOutTests : IAsyncLifetime
 {
     private PortalServer Server { get; set; } = default!;
@@ -46,6 +48,44 @@ public sealed partial class IdleSignOutTests : IAsyncLifetime
         catch
         {
             await page.CaptureAsync("failure-idle");
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WorkingTab_LongerThanTheTimeout_KeepsTheSessionAliveOnTheServer()
+    {
+        var page = await Browser.NewPageAsync(Server.BaseUrl);
+        try
+        {
+            await new LoginPage(page).SignInAsync("doctor@clinic.test");
+            var list = new PatientListPage(page);
+            await list.GotoAsync();
+
+            // Typing in the search box for two and a half timeouts: the circuit's messages are not HTTP requests, so only
+            // the tab's keep-alive calls stop the server from ending the session as idle.
+            var search = page.GetByPlaceholder("Search by name, MRN or birth date");
+            await search.ClickAsync();
+            var until = DateTimeOffset.UtcNow.AddSeconds(15);
+            while (DateTimeOffset.UtcNow < until)
+            {
+                await page.Keyboard.TypeAsync("a");
+                await page.Keyboard.PressAsync("Backspace");
+                await Task.Delay(1_000);
+            }
+
+            // A full page load, as a download link or a reload makes: still signed in.
+            await page.GotoAsync("/patients");
+            await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Name = "Patients", Level = 1 })).ToBeVisibleAsync();
+            Assert.DoesNotMatch(LoginUrl(), page.Url);
+        }
+        catch
+        {
+            await page.CaptureAsync("failure-keep-alive");
             throw;
         }
         finally

@@ -1,8 +1,11 @@
 using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
+using MedicalPortal.Data.Accounts;
 using MedicalPortal.Data.Identity;
-using MedicalPortal.Web.Api.Audit;
+using MedicalPortal.Web.Authentication;
+using MedicalPortal.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -11,8 +14,9 @@ using Microsoft.Extensions.Options;
 namespace MedicalPortal.Web.Api.Auth;
 
 /// <summary>
-/// Bearer tokens for API clients. The answer is <c>{ tokenType, accessToken, expiresIn, refreshToken }</c>, written by
-/// ASP.NET Core's bearer token handler; the same lockout rules apply as in the browser.
+/// Bearer tokens for API clients. The answer is <c>{ tokenType, accessToken, expiresIn, refreshToken }</c>
+/// (<see cref="ApiTokens"/>): a sign-in starts an API session that ends after <c>Security:SessionHours</c>, on
+/// <c>POST /auth/logout</c>, or when one of its refresh tokens is used twice. The same lockout rules apply as in the browser.
 /// </summary>
 internal static class AuthEndpoints
 {
@@ -20,7 +24,10 @@ internal static class AuthEndpoints
     {
         var auth = api.MapGroup("/auth").WithTags("Authentication").AllowAnonymous();
         auth.MapPost("/login", LoginAsync).WithSummary("Exchanges e-mail and password for an access and a refresh token.");
-        auth.MapPost("/refresh", RefreshAsync).WithSummary("Exchanges a refresh token for new tokens.");
+        auth.MapPost("/refresh", RefreshAsync)
+            .WithSummary("Exchanges a refresh token, once, for new tokens; a refresh token used twice ends its session.");
+        auth.MapPost("/logout", LogoutAsync)
+            .WithSummary("Ends the API session of the refresh token sent (or of the access token used): all its tokens stop working.");
         auth.MapPost("/register", RegisterAsync)
             .WithSummary("Self-registration of a patient: always the Patient role, linked to a new patient record.");
     }
@@ -32,16 +39,24 @@ internal static class AuthEndpoints
         return TypedResults.Created($"{ApiEndpoints.Prefix}/patients/{account.PatientId}", new Registered(account.Id, account.PatientId!.Value));
     }
 
-    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(
-        LoginRequest login, SignInManager<ApplicationUser> signInManager, ISignInLog signIns, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> LoginAsync(
+        LoginRequest login,
+        SignInManager<ApplicationUser> signInManager,
+        ISignInLog signIns,
+        ApiSessionStore sessions,
+        ApiTokens tokens,
+        IOptions<SecurityOptions> security,
+        HttpContext context,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(login.Email) || string.IsNullOrEmpty(login.Password))
         {
             return TypedResults.Problem("E-mail and password are required.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        signInManager.AuthenticationScheme = IdentityConstants.BearerScheme;
-        var accountId = (await signInManager.UserManager.FindByNameAsync(login.Email))?.Id;
+        // Identity decides (password, lockout, two-factor code); ApiSignInHandler keeps the principal it signs in.
+        signInManager.AuthenticationScheme = ApiSignInHandler.SchemeName;
+        var user = await signInManager.UserManager.FindByNameAsync(login.Email);
         var result = await signInManager.PasswordSignInAsync(login.Email, login.Password, isPersistent: false, lockoutOnFailure: true);
 
         if (result.RequiresTwoFactor)
@@ -55,7 +70,7 @@ internal static class AuthEndpoints
             result = await signInManager.TwoFactorAuthenticatorSignInAsync(login.TwoFactorCode, isPersistent: false, rememberClient: false);
         }
 
-        await signIns.RecordApiSignInAsync(login.Email, accountId, result, cancellationToken);
+        await signIns.RecordSignInAsync(login.Email, user?.Id, result, SignInChannels.Api, cancellationToken);
 
         if (result.IsLockedOut)
         {
@@ -63,38 +78,72 @@ internal static class AuthEndpoints
                 statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        // On success the bearer handler has already written the token response.
-        return result.Succeeded
-            ? TypedResults.Empty
-            : TypedResults.Problem("Wrong e-mail or password.", statusCode: StatusCodes.Status401Unauthorized);
+        if (!result.Succeeded || user is null || ApiSignInHandler.SignedIn(context) is not { } principal)
+        {
+            return TypedResults.Problem("Wrong e-mail or password.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var session = await sessions.StartAsync(
+            user.Id, await signInManager.UserManager.GetSecurityStampAsync(user), TimeSpan.FromHours(security.Value.SessionHours), cancellationToken);
+        return TypedResults.Ok(tokens.Issue(principal, session));
     }
 
-    private static async Task<Results<SignInHttpResult, ProblemHttpResult>> RefreshAsync(
+    private static async Task<Results<Ok<AccessTokenResponse>, ProblemHttpResult>> RefreshAsync(
         RefreshRequest refresh,
         SignInManager<ApplicationUser> signInManager,
-        IOptionsMonitor<BearerTokenOptions> bearerOptions,
-        TimeProvider clock)
+        ApiSessionStore sessions,
+        ApiTokens tokens,
+        CancellationToken cancellationToken)
     {
-        var protector = bearerOptions.Get(IdentityConstants.BearerScheme).RefreshTokenProtector;
-        var ticket = string.IsNullOrEmpty(refresh.RefreshToken) ? null : protector.Unprotect(refresh.RefreshToken);
-
-        // Expired, tampered with, or issued before a password change or a lock: the user must sign in again.
-        if (ticket?.Properties.ExpiresUtc is not { } expiresUtc
-            || clock.GetUtcNow() >= expiresUtc
-            || await signInManager.ValidateSecurityStampAsync(ticket.Principal) is not { } user
-            || await signInManager.UserManager.IsLockedOutAsync(user))
+        // Unknown, already spent (which ends its session), or of a session that ended or is over: sign in again.
+        if (await sessions.SpendAsync(refresh.RefreshToken, cancellationToken) is not { } session)
         {
-            return TypedResults.Problem("The refresh token is not valid any more. Sign in again.",
-                statusCode: StatusCodes.Status401Unauthorized);
+            return NotValidAnyMore();
+        }
+
+        // A new password, a new role or an administrator's lock since the sign-in ends the session. The lockout after
+        // failed sign-ins does not: anybody can cause it, and it only stops new sign-ins.
+        var user = await signInManager.UserManager.FindByIdAsync(session.AccountId);
+        if (user is null
+            || !string.Equals(await signInManager.UserManager.GetSecurityStampAsync(user), session.SecurityStamp, StringComparison.Ordinal)
+            || AccountLock.IsClosedByAdministrator(await signInManager.UserManager.GetLockoutEndDateAsync(user)))
+        {
+            await sessions.EndAsync(session.SessionId, ApiSessionEnd.Revoked, cancellationToken);
+            return NotValidAnyMore();
         }
 
         var principal = await signInManager.CreateUserPrincipalAsync(user);
-        return TypedResults.SignIn(principal, authenticationScheme: IdentityConstants.BearerScheme);
+        return TypedResults.Ok(tokens.Issue(principal, await sessions.ContinueAsync(session, cancellationToken)));
     }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(
+        LogoutRequest? logout, ApiSessionStore sessions, HttpContext context, CancellationToken cancellationToken)
+    {
+        // The session of the refresh token sent, or else of the access token the call carries; either ends it all.
+        var session = await sessions.SessionOfAsync(logout?.RefreshToken, cancellationToken);
+        if (session is null && (await context.AuthenticateAsync(IdentityConstants.BearerScheme)).Principal is { } principal)
+        {
+            session = ApiTokens.SessionOf(principal);
+        }
+
+        if (session is not { } id)
+        {
+            return TypedResults.Problem("Send the refresh token, or call with the access token, of the session to end.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        await sessions.EndAsync(id, ApiSessionEnd.SignedOut, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult NotValidAnyMore() =>
+        TypedResults.Problem("The refresh token is not valid any more. Sign in again.", statusCode: StatusCodes.Status401Unauthorized);
 
     internal sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
 
     internal sealed record RefreshRequest(string? RefreshToken);
+
+    internal sealed record LogoutRequest(string? RefreshToken);
 
     internal sealed record Registered(string AccountId, Guid PatientId);
 

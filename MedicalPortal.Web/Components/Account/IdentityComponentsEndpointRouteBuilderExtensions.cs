@@ -50,6 +50,14 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             return TypedResults.LocalRedirect($"~/{returnUrl}");
         });
 
+        // Called by an interactive tab while its user works in it (IdleSignOutTimer): the request itself, through the
+        // cookie's validation (SessionLifetime), is what keeps the session from ending as idle. 401 once it has ended.
+        accountGroup.MapGet("/KeepAlive", (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            return context.User.Identity?.IsAuthenticated == true ? Results.NoContent() : Results.Unauthorized();
+        }).AllowAnonymous();
+
         accountGroup.MapPost("/PasskeyCreationOptions", async (
             HttpContext context,
             [FromServices] UserManager<ApplicationUser> userManager,

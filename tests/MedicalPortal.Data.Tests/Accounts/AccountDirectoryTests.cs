@@ -3,6 +3,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Validation;
 using MedicalPortal.Data.Accounts;
+using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Tests.Infrastructure;
@@ -113,12 +114,12 @@ public abstract class AccountDirectoryTests(TestProvider provider) : IAsyncLifet
         var unlocked = await Directory.SetLockedAsync(AuditActor.System, account.Id, locked: false, None);
         var afterUnlock = await Status.GetAsync(account.Id, None);
 
-        Assert.False(before!.IsLockedOut);
+        Assert.False(before!.IsClosed);
         Assert.True(locked.IsLockedOut);
-        Assert.True(whileLocked!.IsLockedOut);
+        Assert.True(whileLocked!.IsClosed);
         Assert.NotEqual(before.SecurityStamp, whileLocked.SecurityStamp);
         Assert.False(unlocked.IsLockedOut);
-        Assert.False(afterUnlock!.IsLockedOut);
+        Assert.False(afterUnlock!.IsClosed);
         Assert.NotEqual(whileLocked.SecurityStamp, afterUnlock.SecurityStamp);
     }
 
@@ -301,6 +302,58 @@ public abstract class AccountDirectoryTests(TestProvider provider) : IAsyncLifet
             select userRole.UserId).ToListAsync();
         var users = await catalog.Users.Where(u => adminIds.Contains(u.Id)).ToListAsync();
         return users.Where(u => u.LockoutEnd is null || u.LockoutEnd <= _clock.GetUtcNow()).Select(u => u.Id).ToList();
+    }
+
+    [Fact]
+    public async Task FailedSignInLockout_KeepsTheAccountsSessionsCounting()
+    {
+        // Arrange: five wrong passwords lock the account for a quarter of an hour, as Identity counts them.
+        var account = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Nurse), None);
+        var stamp = await StoredStampAsync(account.Id);
+        await FailSignInsAsync(account.Id, 5);
+
+        // Act: nothing cached yet, so both come from the database.
+        var status = await Status.GetAsync(account.Id, None);
+        var current = await Status.IsCurrentAsync(account.Id, stamp, None);
+
+        // Assert: locked for new sign-ins, but the sessions it has still count.
+        Assert.True((await Directory.FindAsync(account.Id, None))!.IsLockedOut);
+        Assert.False(status!.IsClosed);
+        Assert.True(current);
+    }
+
+    [Fact]
+    public async Task SetLockedAsync_AnotherAdminLockedOutByFailedSignIns_CountsAsActive()
+    {
+        // Arrange: two admins; an attacker locked the other one out for a quarter of an hour.
+        var first = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
+        var second = await Directory.CreateStaffAsync(AuditActor.System, TestAccounts.Staff(RoleNames.Admin), None);
+        foreach (var id in (await ActiveAdminIdsAsync()).Except([first.Id, second.Id]))
+        {
+            await Directory.SetLockedAsync(AuditActor.System, id, locked: true, None);
+        }
+
+        await FailSignInsAsync(second.Id, 5);
+
+        // Act: the first can still be locked by an administrator, since the second is back in minutes.
+        var locked = await Directory.SetLockedAsync(AuditActor.System, first.Id, locked: true, None);
+
+        // Assert
+        Assert.True(locked.IsLockedOut);
+    }
+
+    private async Task FailSignInsAsync(string accountId, int times)
+    {
+        await using var scope = _db.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<IdentityActor>().Actor = AuditActor.System;
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByIdAsync(accountId);
+        for (var i = 0; i < times; i++)
+        {
+            await users.AccessFailedAsync(user!);
+        }
+
+        Assert.True(await users.IsLockedOutAsync(user!));
     }
 
     public sealed class OnSqlite() : AccountDirectoryTests(TestProvider.Sqlite);

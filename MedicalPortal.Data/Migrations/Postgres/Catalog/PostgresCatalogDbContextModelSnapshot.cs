@@ -418,6 +418,65 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
                     b.ToTable("Leases", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiRefreshTokenRow", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("ApiRefreshTokens", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiSessionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ApiSessions", (string)null);
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -679,6 +738,15 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
                     b.ToTable("AspNetUserTokens", (string)null);
 
                     b.HasAnnotation("MedicalPortal:AuditResource", "Account");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiRefreshTokenRow", b =>
+                {
+                    b.HasOne("MedicalPortal.Data.Identity.ApiSessionRow", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -418,6 +418,65 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
                     b.ToTable("Leases", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiRefreshTokenRow", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("ApiRefreshTokens", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiSessionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ApiSessions", (string)null);
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -682,6 +741,15 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Catalog
                     b.ToTable("AspNetUserTokens", (string)null);
 
                     b.HasAnnotation("MedicalPortal:AuditResource", "Account");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiRefreshTokenRow", b =>
+                {
+                    b.HasOne("MedicalPortal.Data.Identity.ApiSessionRow", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

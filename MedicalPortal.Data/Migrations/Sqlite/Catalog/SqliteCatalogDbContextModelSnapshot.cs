@@ -423,6 +423,68 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("Leases", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiRefreshTokenRow", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("SessionId");
+
+                    b.ToTable("ApiRefreshTokens", (string)null);
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiSessionRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpiresAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("ApiSessions", (string)null);
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Identity.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -678,6 +740,15 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("AspNetUserTokens", (string)null);
 
                     b.HasAnnotation("MedicalPortal:AuditResource", "Account");
+                });
+
+            modelBuilder.Entity("MedicalPortal.Data.Identity.ApiRefreshTokenRow", b =>
+                {
+                    b.HasOne("MedicalPortal.Data.Identity.ApiSessionRow", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

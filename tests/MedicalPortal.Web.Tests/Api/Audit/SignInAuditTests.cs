@@ -2,15 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalPortal.Core.Audit;
-using MedicalPortal.Web.Api.Audit;
+using MedicalPortal.Web.Authentication;
+using MedicalPortal.Web.Tests.Components.Account;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalPortal.Web.Tests.Api.Audit;
 
 /// <summary>
-/// API sign-ins, successful and failed, are in the catalog's audit trail: the name given, the account it names, how it
-/// ended, through the API; never the password. On a portal of its own where administrators need no second factor, so
+/// Sign-ins, successful and failed, on the API and in the browser, are in the catalog's audit trail: the name given, the
+/// account it names, how it ended, through which door; never the password. On a portal of its own where administrators need no second factor, so
 /// the tests can read the trail with the demo administrator's token.
 /// </summary>
 public sealed class SignInAuditTests(SignInAuditTests.AdminsWithPasswordsOnly fixture) : IClassFixture<SignInAuditTests.AdminsWithPasswordsOnly>
@@ -30,14 +31,14 @@ public sealed class SignInAuditTests(SignInAuditTests.AdminsWithPasswordsOnly fi
 
     [Theory]
     [MemberData(nameof(Results))]
-    public async Task RecordApiSignInAsync_IdentitysResult_IsRecordedAsItsOutcomeThroughTheApi(string result, SignInOutcome outcome)
+    public async Task RecordSignInAsync_IdentitysResult_IsRecordedAsItsOutcomeThroughTheChannel(string result, SignInOutcome outcome)
     {
         // Arrange
         var log = new Attempts();
         var identity = (SignInResult)typeof(SignInResult).GetProperty(result)!.GetValue(null)!;
 
         // Act
-        await log.RecordApiSignInAsync("nurse@clinic.test", "nurse-id", identity, CancellationToken.None);
+        await log.RecordSignInAsync("nurse@clinic.test", "nurse-id", identity, SignInChannels.Api, CancellationToken.None);
 
         // Assert
         Assert.Equal(new SignInAttempt("nurse@clinic.test", "nurse-id", outcome, SignInChannels.Api), Assert.Single(log.Recorded));
@@ -83,6 +84,31 @@ public sealed class SignInAuditTests(SignInAuditTests.AdminsWithPasswordsOnly fi
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         var entry = Assert.Single(await EntriesAsync(admin, $"action=SignInFailed&actor={Uri.EscapeDataString(email)}"));
         Assert.Equal((email, JsonValueKind.Null), (entry.GetProperty("actorName").GetString(), entry.GetProperty("resourceId").ValueKind));
+    }
+
+    [Fact]
+    public async Task BrowserSignIn_WrongPasswordThenTheRightOne_BothAreInTheTrailThroughTheBrowser()
+    {
+        // Arrange
+        using var admin = await Portal.CreateClientForAsync(DemoUsers.Admin);
+        var email = (await admin.CreateStaffAccountAsync("Nurse")).Text("email");
+        using (var wrong = AccountPages.Anonymous(Portal))
+        {
+            using var refused = await wrong.SubmitAsync("/Account/Login", "login", new() { ["Input.Email"] = email, ["Input.Password"] = WrongPassword });
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        }
+
+        // Act
+        using var browser = await BrowserSession.SignInAsync(Portal, email, ApiRequests.StaffPassword);
+
+        // Assert
+        var failed = Assert.Single(await EntriesAsync(admin, $"action=SignInFailed&actor={Uri.EscapeDataString(email)}"));
+        var succeeded = Assert.Single(await EntriesAsync(admin, $"action=SignIn&actor={Uri.EscapeDataString(email)}"));
+        Assert.Equal(
+            [("outcome", "failed"), ("channel", "browser")],
+            failed.GetProperty("changes").EnumerateArray().Select(c => (c.GetProperty("property").GetString(), c.GetProperty("new").GetString())));
+        Assert.Contains(succeeded.GetProperty("changes").EnumerateArray(), c => c.GetProperty("new").GetString() == "browser");
+        Assert.DoesNotContain(WrongPassword, failed.GetRawText(), StringComparison.Ordinal);
     }
 
     private static async Task<List<JsonElement>> EntriesAsync(HttpClient admin, string filters)
