@@ -39,7 +39,7 @@ public sealed class SecurityHeadersTests(PortalFactory portal)
         var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
         if (page)
         {
-            Assert.Matches("script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}';", policy);
+            Assert.Matches("script-src 'self' 'nonce-[0-9a-f]{32}';", policy);
             Assert.DoesNotContain("unsafe-inline", policy.Split("script-src")[1].Split(';')[0], StringComparison.Ordinal);
             Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
             Assert.Contains("object-src 'none'", policy, StringComparison.Ordinal);
