@@ -5,13 +5,24 @@ using MedicalPortal.Core.Validation;
 
 namespace MedicalPortal.Core.Accounts;
 
-/// <summary>Staff accounts: what admins open, re-role, lock and reset. Every operation authorizes first.</summary>
+/// <summary>
+/// Accounts. Staff accounts are opened, re-roled, reset and deleted here; any account, a patient's online account
+/// included, can be locked and unlocked (a patient's taken-over account must be stoppable). Every operation authorizes
+/// first.
+/// </summary>
 public sealed class AccountService(IAccountDirectory accounts, AccessControl access)
 {
     public async Task<IReadOnlyList<AccountDto>> ListStaffAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Account, Operations.Retrieve, cancellationToken);
         return await accounts.ListStaffAsync(cancellationToken);
+    }
+
+    /// <summary>The online account linked to patient <paramref name="patientId"/>'s record, or null when the patient has none.</summary>
+    public async Task<AccountDto?> FindForPatientAsync(ICurrentUser user, Guid patientId, CancellationToken cancellationToken)
+    {
+        await access.DemandAsync(user, Resource.Account, Operations.Retrieve, cancellationToken);
+        return await accounts.FindForPatientAsync(patientId, cancellationToken);
     }
 
     public async Task<AccountDto> CreateStaffAsync(ICurrentUser user, StaffAccountInput input, CancellationToken cancellationToken)
@@ -33,6 +44,7 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         return await accounts.ChangeRoleAsync(AuditActor.Of(user), id, role!.Trim(), cancellationToken);
     }
 
+    /// <summary>Locks a staff or patient account: its sessions and tokens stop, and it cannot sign in until unlocked.</summary>
     public async Task<AccountDto> LockAsync(ICurrentUser user, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -42,14 +54,15 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
             throw new ValidationFailedException("id", "You cannot lock your own account.");
         }
 
-        _ = await StaffAccountAsync(id, cancellationToken);
+        _ = await AccountAsync(id, cancellationToken);
         return await accounts.SetLockedAsync(AuditActor.Of(user), id, locked: true, cancellationToken);
     }
 
+    /// <summary>Unlocks a staff or patient account, whether an administrator or failed sign-ins locked it.</summary>
     public async Task<AccountDto> UnlockAsync(ICurrentUser user, string id, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Account, Operations.Update, cancellationToken);
-        _ = await StaffAccountAsync(id, cancellationToken);
+        _ = await AccountAsync(id, cancellationToken);
         return await accounts.SetLockedAsync(AuditActor.Of(user), id, locked: false, cancellationToken);
     }
 
@@ -77,11 +90,13 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         await accounts.DeleteAsync(AuditActor.Of(user), id, cancellationToken);
     }
 
+    private async Task<AccountDto> AccountAsync(string id, CancellationToken cancellationToken) =>
+        await accounts.FindAsync(id, cancellationToken) ?? throw new RecordNotFoundException(Resource.Account);
+
+    /// <summary>Role, password and deletion stay with staff accounts: a patient's account is answered as not found.</summary>
     private async Task<AccountDto> StaffAccountAsync(string id, CancellationToken cancellationToken)
     {
-        var account = await accounts.FindAsync(id, cancellationToken);
-        return account is null || account.PatientId is not null
-            ? throw new RecordNotFoundException(Resource.Account)
-            : account;
+        var account = await AccountAsync(id, cancellationToken);
+        return account.PatientId is not null ? throw new RecordNotFoundException(Resource.Account) : account;
     }
 }

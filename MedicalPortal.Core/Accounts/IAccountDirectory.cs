@@ -14,6 +14,9 @@ public interface IAccountDirectory
 
     Task<AccountDto?> FindAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>The account linked to a patient's record (at most one), or null.</summary>
+    Task<AccountDto?> FindForPatientAsync(Guid patientId, CancellationToken cancellationToken);
+
     Task<bool> EmailInUseAsync(string email, CancellationToken cancellationToken);
 
     /// <summary>Throws <see cref="Validation.ValidationFailedException"/> for a taken e-mail, an unknown role or a refused password.</summary>

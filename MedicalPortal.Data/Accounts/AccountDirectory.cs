@@ -42,6 +42,14 @@ internal sealed class AccountDirectory(
         return user is null ? null : ToDto(user, (await RolesByUserAsync(context, [id], cancellationToken))[id].ToList());
     }
 
+    public async Task<AccountDto?> FindForPatientAsync(Guid patientId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var user = await context.Users.AsNoTracking().FirstOrDefaultAsync(u => u.PatientId == patientId, cancellationToken);
+        return user is null ? null : ToDto(user, (await RolesByUserAsync(context, [user.Id], cancellationToken))[user.Id].ToList());
+    }
+
     public async Task<bool> EmailInUseAsync(string email, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

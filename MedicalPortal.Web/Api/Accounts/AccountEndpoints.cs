@@ -5,23 +5,39 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MedicalPortal.Web.Api.Accounts;
 
-/// <summary>Staff accounts (the Account resource): what the Accounts screen does, for scripts and tests.</summary>
+/// <summary>
+/// Accounts (the Account resource): what the Staff accounts screen does, and finding a patient's online account to lock
+/// or unlock it as the patient's record does, for scripts and tests.
+/// </summary>
 internal static class AccountEndpoints
 {
+    /// <summary>The same for a patient who never registered and for an id that is no patient's.</summary>
+    internal const string NoOnlineAccount = "This patient has no online account.";
+
     public static void MapAccountEndpoints(this IEndpointRouteBuilder api)
     {
         var accounts = api.MapGroup("/accounts").WithTags("Accounts");
         accounts.MapGet("/", ListAsync).WithSummary("Staff accounts.");
         accounts.MapPost("/", CreateAsync).WithSummary("Opens a staff account with a role.");
         accounts.MapPut("/{id}/role", ChangeRoleAsync).WithSummary("Gives the account another role.");
-        accounts.MapPost("/{id}/lock", LockAsync).WithSummary("Locks the account: its sessions and tokens stop working.");
-        accounts.MapDelete("/{id}/lock", UnlockAsync).WithSummary("Unlocks the account.");
+        accounts.MapPost("/{id}/lock", LockAsync).WithSummary("Locks a staff or patient account: its sessions and tokens stop working.");
+        accounts.MapDelete("/{id}/lock", UnlockAsync).WithSummary("Unlocks a staff or patient account.");
         accounts.MapPut("/{id}/password", ResetPasswordAsync).WithSummary("Sets a new password.");
         accounts.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes a staff account.");
+
+        api.MapGet("/patients/{id:guid}/account", FindForPatientAsync).WithTags("Accounts")
+            .WithSummary("The patient's online account (404 when the patient has none), to lock or unlock through /accounts/{id}/lock.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<Ok<ListResponse<AccountDto>>> ListAsync(AccountService service, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ListResponse<AccountDto>(await service.ListStaffAsync(PrincipalUser.From(user), cancellationToken)));
+
+    private static async Task<Results<Ok<AccountDto>, ProblemHttpResult>> FindForPatientAsync(
+        AccountService service, ClaimsPrincipal user, Guid id, CancellationToken cancellationToken) =>
+        await service.FindForPatientAsync(PrincipalUser.From(user), id, cancellationToken) is { } account
+            ? TypedResults.Ok(account)
+            : TypedResults.Problem(NoOnlineAccount, statusCode: StatusCodes.Status404NotFound, title: "Not found.");
 
     private static async Task<Created<AccountDto>> CreateAsync(
         AccountService service, ClaimsPrincipal user, StaffAccountInput body, CancellationToken cancellationToken)

@@ -74,7 +74,7 @@ internal static class AuthEndpoints
 
         if (result.IsLockedOut)
         {
-            return TypedResults.Problem("The account is locked after too many failed sign-ins. Try again later.",
+            return TypedResults.Problem("The account is locked: after too many failed sign-ins for a while, or by the clinic until it unlocks it.",
                 statusCode: StatusCodes.Status401Unauthorized);
         }
 

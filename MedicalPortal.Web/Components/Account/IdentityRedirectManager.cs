@@ -16,19 +16,12 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
-    {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
-    }
+    /// <summary>
+    /// Sends the browser to <paramref name="uri"/> if it is a path on the portal, else home: a hostile ReturnUrl can
+    /// neither lead elsewhere nor fail the request (<see cref="LocalReturnUrl"/>).
+    /// </summary>
+    public void RedirectTo(string? uri) =>
+        navigationManager.NavigateTo(LocalReturnUrl.ToBaseRelative(uri, new Uri(navigationManager.BaseUri)));
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {

@@ -14,7 +14,10 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MedicalPortal.Data.Tests.Accounts;
 
-/// <summary>Staff accounts through Identity in the real catalog: validation, security stamps, and the last administrator.</summary>
+/// <summary>
+/// Accounts through Identity in the real catalog: validation, security stamps, the last administrator, and patients'
+/// online accounts found by their record and locked.
+/// </summary>
 public abstract class AccountDirectoryTests(TestProvider provider) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(TestPatients.Now);
@@ -245,6 +248,39 @@ public abstract class AccountDirectoryTests(TestProvider provider) : IAsyncLifet
             Assert.True(survivors.Count >= 1, string.Join(Environment.NewLine, outcomes));
             Assert.Contains(results, r => r == AccountRules.LastAdministrator);
         }
+    }
+
+    [Fact]
+    public async Task FindForPatientAsync_LinkedAndUnlinkedRecords_FindsOnlyTheLinkedAccount()
+    {
+        var linked = Guid.CreateVersion7();
+        await Directory.CreatePatientAccountAsync(AuditActor.System,
+            TestAccounts.UniqueEmail("other"), TestAccounts.Password, "Testy Other", Guid.CreateVersion7(), None);
+        var patient = await Directory.CreatePatientAccountAsync(AuditActor.System,
+            TestAccounts.UniqueEmail("patient"), TestAccounts.Password, "Testy Example", linked, None);
+
+        var found = await Directory.FindForPatientAsync(linked, None);
+        var none = await Directory.FindForPatientAsync(Guid.CreateVersion7(), None);
+
+        Assert.NotNull(found);
+        Assert.Equal((patient.Id, patient.Email, linked), (found.Id, found.Email, found.PatientId));
+        Assert.Equal([RoleNames.Patient], found.Roles);
+        Assert.Null(none);
+    }
+
+    [Fact]
+    public async Task SetLockedAsync_PatientAccount_StatusShowsItLockedAtOnceWithANewStamp()
+    {
+        var patient = await Directory.CreatePatientAccountAsync(AuditActor.System,
+            TestAccounts.UniqueEmail("patient"), TestAccounts.Password, "Testy Example", Guid.CreateVersion7(), None);
+        var before = await Status.GetAsync(patient.Id, None); // cached from here on
+
+        await Directory.SetLockedAsync(AuditActor.System, patient.Id, locked: true, None);
+        var whileLocked = await Status.GetAsync(patient.Id, None);
+
+        Assert.True(whileLocked!.IsClosed);
+        Assert.True((await Directory.FindForPatientAsync(patient.PatientId!.Value, None))!.IsLockedOut);
+        Assert.NotEqual(before!.SecurityStamp, whileLocked.SecurityStamp);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Bunit;
 using Bunit.TestDoubles;
 using MedicalPortal.Core;
 using MedicalPortal.Data;
+using MedicalPortal.Data.Identity;
 using MedicalPortal.Testing;
 using MedicalPortal.Web.Hosting;
 using Microsoft.AspNetCore.Components;
@@ -20,8 +21,8 @@ namespace MedicalPortal.Web.Tests.Infrastructure;
 public static class BunitContextExtensions
 {
     /// <summary>
-    /// Wires the real Core and Data services to a fresh catalog and two shards in a temporary folder (deleted when the
-    /// context is disposed) and initializes them; adds MudBlazor, the clinic clock (UTC), loose JS interop, an
+    /// Wires the real Core and Data services, and Identity's account store, to a fresh catalog and two shards in a
+    /// temporary folder (deleted when the context is disposed) and initializes them; adds MudBlazor, the clinic clock (UTC), loose JS interop, an
     /// interactive Server renderer, and a signed-in user holding <paramref name="roles"/>.
     /// </summary>
     public static Task<BunitAuthorizationContext> AddTestServicesAsync(this BunitContext context, params string[] roles) =>
@@ -41,6 +42,7 @@ public static class BunitContextExtensions
         services.AddLogging(logging => logging.AddLogCapture());
         services.AddMedicalPortalCore();
         services.AddMedicalPortalData();
+        services.AddIdentityCore<ApplicationUser>(options => options.Password.RequiredLength = 12).AddPortalIdentityStores();
         services.AddMudServices();
         services.AddSingleton(Options.Create(new ClinicOptions { TimeZone = "UTC" }));
         services.AddSingleton<ClinicClock>();

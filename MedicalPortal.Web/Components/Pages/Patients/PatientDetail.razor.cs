@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
@@ -13,8 +14,9 @@ using MudBlazor;
 namespace MedicalPortal.Web.Components.Pages.Patients;
 
 /// <summary>
-/// One patient's record: the summary, the visits, the research studies and who viewed it. The page reads the record
-/// and what the caller may do with it; its parts show them and ask the page to read both again after every change.
+/// One patient's record: the summary, the visits, the research studies, the patient's online account and who viewed
+/// it. The page reads the record and what the caller may do with it; its parts show them and ask the page to read both
+/// again after every change.
 /// </summary>
 public sealed partial class PatientDetail
 {
@@ -26,6 +28,8 @@ public sealed partial class PatientDetail
     private List<EnrollmentDto> _enrollments = [];
     private Dictionary<Guid, StudyDto> _studies = [];
     private List<AuditEntryDto> _viewedBy = [];
+    private bool _showsAccount;
+    private AccountDto? _account;
     private List<BreadcrumbItem> _breadcrumbs = [];
 
     [Inject]
@@ -45,6 +49,9 @@ public sealed partial class PatientDetail
 
     [Inject]
     private StudyService Studies { get; set; } = default!;
+
+    [Inject]
+    private AccountService Accounts { get; set; } = default!;
 
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
@@ -81,6 +88,7 @@ public sealed partial class PatientDetail
                     .OrderBy(e => e.WithdrawnAt is not null).ThenByDescending(e => e.ConsentedAt)];
             }
 
+            (_showsAccount, _account) = await OnlineAccountAsync(user);
             _viewedBy = _rights.Can(Resource.AuditLog, Operations.Retrieve)
                 ? [.. (await Audit.QueryAsync(user, new AuditQuery { PatientId = Id, Action = AuditAction.Read, Limit = 10 }, CancellationToken.None)).Items]
                 : [];
@@ -91,6 +99,27 @@ public sealed partial class PatientDetail
             _patient = null;
             _error = e.Message;
             _breadcrumbs = [new("Patients", "patients")];
+        }
+    }
+
+    /// <summary>
+    /// Whether the online account section shows, and the account, for holders of Account Retrieve. A right taken away
+    /// since the rights were read hides the section, not the record.
+    /// </summary>
+    private async Task<(bool Shows, AccountDto? Account)> OnlineAccountAsync(ICurrentUser user)
+    {
+        if (!_rights.Can(Resource.Account, Operations.Retrieve))
+        {
+            return (false, null);
+        }
+
+        try
+        {
+            return (true, await Accounts.FindForPatientAsync(user, Id, CancellationToken.None));
+        }
+        catch (AccessDeniedException)
+        {
+            return (false, null);
         }
     }
 

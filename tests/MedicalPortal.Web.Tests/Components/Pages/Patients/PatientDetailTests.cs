@@ -2,6 +2,7 @@ using System.Security.Claims;
 using AngleSharp.Dom;
 using Bunit;
 using Bunit.TestDoubles;
+using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
@@ -18,8 +19,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MedicalPortal.Web.Tests.Components.Pages.Patients;
 
 /// <summary>
-/// One patient's record: the record, its visits, its consents and who viewed it, each with exactly the actions the
-/// caller's rights allow, and the rights read again after anything the caller does.
+/// One patient's record: the record, its visits, its consents, the patient's online account and who viewed it, each
+/// with exactly the actions the caller's rights allow, and the rights read again after anything the caller does.
 /// </summary>
 public sealed class PatientDetailTests : ComponentTestContext
 {
@@ -31,7 +32,7 @@ public sealed class PatientDetailTests : ComponentTestContext
         {
             RoleNames.Admin,
             ["Delete patient", "Delete visit", "Edit patient", "Edit visit", "History", "Record consent", "Record visit",
-             "Withdraw consent", "patient-studies", "viewed-by"]
+             "Withdraw consent", "online-account", "patient-studies", "viewed-by"]
         },
         { RoleNames.Doctor, ["Delete visit", "Edit patient", "Edit visit", "Record consent", "Record visit", "patient-studies"] },
         { RoleNames.Nurse, ["Edit patient", "Edit visit", "Record visit", "patient-studies"] },
@@ -358,6 +359,157 @@ public sealed class PatientDetailTests : ComponentTestContext
             _patience);
     }
 
+    [Fact]
+    public async Task Render_AdminOnPatientWithOnlineAccount_ShowsItsEmailAndStatusAndOffersLock()
+    {
+        // Arrange
+        var patient = await SeedAsync(RoleNames.Admin);
+        var account = await OpenOnlineAccountAsync(patient.Id);
+
+        // Act
+        var cut = RenderPage(patient.Id);
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal(account.Email, cut.Find("[data-testid='online-account-email']").TextContent.Trim()), _patience);
+        Assert.Equal("Online account", cut.Find("[data-testid='online-account'] h2").TextContent.Trim());
+        Assert.Equal("Active", cut.Find("[data-testid='online-account-status']").TextContent.Trim());
+        Assert.Contains("Lock account", Controls(cut));
+        Assert.DoesNotContain("Unlock account", Controls(cut));
+    }
+
+    [Fact]
+    public async Task Render_AdminOnPatientWithoutOnlineAccount_SaysSoWithNothingToLock()
+    {
+        // Arrange
+        var patient = await SeedAsync(RoleNames.Admin);
+
+        // Act
+        var cut = RenderPage(patient.Id);
+
+        // Assert
+        cut.WaitForAssertion(
+            () => Assert.Equal("This patient has no online account.", cut.Find("[data-testid='no-online-account']").TextContent.Trim()), _patience);
+        Assert.DoesNotContain("Lock account", Controls(cut));
+        Assert.DoesNotContain("Unlock account", Controls(cut));
+    }
+
+    [Theory]
+    [InlineData(RoleNames.Doctor)]
+    [InlineData(RoleNames.Nurse)]
+    [InlineData(RoleNames.Receptionist)]
+    public async Task Render_StaffWithoutAccountRightsOnPatientWithOnlineAccount_ShowsNoAccountSection(string role)
+    {
+        // Arrange
+        var patient = await SeedAsync(role);
+        var account = await OpenOnlineAccountAsync(patient.Id);
+
+        // Act
+        var cut = RenderPage(patient.Id);
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal(2, VisitRows(cut).Count), _patience);
+        Assert.Empty(cut.FindAll("[data-testid='online-account']"));
+        Assert.DoesNotContain(account.Email, cut.Markup, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Lock account", Controls(cut));
+    }
+
+    [Fact]
+    public async Task LockAccount_AdminConfirms_LocksItAndOffersUnlock()
+    {
+        // Arrange
+        var patient = await SeedAsync(RoleNames.Admin);
+        var account = await OpenOnlineAccountAsync(patient.Id);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Button(cut, "Lock account"), _patience);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Lock account").Click());
+        cut.WaitForAssertion(() => Assert.Contains($"Lock {account.Email}?", cut.Find("[role='dialog']").TextContent, StringComparison.Ordinal), _patience);
+        await ConfirmAsync(cut, "Lock");
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal("Locked", cut.Find("[data-testid='online-account-status']").TextContent.Trim()), _patience);
+        Assert.Contains("Unlock account", Controls(cut));
+        Assert.DoesNotContain("Lock account", Controls(cut));
+        Assert.True((await Services.GetRequiredService<IAccountDirectory>().FindAsync(account.Id, CancellationToken.None))!.IsLockedOut);
+        cut.WaitForAssertion(() => Assert.Contains("The online account is locked: its sessions end within a minute.", Snackbars(cut)), _patience);
+    }
+
+    [Fact]
+    public async Task LockAccount_AdminCancels_LeavesItActive()
+    {
+        // Arrange
+        var patient = await SeedAsync(RoleNames.Admin);
+        var account = await OpenOnlineAccountAsync(patient.Id);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Button(cut, "Lock account"), _patience);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Lock account").Click());
+        await ConfirmAsync(cut, "Cancel");
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[role='dialog']")), _patience);
+        Assert.Equal("Active", cut.Find("[data-testid='online-account-status']").TextContent.Trim());
+        Assert.False((await Services.GetRequiredService<IAccountDirectory>().FindAsync(account.Id, CancellationToken.None))!.IsLockedOut);
+    }
+
+    [Fact]
+    public async Task UnlockAccount_AdminConfirms_UnlocksItAndOffersLock()
+    {
+        // Arrange: the clinic locked the account earlier.
+        var patient = await SeedAsync(RoleNames.Admin);
+        var account = await OpenOnlineAccountAsync(patient.Id);
+        await Services.GetRequiredService<IAccountDirectory>().SetLockedAsync(AuditActor.System, account.Id, locked: true, CancellationToken.None);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Assert.Equal("Locked", cut.Find("[data-testid='online-account-status']").TextContent.Trim()), _patience);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Unlock account").Click());
+        await ConfirmAsync(cut, "Unlock");
+
+        // Assert
+        cut.WaitForAssertion(() => Assert.Equal("Active", cut.Find("[data-testid='online-account-status']").TextContent.Trim()), _patience);
+        Assert.Contains("Lock account", Controls(cut));
+        Assert.False((await Services.GetRequiredService<IAccountDirectory>().FindAsync(account.Id, CancellationToken.None))!.IsLockedOut);
+        cut.WaitForAssertion(() => Assert.Contains("The online account is unlocked.", Snackbars(cut)), _patience);
+    }
+
+    [Fact]
+    public async Task LockAccount_UpdateTakenAwayMeanwhile_SaysSoInTheSectionAndHidesTheButton()
+    {
+        // Arrange: a custom role may read the record and accounts and lock them; while its holder has the record open,
+        // an admin takes Update on Account away.
+        const string Desk = "Account desk";
+        var patient = await SeedAsync(Desk);
+        var account = await OpenOnlineAccountAsync(patient.Id);
+        var roles = Services.GetRequiredService<IRoleDirectory>();
+        await roles.CreateAsync(AuditActor.System, Desk, CancellationToken.None);
+        await roles.GrantAsync(AuditActor.System, Desk, Resource.Patient, Operations.Retrieve, CancellationToken.None);
+        await roles.GrantAsync(AuditActor.System, Desk, Resource.Visit, Operations.Retrieve, CancellationToken.None);
+        await roles.GrantAsync(AuditActor.System, Desk, Resource.Account, Operations.Retrieve | Operations.Update, CancellationToken.None);
+        var cut = RenderPage(patient.Id);
+        cut.WaitForAssertion(() => Button(cut, "Lock account"), _patience);
+        await roles.GrantAsync(AuditActor.System, Desk, Resource.Account, Operations.Retrieve, CancellationToken.None);
+
+        // Act
+        await cut.InvokeAsync(() => Button(cut, "Lock account").Click());
+        await ConfirmAsync(cut, "Lock");
+
+        // Assert: the refusal next to the account, which stays shown, unlocked, with nothing left to click.
+        cut.WaitForAssertion(
+            () => Assert.Equal("Your role does not allow changing Account records.", cut.Find("[data-testid='online-account-refusal']").TextContent.Trim()),
+            _patience);
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Lock account", Controls(cut)), _patience);
+        Assert.Equal("Active", cut.Find("[data-testid='online-account-status']").TextContent.Trim());
+        Assert.False((await Services.GetRequiredService<IAccountDirectory>().FindAsync(account.Id, CancellationToken.None))!.IsLockedOut);
+    }
+
+    /// <summary>The patient's own online account, as self-registration would have opened it (synthetic address).</summary>
+    private async Task<AccountDto> OpenOnlineAccountAsync(Guid patientId) =>
+        await Services.GetRequiredService<IAccountDirectory>().CreatePatientAccountAsync(
+            AuditActor.System, ApiRequests.UniqueEmail("online"), "Synthetic-Patient-Pass-2026", "Testy Recordholder", patientId, CancellationToken.None);
+
     /// <summary>
     /// A patient with <paramref name="visits"/> visits and a consent to an active study, seen by a caller in
     /// <paramref name="role"/>; a Patient-role caller is that patient.
@@ -403,7 +555,8 @@ public sealed class PatientDetailTests : ComponentTestContext
     [
         .. cut.FindAll("button, a.mud-button-root")
             .Select(control => control.GetAttribute("aria-label") ?? control.TextContent.Trim())
-            .Concat(cut.FindAll("[data-testid='patient-studies'], [data-testid='viewed-by']").Select(section => section.GetAttribute("data-testid")!))
+            .Concat(cut.FindAll("[data-testid='patient-studies'], [data-testid='online-account'], [data-testid='viewed-by']")
+                .Select(section => section.GetAttribute("data-testid")!))
             .Where(name => name.Length > 0)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal),
