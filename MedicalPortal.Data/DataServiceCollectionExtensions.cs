@@ -16,6 +16,7 @@ using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Export;
 using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
+using MedicalPortal.Data.KeyRing;
 using MedicalPortal.Data.Patients;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
@@ -71,7 +72,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         services.AddHostedService<ReadAuditWarning>();
         services.AddSingleton<DataDirectory>();
-        services.AddSingleton<IDevelopmentKeyStore, DevelopmentKeyStore>();
+        services.AddSingleton<DevelopmentKeyStore>();
+        services.AddSingleton<IDevelopmentKeyStore>(sp => sp.GetRequiredService<DevelopmentKeyStore>());
         services.AddSingleton<AuditKeyRing>();
 
         // The chain seals each head with its database's name, which it learns from the shards' factory; that factory
@@ -109,10 +111,11 @@ public static class DataServiceCollectionExtensions
             .ActingFor(sp.GetRequiredService<IdentityActor>()));
 
         // Every node reads what any node protected (cookies, bearer tokens, registered shards' connection strings):
-        // one key ring, in the catalog.
+        // one key ring, in the catalog, encrypted there to a certificate the catalog never holds (decision 0030).
         services.AddDataProtection()
             .SetApplicationName("MedicalPortal")
-            .PersistKeysToDbContext<CatalogDbContext>();
+            .PersistKeysToDbContext<CatalogDbContext>()
+            .ProtectKeysWithConfiguredCertificates();
 
         services.AddSingleton(sp => new ShardAvailability(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));

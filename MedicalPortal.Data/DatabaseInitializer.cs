@@ -2,6 +2,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Data.Catalog;
+using MedicalPortal.Data.KeyRing;
 using MedicalPortal.Data.Permissions;
 using MedicalPortal.Data.Providers;
 using MedicalPortal.Data.Sharding;
@@ -21,6 +22,7 @@ internal sealed partial class DatabaseInitializer(
     IDbContextFactory<CatalogDbContext> catalog,
     ShardContextFactory shards,
     ShardRegistry registry,
+    PlainKeyRetirement plainKeys,
     ShardMap shardMap,
     PermissionStore permissions,
     ILogger<DatabaseInitializer> logger) : IDatabaseInitializer
@@ -71,7 +73,10 @@ internal sealed partial class DatabaseInitializer(
         return shards.Waiting;
     }
 
-    /// <summary>The catalog at the latest migration, and the shards registered in it known to this node.</summary>
+    /// <summary>
+    /// The catalog at the latest migration, its key ring protecting with an encrypted key, and the shards registered in
+    /// it known to this node.
+    /// </summary>
     private async Task MigrateCatalogAsync(CancellationToken cancellationToken)
     {
         await using (var context = await catalog.CreateDbContextAsync(cancellationToken))
@@ -79,6 +84,7 @@ internal sealed partial class DatabaseInitializer(
             await migrator.MigrateAsync(context, "catalog", $"{DatabaseOptions.SectionName}:Catalog", cancellationToken);
         }
 
+        await plainKeys.RetireCurrentPlainKeyAsync(cancellationToken);
         await registry.LearnRegisteredAsync(cancellationToken);
     }
 

@@ -4,20 +4,28 @@ using MedicalPortal.Core.Keys;
 namespace MedicalPortal.Data;
 
 /// <summary>
-/// Development's generated keys, as files in the data folder (<c>audit.key</c>, <c>export.key</c>): next to the databases,
-/// never inside one. Several processes may start on one folder at the same moment: a key is written to a file of its own
-/// and moved into place without replacing, so exactly one key wins, every process uses it, and none ever reads a
-/// half-written file.
+/// Development's generated keys, as files in the data folder (<c>audit.key</c>, <c>export.key</c>, the key ring's
+/// certificate <c>data-protection.pem</c>): next to the databases, never inside one. Several processes may start on one
+/// folder at the same moment: a key is written to a file of its own and moved into place without replacing, so exactly
+/// one key wins, every process uses it, and none ever reads a half-written file.
 /// </summary>
 internal sealed class DevelopmentKeyStore(DataDirectory dataDirectory) : IDevelopmentKeyStore
 {
     public DevelopmentKey LoadOrCreate(string name, int bytes)
     {
-        var path = Path.Combine(dataDirectory.Path, name);
-        return new DevelopmentKey(LoadOrCreateFile(path, bytes), path);
+        var (text, location) = LoadOrCreateText(name, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
+        return new DevelopmentKey(text, location);
     }
 
-    private static string LoadOrCreateFile(string path, int bytes)
+    /// <summary>The text kept under <paramref name="name"/>, made by <paramref name="create"/> the first time, and its file.</summary>
+    public (string Text, string Location) LoadOrCreateText(string name, Func<string> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var path = Path.Combine(dataDirectory.Path, name);
+        return (LoadOrCreateFile(path, create), path);
+    }
+
+    private static string LoadOrCreateFile(string path, Func<string> create)
     {
         if (File.Exists(path))
         {
@@ -26,7 +34,7 @@ internal sealed class DevelopmentKeyStore(DataDirectory dataDirectory) : IDevelo
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var candidate = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(candidate, Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)));
+        File.WriteAllText(candidate, create());
         try
         {
             File.Move(candidate, path, overwrite: false);

@@ -147,15 +147,16 @@ module "web" {
   export_file_system_arn = module.exports.file_system_arn
   export_directory       = local.export_directory
 
-  audit_hmac_key_secret_arn       = module.keys.audit_hmac_key_secret_arn
-  export_pseudonym_key_secret_arn = module.keys.export_pseudonym_key_secret_arn
-  redis_auth_token_secret_arn     = module.cache.auth_token_secret_arn
-  redis_host                      = module.cache.primary_endpoint_address
-  redis_port                      = module.cache.port
-  catalog_database                = module.database.catalog
-  shard_databases                 = module.database.shards
-  known_networks                  = module.network.public_subnet_cidrs
-  portal_settings                 = var.portal_settings
+  audit_hmac_key_secret_arn              = module.keys.audit_hmac_key_secret_arn
+  export_pseudonym_key_secret_arn        = module.keys.export_pseudonym_key_secret_arn
+  data_protection_certificate_secret_arn = module.keys.data_protection_certificate_secret_arn
+  redis_auth_token_secret_arn            = module.cache.auth_token_secret_arn
+  redis_host                             = module.cache.primary_endpoint_address
+  redis_port                             = module.cache.port
+  catalog_database                       = module.database.catalog
+  shard_databases                        = module.database.shards
+  known_networks                         = module.network.public_subnet_cidrs
+  portal_settings                        = var.portal_settings
 }
 
 # The portal's name in DNS, when the clinic's zone is in Route 53 (otherwise the clinic points its own record at

@@ -59,13 +59,14 @@ output "user_data_base64" {
 }
 
 output "secret_arns" {
-  description = "Secrets Manager ARNs: the two application keys, the Redis AUTH token, and each database server's credentials."
+  description = "Secrets Manager ARNs: the two application keys, the key ring's certificate, the Redis AUTH token, and each database server's credentials."
   value = {
-    audit_hmac_key       = module.keys.audit_hmac_key_secret_arn
-    export_pseudonym_key = module.keys.export_pseudonym_key_secret_arn
-    redis_auth_token     = module.cache.auth_token_secret_arn
-    database_catalog     = module.database.catalog.secret_arn
-    database_shards      = { for shard in module.database.shards : shard.name => shard.secret_arn }
+    audit_hmac_key              = module.keys.audit_hmac_key_secret_arn
+    export_pseudonym_key        = module.keys.export_pseudonym_key_secret_arn
+    data_protection_certificate = module.keys.data_protection_certificate_secret_arn
+    redis_auth_token            = module.cache.auth_token_secret_arn
+    database_catalog            = module.database.catalog.secret_arn
+    database_shards             = { for shard in module.database.shards : shard.name => shard.secret_arn }
   }
 }
 

@@ -320,8 +320,8 @@ variable "portal_settings" {
 
   validation {
     # These come from Terraform's own resources; a second value would make the file ambiguous.
-    condition     = length(setintersection(keys(var.portal_settings), ["Database__Provider", "Database__Catalog", "Cache__Redis", "Audit__HmacKey", "Export__PseudonymKey", "Export__Directory", "Audit__AnchorDirectory"])) == 0 && !anytrue([for key in keys(var.portal_settings) : startswith(key, "Database__Shards__") || startswith(key, "Proxy__KnownNetworks__")])
-    error_message = "portal_settings must not set the database, cache, key, export and audit-anchor directories or proxy settings: Terraform writes those."
+    condition     = length(setintersection(keys(var.portal_settings), ["Database__Provider", "Database__Catalog", "Cache__Redis", "Audit__HmacKey", "Export__PseudonymKey", "Export__Directory", "Audit__AnchorDirectory", "DataProtection__Certificate", "DataProtection__CertificatePassword"])) == 0 && !anytrue([for key in keys(var.portal_settings) : startswith(key, "Database__Shards__") || startswith(key, "Proxy__KnownNetworks__")])
+    error_message = "portal_settings must not set the database, cache, keys, the key ring certificate, export and audit-anchor directories or proxy settings: Terraform writes those."
   }
 }
 

@@ -6,6 +6,9 @@
 #
 # hashicorp/random >= 3.6 for random_bytes (the two application keys are 32 random bytes, base64).
 #
+# hashicorp/tls 4.x for the certificate that encrypts the Data Protection key ring (tls_private_key and
+# tls_self_signed_cert, both as old as the provider).
+#
 # Terraform >= 1.9: variable validations here refer to other variables.
 
 terraform {
@@ -19,6 +22,10 @@ terraform {
     random = {
       source  = "hashicorp/random"
       version = "~> 3.6"
+    }
+    tls = {
+      source  = "hashicorp/tls"
+      version = "~> 4.0"
     }
   }
 }

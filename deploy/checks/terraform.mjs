@@ -7,7 +7,7 @@
 // What it checks, in every folder of .tf files under the one given (the root module and its modules):
 //   syntax              every .tf file parses (HashiCorp's own HCL parser, compiled to WebAssembly in @cdktf/hcl2json);
 //   unknown-type        every resource and data source type exists in hashicorp/aws 6.25.0 (schema.mjs), or is
-//                       one of hashicorp/random's or Terraform's built-in ones (listed below);
+//                       one of hashicorp/random's, hashicorp/tls's or Terraform's built-in ones (listed below);
 //   unknown-argument    every argument and nested block, at any depth, exists for its type; Terraform's
 //                       meta-arguments (count, for_each, depends_on, lifecycle, provider, provisioner, connection,
 //                       `dynamic "x"` whose x must be a nested block) are understood;
@@ -60,19 +60,61 @@ const RANDOM_RESOURCES = {
   random_uuid: { args: ["keepers"], attributes: ["id", "result"] },
 };
 
+// hashicorp/tls is not in @cdktf/provider-aws either: its resources, from the provider's documentation
+// (registry.terraform.io/providers/hashicorp/tls, 4.x). `blocks` are nested blocks with their own arguments.
+const TLS_SUBJECT = [
+  "common_name", "country", "email_address", "locality", "organization", "organizational_unit", "postal_code", "province", "serial_number", "street_address",
+];
+const TLS_RESOURCES = {
+  tls_private_key: {
+    args: ["algorithm", "ecdsa_curve", "rsa_bits"],
+    attributes: [
+      "id", "private_key_openssh", "private_key_pem", "private_key_pem_pkcs8", "public_key_fingerprint_md5", "public_key_fingerprint_sha256",
+      "public_key_openssh", "public_key_pem",
+    ],
+  },
+  tls_self_signed_cert: {
+    args: [
+      "allowed_uses", "dns_names", "early_renewal_hours", "ip_addresses", "is_ca_certificate", "max_path_length", "name_constraint_excluded_dns_names",
+      "name_constraint_permitted_dns_names", "name_constraint_permitted_dns_names_critical", "private_key_pem", "set_authority_key_id", "set_subject_key_id",
+      "uris", "validity_period_hours",
+    ],
+    blocks: { subject: TLS_SUBJECT },
+    attributes: ["cert_pem", "id", "key_algorithm", "ready_for_renewal", "validity_end_time", "validity_start_time"],
+  },
+  tls_cert_request: {
+    args: ["dns_names", "ip_addresses", "private_key_pem", "uris"],
+    blocks: { subject: TLS_SUBJECT },
+    attributes: ["cert_request_pem", "id", "key_algorithm"],
+  },
+  tls_locally_signed_cert: {
+    args: [
+      "allowed_uses", "ca_cert_pem", "ca_private_key_pem", "cert_request_pem", "early_renewal_hours", "is_ca_certificate", "max_path_length",
+      "set_subject_key_id", "validity_period_hours",
+    ],
+    attributes: ["ca_key_algorithm", "cert_pem", "id", "ready_for_renewal", "validity_end_time", "validity_start_time"],
+  },
+};
+// The tls provider's own configuration: an optional proxy block.
+const TLS_PROVIDER_BLOCKS = new Set(["proxy"]);
+
 // Terraform's built-in provider (terraform.io/builtin/terraform).
 const BUILTIN_RESOURCES = { terraform_data: { args: ["input", "triggers_replace"], attributes: ["id", "input", "output"] } };
 const BUILTIN_DATA_SOURCES = {
   terraform_remote_state: { args: ["backend", "config", "defaults", "workspace"], attributes: ["outputs"] },
 };
 
-function simpleEntry(type, { args, attributes }, source) {
+function simpleEntry(type, { args, blocks = {}, attributes }, source) {
+  const simple = (names) => Object.fromEntries(names.map((name) => [name, { type: "simple", block: false }]));
   return {
     type,
     source,
     root: "",
-    structs: { "": Object.fromEntries(args.map((name) => [name, { type: "simple", block: false }])) },
-    attributes: [...new Set([...args, ...attributes])],
+    structs: {
+      "": { ...simple(args), ...Object.fromEntries(Object.keys(blocks).map((name) => [name, { type: "list", block: true, nested: name }])) },
+      ...Object.fromEntries(Object.entries(blocks).map(([name, blockArgs]) => [name, simple(blockArgs)])),
+    },
+    attributes: [...new Set([...args, ...Object.keys(blocks), ...attributes])],
   };
 }
 
@@ -283,6 +325,7 @@ export async function checkTerraform(root, { schema = loadSchema() } = {}) {
     resources: (type) =>
       schema.resources[type] ??
       (RANDOM_RESOURCES[type] && simpleEntry(type, RANDOM_RESOURCES[type], "hashicorp/random")) ??
+      (TLS_RESOURCES[type] && simpleEntry(type, TLS_RESOURCES[type], "hashicorp/tls")) ??
       (BUILTIN_RESOURCES[type] && simpleEntry(type, BUILTIN_RESOURCES[type], "Terraform")),
     dataSources: (type) => schema.dataSources[type] ?? (BUILTIN_DATA_SOURCES[type] && simpleEntry(type, BUILTIN_DATA_SOURCES[type], "Terraform")),
   };
@@ -344,7 +387,7 @@ function checkSchema(module, types, report) {
     const entry = types.resources(resource.type);
     const where = blockWhere(module, resource);
     if (!entry) {
-      report({ ...where, rule: "unknown-type", message: `resource type ${resource.type} does not exist in hashicorp/aws ${AWS_PROVIDER_VERSION} (nor in hashicorp/random or Terraform)` });
+      report({ ...where, rule: "unknown-type", message: `resource type ${resource.type} does not exist in hashicorp/aws ${AWS_PROVIDER_VERSION} (nor in hashicorp/random, hashicorp/tls or Terraform)` });
       continue;
     }
     checkMeta(resource.body, RESOURCE_META, LIFECYCLE_ARGS, `${resource.type}.${resource.name}`, where, report);
@@ -375,6 +418,8 @@ function checkSchema(module, types, report) {
       checkBlock(provider.body, entry, entry.root, 'provider "aws"', PROVIDER_META, where, report);
     } else if (provider.name === "random") {
       for (const key of Object.keys(provider.body)) if (!PROVIDER_META.has(key)) report({ ...where, rule: "unknown-argument", message: `provider "random" takes no argument ${key}` });
+    } else if (provider.name === "tls") {
+      for (const key of Object.keys(provider.body)) if (!PROVIDER_META.has(key) && !TLS_PROVIDER_BLOCKS.has(key)) report({ ...where, rule: "unknown-argument", message: `provider "tls" takes no argument ${key}` });
     }
   }
   for (const variable of module.variables.values()) {

@@ -156,6 +156,23 @@ describe("each rule, broken in a copy of terraform/, is reported", () => {
     assertReported(problems, { file: "modules/cache/main.tf", rule: "unknown-argument", includes: ["random_password.auth_token", "min_digits"] });
   });
 
+  test("unknown-argument: an argument tls_private_key does not have (the tls allow-list)", async () => {
+    const problems = await problemsAfter((dir) => edit(dir, "modules/keys/main.tf", "rsa_bits  = 3072", "key_bits  = 3072"));
+    assertReported(problems, { file: "modules/keys/main.tf", rule: "unknown-argument", includes: ["tls_private_key.data_protection", "key_bits", "hashicorp/tls"] });
+  });
+
+  test("unknown-argument: an argument the tls certificate's subject block does not have", async () => {
+    const problems = await problemsAfter((dir) => edit(dir, "modules/keys/main.tf", "organization = \"MedicalPortal\"", "company      = \"MedicalPortal\""));
+    assertReported(problems, { file: "modules/keys/main.tf", rule: "unknown-argument", includes: ["tls_self_signed_cert.data_protection.subject", "company"] });
+  });
+
+  test("unresolved-reference: an attribute a tls resource does not have", async () => {
+    const problems = await problemsAfter((dir) =>
+      edit(dir, "modules/keys/main.tf", "${tls_self_signed_cert.data_protection.cert_pem}", "${tls_self_signed_cert.data_protection.certificate_pem}"),
+    );
+    assertReported(problems, { file: "modules/keys/main.tf", rule: "unresolved-reference", includes: ["tls_self_signed_cert.data_protection.certificate_pem", 'no attribute "certificate_pem"'] });
+  });
+
   test("unresolved-reference: a variable the module does not declare", async () => {
     const problems = await problemsAfter((dir) =>
       edit(dir, "modules/database/main.tf", "backup_retention_period   = var.backup_retention_days", "backup_retention_period   = var.backup_retention_period"),
@@ -209,7 +226,7 @@ describe("each rule, broken in a copy of terraform/, is reported", () => {
   });
 
   test("template-variables: the user data template refers to a value the call does not pass", async () => {
-    const problems = await problemsAfter((dir) => edit(dir, "modules/web/main.tf", "    redis_port                      = var.redis_port\n", ""));
+    const problems = await problemsAfter((dir) => edit(dir, "modules/web/main.tf", "    redis_port                             = var.redis_port\n", ""));
     assertReported(problems, { file: "modules/web/main.tf", rule: "template-variables", includes: ["user-data.sh.tftpl", '"redis_port"'] });
   });
 

@@ -118,7 +118,8 @@ if id cwagent >/dev/null 2>&1; then
   usermod -a -G adm cwagent
 fi
 install -d -m 0750 -o root -g medicalportal "$app_dir"
-install -d -m 0750 -o root -g root "$config_dir"
+# The portal's user may enter it for the key ring's certificate (0440, its group); portal.env stays root's (0600).
+install -d -m 0750 -o root -g medicalportal "$config_dir"
 install -d -m 0750 -o medicalportal -g medicalportal "$state_dir"
 # The mount point of the export EFS (Export:Directory); the user data mounts it and hands it to medicalportal.
 install -d -m 0750 -o medicalportal -g medicalportal "$state_dir/exports"

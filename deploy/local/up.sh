@@ -9,7 +9,8 @@
 #
 # The nodes run in the Development environment for the demo accounts and patients (outside Development no account
 # exists); everything else is as in production: Release build, explicit shared keys, Redis, PostgreSQL, Data Protection
-# keys shared through the catalog, forwarded headers from the proxy. docs/DEPLOYMENT.md says more.
+# keys shared through the catalog and encrypted there to a certificate of DIR's, forwarded headers from the proxy.
+# docs/DEPLOYMENT.md says more.
 #
 # DIR (default .deploy-local/ in the repository) keeps the databases, keys and logs between runs: up after down
 # serves the same data; down.sh --purge deletes it. If anything fails on the way up, what was started is stopped again.
@@ -49,7 +50,7 @@ fi
 # Whatever fails from here stops what was started.
 trap 'status=$?; if ((status != 0)); then say "failed; stopping what was started"; "${repo}/deploy/local/down.sh" --dir "${dir}" >&2 || true; fi' EXIT
 
-scripts/require-packages.sh nginx redis-server python3 curl
+scripts/require-packages.sh nginx redis-server python3 curl openssl
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || scripts/require-packages.sh initdb:postgresql
 mkdir -p "${dir}/pids" "${dir}/logs" "${dir}/exports" "${dir}/redis" "${dir}/nginx"
 
@@ -94,6 +95,20 @@ if [ ! -f "${dir}/keys.env" ]; then
 fi
 # shellcheck disable=SC1091
 source "${dir}/keys.env"
+# The certificate that encrypts the Data Protection keys in the catalog: self-signed RSA, its private key in the same
+# PEM file, made once (replacing it would leave the keys encrypted to the old one unreadable; decision 0030).
+if [ ! -f "${dir}/data-protection.pem" ]; then
+  (
+    umask 077
+    work="$(mktemp -d "${dir}/data-protection.XXXXXX")"
+    openssl req -x509 -newkey rsa:3072 -noenc -days 3650 -subj "/CN=MedicalPortal local topology" \
+      -keyout "${work}/key.pem" -out "${work}/cert.pem" 2>/dev/null
+    cat "${work}/cert.pem" "${work}/key.pem" >"${work}/data-protection.pem"
+    mv "${work}/data-protection.pem" "${dir}/data-protection.pem"
+    rm -rf "${work}"
+  )
+fi
+export DataProtection__Certificate="${dir}/data-protection.pem"
 
 # 5. The nodes, one after the other: the first migrates and seeds the demo data, the second finds them done.
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_CLI_TELEMETRY_OPTOUT=1

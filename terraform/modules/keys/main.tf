@@ -1,6 +1,7 @@
 # The customer-managed KMS key (rotated yearly) that encrypts the secrets, the databases, the cache, the export file
-# system, the nodes' volumes and the portal's log; and the portal's two keys kept outside every database,
-# Audit:HmacKey and Export:PseudonymKey (base64 of 32 random bytes each, ARCHITECTURE.md section 9).
+# system, the nodes' volumes and the portal's log; the portal's two keys kept outside every database,
+# Audit:HmacKey and Export:PseudonymKey (base64 of 32 random bytes each, ARCHITECTURE.md section 9); and
+# DataProtection:Certificate, which encrypts the Data Protection key ring in the catalog (decision 0030).
 #
 # random_bytes, not random_password: the portal decodes these settings as base64 and needs 32 bytes of key, while
 # random_password yields printable characters. random_bytes.base64 is the standard base64 of `length` bytes from a
@@ -175,4 +176,58 @@ resource "aws_secretsmanager_secret" "export_pseudonym_key" {
 resource "aws_secretsmanager_secret_version" "export_pseudonym_key" {
   secret_id     = aws_secretsmanager_secret.export_pseudonym_key.id
   secret_string = random_bytes.export_pseudonym_key.base64
+}
+
+# ---- DataProtection:Certificate ----
+#
+# The certificate that encrypts every Data Protection key before the portal stores it in the catalog, so that a copy
+# of the catalog (a snapshot, a backup) forges no cookie or token and reads no registered shard's connection string.
+# RSA 3072, self-signed: nothing validates it, the portal only encrypts to it and decrypts with its key. The secret
+# holds the certificate and then its private key (PKCS#1, "RSA PRIVATE KEY"), one PEM, which the nodes write to a file
+# at boot.
+#
+# Its validity dates are not checked by anyone, so it is made to outlive the installation rather than to expire into
+# a replacement. Replacing it would leave every key encrypted to the old one unreadable (everyone signed out, the
+# connection strings of shards added with `shards add` lost) unless the old one is kept as
+# DataProtection:PreviousCertificates: hence prevent_destroy, as for the two keys above. Rotating it is an operator's
+# step (OPERATIONS.md, "Several nodes").
+
+resource "tls_private_key" "data_protection" {
+  algorithm = "RSA"
+  rsa_bits  = 3072
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "tls_self_signed_cert" "data_protection" {
+  private_key_pem       = tls_private_key.data_protection.private_key_pem
+  validity_period_hours = 876000 # 100 years
+  allowed_uses          = ["key_encipherment", "data_encipherment"]
+
+  subject {
+    common_name  = "${var.name} Data Protection key ring"
+    organization = "MedicalPortal"
+  }
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_secretsmanager_secret" "data_protection_certificate" {
+  name                    = "${var.name}/data-protection-certificate"
+  description             = "MedicalPortal DataProtection:Certificate: PEM of the certificate and private key that encrypt the Data Protection key ring. Never change it without keeping the old one."
+  kms_key_id              = aws_kms_key.this.arn
+  recovery_window_in_days = var.secret_recovery_window_days
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+resource "aws_secretsmanager_secret_version" "data_protection_certificate" {
+  secret_id     = aws_secretsmanager_secret.data_protection_certificate.id
+  secret_string = "${tls_self_signed_cert.data_protection.cert_pem}${tls_private_key.data_protection.private_key_pem}"
 }

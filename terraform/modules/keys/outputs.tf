@@ -13,3 +13,8 @@ output "export_pseudonym_key_secret_arn" {
   description = "Secret holding Export:PseudonymKey."
   value       = aws_secretsmanager_secret_version.export_pseudonym_key.arn
 }
+
+output "data_protection_certificate_secret_arn" {
+  description = "Secret holding DataProtection:Certificate (the certificate and its private key, PEM)."
+  value       = aws_secretsmanager_secret_version.data_protection_certificate.arn
+}

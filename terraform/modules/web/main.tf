@@ -73,6 +73,7 @@ locals {
     [
       var.audit_hmac_key_secret_arn,
       var.export_pseudonym_key_secret_arn,
+      var.data_protection_certificate_secret_arn,
       var.redis_auth_token_secret_arn,
       var.catalog_database.secret_arn,
     ],
@@ -198,15 +199,16 @@ locals {
     file_system_id   = var.export_file_system_id
     export_directory = var.export_directory
 
-    audit_hmac_key_secret_arn       = var.audit_hmac_key_secret_arn
-    export_pseudonym_key_secret_arn = var.export_pseudonym_key_secret_arn
-    redis_auth_token_secret_arn     = var.redis_auth_token_secret_arn
-    redis_host                      = var.redis_host
-    redis_port                      = var.redis_port
-    catalog                         = var.catalog_database
-    shards                          = var.shard_databases
-    known_networks                  = var.known_networks
-    portal_settings                 = var.portal_settings
+    audit_hmac_key_secret_arn              = var.audit_hmac_key_secret_arn
+    export_pseudonym_key_secret_arn        = var.export_pseudonym_key_secret_arn
+    data_protection_certificate_secret_arn = var.data_protection_certificate_secret_arn
+    redis_auth_token_secret_arn            = var.redis_auth_token_secret_arn
+    redis_host                             = var.redis_host
+    redis_port                             = var.redis_port
+    catalog                                = var.catalog_database
+    shards                                 = var.shard_databases
+    known_networks                         = var.known_networks
+    portal_settings                        = var.portal_settings
   })
 }
 

@@ -131,6 +131,11 @@ variable "export_pseudonym_key_secret_arn" {
   description = "Secret holding Export:PseudonymKey."
 }
 
+variable "data_protection_certificate_secret_arn" {
+  type        = string
+  description = "Secret holding DataProtection:Certificate (the certificate and its private key, PEM)."
+}
+
 variable "redis_auth_token_secret_arn" {
   type        = string
   description = "Secret holding the Redis AUTH token."

@@ -5,6 +5,7 @@ using MedicalPortal.Core.Keys;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Tests.Infrastructure;
+using MedicalPortal.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,9 @@ public abstract class AuditKeyRingTests(TestProvider provider)
     /// <summary>The other key a start outside Development needs, so that only the audit key is missing or bad.</summary>
     private static readonly string PseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The key ring's certificate, which a start outside Development needs too.</summary>
+    private static string Certificate => TestCertificates.Shared;
+
     private static CancellationToken None => CancellationToken.None;
 
     [Fact]
@@ -27,7 +31,7 @@ public abstract class AuditKeyRingTests(TestProvider provider)
 
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() =>
             ShardedDatabase.StartAsync(databases, environment: Environments.Production,
-                settings: new Dictionary<string, string?> { ["Export:PseudonymKey"] = PseudonymKey }));
+                settings: new Dictionary<string, string?> { ["Export:PseudonymKey"] = PseudonymKey, ["DataProtection:Certificate"] = Certificate }));
 
         Assert.Contains(KeySetting, refused.Message, StringComparison.Ordinal);
         Assert.Empty(await databases.WrittenAsync());
@@ -44,7 +48,7 @@ public abstract class AuditKeyRingTests(TestProvider provider)
 
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => ShardedDatabase.StartAsync(
             databases, environment: environment,
-            settings: new Dictionary<string, string?> { [KeySetting] = key, ["Export:PseudonymKey"] = PseudonymKey }));
+            settings: new Dictionary<string, string?> { [KeySetting] = key, ["Export:PseudonymKey"] = PseudonymKey, ["DataProtection:Certificate"] = Certificate }));
 
         Assert.Contains(KeySetting, refused.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(databases.DataFolder, "audit.key")), "A key was generated although one was configured.");
@@ -60,6 +64,7 @@ public abstract class AuditKeyRingTests(TestProvider provider)
             [KeySetting] = Convert.ToBase64String(key),
             ["Export:PseudonymKey"] = PseudonymKey,
             ["Audit:AnchorDirectory"] = "audit-anchors",
+            ["DataProtection:Certificate"] = Certificate,
         });
         await db.Get<IPatientStore>().AddAsync(AuditActor.System, TestPatients.New(), None);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Tests.Infrastructure;
+using MedicalPortal.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public abstract class AuditSettingsTests(TestProvider provider)
         ["Audit:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         ["Export:PseudonymKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         ["Audit:AnchorDirectory"] = "audit-anchors",
+        ["DataProtection:Certificate"] = TestCertificates.Shared,
     };
 
     [Fact]

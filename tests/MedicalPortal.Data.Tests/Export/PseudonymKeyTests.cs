@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Data.Tests.Infrastructure;
+using MedicalPortal.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -15,11 +16,12 @@ public abstract class PseudonymKeyTests(TestProvider provider)
     [InlineData("not base64 at all!")]
     public async Task Start_OutsideDevelopmentWithAMissingShortOrNonBase64Key_RefusesNamingTheSetting(string? key)
     {
-        // Arrange: the audit settings are fine, so that only this key can be refused.
+        // Arrange: the audit settings and the key ring's certificate are fine, so that only this key can be refused.
         var settings = new Dictionary<string, string?>
         {
             ["Audit:HmacKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Audit:AnchorDirectory"] = "audit-anchors",
+            ["DataProtection:Certificate"] = TestCertificates.Shared,
             ["Export:PseudonymKey"] = key,
         };
 

@@ -17,7 +17,13 @@ namespace MedicalPortal.Web.Tests.Hosting;
 /// <summary>What <c>UseMedicalPortal</c> maps besides the API: health for the load balancer and the OpenAPI document.</summary>
 public sealed class WebHostingExtensionsTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {
-    private static readonly string[] KeySettings = ["Audit:HmacKey", "Export:PseudonymKey"];
+    /// <summary>The keys a node outside Development must be given, with a value each would take.</summary>
+    private static readonly Dictionary<string, Func<string>> KeySettings = new()
+    {
+        ["Audit:HmacKey"] = () => Convert.ToBase64String(new byte[32]),
+        ["Export:PseudonymKey"] = () => Convert.ToBase64String(new byte[32]),
+        ["DataProtection:Certificate"] = () => Testing.TestCertificates.Shared,
+    };
 
     [Fact]
     public async Task PrepareDatabasesAsync_TestInstallation_UsesTheTemporaryFolderAndSeedsTheDemoAccounts()
@@ -39,6 +45,7 @@ public sealed class WebHostingExtensionsTests(PortalFactory portal) : IClassFixt
     [Theory]
     [InlineData("Audit:HmacKey")]
     [InlineData("Export:PseudonymKey")]
+    [InlineData("DataProtection:Certificate")]
     public async Task PrepareDatabasesAsync_KeyMissingOutsideDevelopment_RefusesNamingItBeforeWritingAnything(string missing)
     {
         // Arrange: a production node on a fresh folder, configured with every key but one.
@@ -48,9 +55,9 @@ public sealed class WebHostingExtensionsTests(PortalFactory portal) : IClassFixt
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = directory });
             builder.Configuration.AddInMemoryCollection(TestDatabaseSettings.For(directory));
             builder.Configuration["Audit:AnchorDirectory"] = Path.Combine(directory, "audit-anchors");
-            foreach (var key in KeySettings.Where(k => k != missing))
+            foreach (var (key, value) in KeySettings.Where(k => k.Key != missing))
             {
-                builder.Configuration[key] = Convert.ToBase64String(new byte[32]);
+                builder.Configuration[key] = value();
             }
 
             builder.Logging.ClearProviders();

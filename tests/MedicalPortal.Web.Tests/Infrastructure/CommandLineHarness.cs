@@ -1,5 +1,6 @@
 using MedicalPortal.Core;
 using MedicalPortal.Data;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Cli;
 using MedicalPortal.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -75,6 +76,7 @@ internal sealed class CommandLineHarness : IDisposable
                 ["Export:PseudonymKey"] = Convert.ToBase64String(new byte[32]),
                 ["Audit:HmacKey"] = Convert.ToBase64String(new byte[32]),
                 ["Audit:AnchorDirectory"] = "audit-anchors",
+                ["DataProtection:Certificate"] = TestCertificates.Shared,
             },
         });
         builder.Logging.ClearProviders();

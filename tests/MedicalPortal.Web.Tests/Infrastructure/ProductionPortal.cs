@@ -47,6 +47,7 @@ public sealed class ProductionPortal : IAsyncDisposable
         builder.Configuration["Audit:HmacKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         builder.Configuration["Export:PseudonymKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         builder.Configuration["Audit:AnchorDirectory"] = Path.Combine(directory, "audit-anchors");
+        builder.Configuration["DataProtection:Certificate"] = TestCertificates.Shared;
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddLogCapture();

@@ -3,6 +3,7 @@ using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Keys;
 using MedicalPortal.Data;
 using MedicalPortal.Data.Audit;
+using MedicalPortal.Data.KeyRing;
 using MedicalPortal.Testing;
 
 namespace MedicalPortal.Web.Tests.Infrastructure;
@@ -26,7 +27,7 @@ public sealed class TestDatabases : IAsyncDisposable
     /// The <c>Database:*</c> settings of a catalog and <see cref="TestDatabaseSettings.ShardCount"/> shards. On a server,
     /// also where the files of the data folder go: the portal keeps that folder next to a SQLite catalog, else under its
     /// content root, which in these tests is the project's folder in the source tree. So the extraction files go to a
-    /// temporary folder, and the audit and pseudonym keys are set rather than generated there.
+    /// temporary folder, and the audit and pseudonym keys and the key ring's certificate are set rather than generated there.
     /// </summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
@@ -58,6 +59,7 @@ public sealed class TestDatabases : IAsyncDisposable
                     [$"{ExportOptions.SectionName}:{nameof(ExportOptions.Directory)}"] = Path.Combine(directory, "exports"),
                     [AuditOptions.HmacKeySetting.Path] = NewKey(),
                     [ExportOptions.PseudonymKeySetting.Path] = NewKey(),
+                    [KeyRingOptions.CertificateSetting] = TestCertificates.NewPem(),
                 };
                 return new TestDatabases(settings, async () =>
                 {
