@@ -103,6 +103,8 @@ module "exports" {
   subnet_ids        = module.network.data_subnet_ids
   security_group_id = module.security_groups.exports_id
   kms_key_arn       = module.keys.kms_key_arn
+
+  anchor_retention_days = var.audit_anchor_retention_days
 }
 
 module "balancer" {
@@ -146,6 +148,8 @@ module "web" {
   export_file_system_id  = module.exports.file_system_id
   export_file_system_arn = module.exports.file_system_arn
   export_directory       = local.export_directory
+  anchor_bucket_name     = module.exports.anchor_bucket_name
+  anchor_bucket_arn      = module.exports.anchor_bucket_arn
 
   audit_hmac_key_secret_arn              = module.keys.audit_hmac_key_secret_arn
   export_pseudonym_key_secret_arn        = module.keys.export_pseudonym_key_secret_arn

@@ -513,6 +513,17 @@ variable "log_retention_days" {
   }
 }
 
+variable "audit_anchor_retention_days" {
+  type        = number
+  description = "Days S3 Object Lock keeps every audit checkpoint (compliance mode: nobody can delete one sooner). HIPAA keeps documentation six years."
+  default     = 2192
+
+  validation {
+    condition     = var.audit_anchor_retention_days >= 1 && var.audit_anchor_retention_days <= 36500 && floor(var.audit_anchor_retention_days) == var.audit_anchor_retention_days
+    error_message = "audit_anchor_retention_days must be a whole number of days from 1 to 36500."
+  }
+}
+
 variable "secret_recovery_window_days" {
   type        = number
   description = "Days a deleted secret can still be restored."

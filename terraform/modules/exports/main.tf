@@ -32,3 +32,87 @@ resource "aws_efs_backup_policy" "this" {
     status = "ENABLED"
   }
 }
+
+# The audit checkpoints' second home (Audit:AnchorDirectory, decision 0027): the nodes write each checkpoint once to
+# .audit-anchors on the export file system, and a timer on every node copies new ones here. S3 Object Lock in
+# compliance mode keeps every object version for var.anchor_retention_days: nobody, the account's root included, can
+# delete or overwrite one before then, so a database administrator who rolls back an audit chain cannot also roll back
+# the record of its head. Versioned (Object Lock needs it), encrypted with the customer-managed key, never public, TLS
+# only. The nodes may add objects and list them, nothing else.
+resource "aws_s3_bucket" "anchors" {
+  bucket_prefix       = "${var.name}-audit-anchors-"
+  object_lock_enabled = true
+  force_destroy       = false
+
+  tags = {
+    Name = "${var.name}-audit-anchors"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "anchors" {
+  bucket = aws_s3_bucket.anchors.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_object_lock_configuration" "anchors" {
+  bucket = aws_s3_bucket.anchors.id
+
+  rule {
+    default_retention {
+      mode = "COMPLIANCE"
+      days = var.anchor_retention_days
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.anchors]
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "anchors" {
+  bucket = aws_s3_bucket.anchors.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "anchors" {
+  bucket                  = aws_s3_bucket.anchors.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+data "aws_iam_policy_document" "anchors" {
+  statement {
+    sid       = "TlsOnly"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.anchors.arn, "${aws_s3_bucket.anchors.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "anchors" {
+  bucket = aws_s3_bucket.anchors.id
+  policy = data.aws_iam_policy_document.anchors.json
+
+  depends_on = [aws_s3_bucket_public_access_block.anchors]
+}

@@ -17,3 +17,8 @@ variable "kms_key_arn" {
   type        = string
   description = "KMS key that encrypts the file system."
 }
+
+variable "anchor_retention_days" {
+  type        = number
+  description = "How long S3 Object Lock (compliance mode) keeps every audit checkpoint: not even the account's root can delete one sooner."
+}

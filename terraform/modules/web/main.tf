@@ -128,6 +128,43 @@ data "aws_iam_policy_document" "node" {
   }
 }
 
+data "aws_iam_policy_document" "anchors" {
+  # Copy new audit checkpoints into the Object Lock bucket: add and list, never delete (Object Lock would refuse it
+  # anyway), and encrypt with the customer-managed key through S3 only.
+  statement {
+    sid       = "ListTheCheckpoints"
+    effect    = "Allow"
+    actions   = ["s3:ListBucket"]
+    resources = [var.anchor_bucket_arn]
+  }
+
+  statement {
+    sid       = "AddCheckpoints"
+    effect    = "Allow"
+    actions   = ["s3:PutObject"]
+    resources = ["${var.anchor_bucket_arn}/*"]
+  }
+
+  statement {
+    sid       = "EncryptCheckpoints"
+    effect    = "Allow"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [var.kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${data.aws_region.current.region}.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "anchors" {
+  name   = "medicalportal-audit-anchors"
+  role   = aws_iam_role.node.id
+  policy = data.aws_iam_policy_document.anchors.json
+}
+
 resource "aws_iam_role_policy" "node" {
   name   = "medicalportal-node"
   role   = aws_iam_role.node.id
@@ -198,6 +235,7 @@ locals {
     log_group_name   = aws_cloudwatch_log_group.portal.name
     file_system_id   = var.export_file_system_id
     export_directory = var.export_directory
+    anchor_bucket    = var.anchor_bucket_name
 
     audit_hmac_key_secret_arn              = var.audit_hmac_key_secret_arn
     export_pseudonym_key_secret_arn        = var.export_pseudonym_key_secret_arn
@@ -301,5 +339,5 @@ resource "aws_autoscaling_group" "initial" {
     ignore_changes = [desired_capacity, min_size, max_size, target_group_arns, suspended_processes]
   }
 
-  depends_on = [aws_iam_role_policy.node, aws_iam_role_policy_attachment.ssm, aws_efs_file_system_policy.exports]
+  depends_on = [aws_iam_role_policy.node, aws_iam_role_policy.anchors, aws_iam_role_policy_attachment.ssm, aws_efs_file_system_policy.exports]
 }

@@ -121,6 +121,16 @@ variable "export_directory" {
   description = "Where the nodes mount it (Export:Directory)."
 }
 
+variable "anchor_bucket_name" {
+  type        = string
+  description = "S3 bucket (Object Lock) to which every node copies new audit checkpoints."
+}
+
+variable "anchor_bucket_arn" {
+  type        = string
+  description = "ARN of that bucket: the nodes may add objects to it and list it, nothing else."
+}
+
 variable "audit_hmac_key_secret_arn" {
   type        = string
   description = "Secret holding Audit:HmacKey."
