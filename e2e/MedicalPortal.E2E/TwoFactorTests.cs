@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using MedicalPortal.E2E.Infrastructure;
 using MedicalPortal.E2E.Pages;
+using MedicalPortal.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

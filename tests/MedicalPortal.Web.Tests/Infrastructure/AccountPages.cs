@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace MedicalPortal.Web.Tests.Infrastructure;
 
 /// <summary>
-/// A browser's view of the static-rendered account pages, over plain HTTP: a client that keeps its cookies, and form
-/// posts that carry the form's own hidden fields (its handler name and antiforgery token) as a browser would.
+/// A browser over plain HTTP: a client that keeps its cookies and follows no redirect (so a test sees where it is
+/// sent), opens any page, and posts the forms a page rendered with their own hidden fields (handler name, antiforgery
+/// token) as a browser would. Signs in through the sign-in page, like a person at the keyboard.
 /// </summary>
 public sealed partial class AccountPages : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed partial class AccountPages : IDisposable
         return new AccountPages(portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
     }
 
-    /// <summary>Signs in through the sign-in page, like a person at the keyboard, and keeps the cookie.</summary>
+    /// <summary>Signs in through the sign-in page and keeps the cookie; fails unless the page lets the browser in.</summary>
     public static async Task<AccountPages> SignInAsync(PortalFactory portal, string email, string password)
     {
         var pages = Anonymous(portal);
@@ -35,27 +36,41 @@ public sealed partial class AccountPages : IDisposable
         return pages;
     }
 
-    /// <summary>
-    /// Opens <paramref name="path"/>, fills the form named <paramref name="formName"/> with <paramref name="fields"/> and
-    /// submits it with the hidden fields the page rendered.
-    /// </summary>
-    public async Task<HttpResponseMessage> SubmitAsync(string path, string formName, Dictionary<string, string> fields)
-    {
-        ArgumentNullException.ThrowIfNull(fields);
-        using var page = await _client.GetAsync(new Uri(path, UriKind.Relative));
-        page.EnsureSuccessStatusCode();
-        var html = await page.Content.ReadAsStringAsync();
-        var form = Forms().Matches(html).Select(m => m.Value).FirstOrDefault(f => f.Contains($"value=\"{formName}\"", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"{path} has no form named {formName}.");
+    public Task<HttpResponseMessage> GetAsync(string path) => _client.GetAsync(new Uri(path, UriKind.Relative));
 
-        var values = HiddenInputs().Matches(form).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+    /// <summary>The page's HTML, decoded; fails unless it answers 200.</summary>
+    public async Task<string> PageAsync(string path)
+    {
+        using var page = await GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        return WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> and submits its first form named by <paramref name="form"/>: its handler name
+    /// (<c>login</c>), or any piece of its markup (<c>action="Account/Logout"</c>, <c>value="send-code"</c>), with
+    /// <paramref name="fields"/> and the hidden fields the page rendered, to the form's action.
+    /// </summary>
+    public async Task<HttpResponseMessage> SubmitAsync(string path, string form, Dictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(fields);
+        using var page = await GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var marker = form.Contains('"', StringComparison.Ordinal) ? form : $"value=\"{form}\"";
+        var markup = Forms().Matches(html).Select(m => m.Value).FirstOrDefault(f => f.Contains(marker, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{path} has no form with {marker}.");
+        var action = FormAction().Match(markup) is { Success: true } match ? "/" + WebUtility.HtmlDecode(match.Groups["action"].Value).TrimStart('/') : path;
+
+        var values = HiddenInputs().Matches(markup).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
         foreach (var (name, value) in fields)
         {
             values[name] = value;
         }
 
         using var content = new FormUrlEncodedContent(values);
-        return await _client.PostAsync(new Uri(path, UriKind.Relative), content);
+        return await _client.PostAsync(new Uri(action, UriKind.Relative), content);
     }
 
     public void Dispose() => _client.Dispose();
@@ -63,6 +78,10 @@ public sealed partial class AccountPages : IDisposable
     [GeneratedRegex("<form\\b.*?</form>", RegexOptions.Singleline)]
     private static partial Regex Forms();
 
-    [GeneratedRegex("<input\\b(?=[^>]*\\btype=\"hidden\")(?=[^>]*\\bname=\"(?<name>[^\"]*)\")(?=[^>]*\\bvalue=\"(?<value>[^\"]*)\")[^>]*>")]
+    [GeneratedRegex("^<form\\b[^>]*\\baction=\"(?<action>[^\"]+)\"")]
+    private static partial Regex FormAction();
+
+    /// <summary>Hidden inputs; an empty value is rendered as a bare <c>value</c> attribute, and a browser sends it as empty.</summary>
+    [GeneratedRegex("<input\\b(?=[^>]*\\btype=\"hidden\")(?=[^>]*\\bname=\"(?<name>[^\"]*)\")(?:(?=[^>]*\\bvalue=\"(?<value>[^\"]*)\"))?[^>]*>")]
     private static partial Regex HiddenInputs();
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Web.Api.Accounts;
-using MedicalPortal.Web.Tests.Components.Account;
 using MedicalPortal.Web.Tests.Infrastructure;
 
 namespace MedicalPortal.Web.Tests.Api.Accounts;
@@ -174,7 +173,7 @@ public sealed class PatientAccountEndpointsTests(PortalFactory portal)
         // Arrange
         var patient = await RegisterAsync();
         using var admin = await portal.CreateClientForAsync(DemoUsers.Admin);
-        using var browser = await BrowserSession.SignInAsync(portal, patient.Email, Password);
+        using var browser = await AccountPages.SignInAsync(portal, patient.Email, Password);
         using var before = await browser.GetAsync("/my-record");
 
         // Act

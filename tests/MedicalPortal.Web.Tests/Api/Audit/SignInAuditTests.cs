@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Web.Authentication;
-using MedicalPortal.Web.Tests.Components.Account;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 
@@ -99,7 +98,7 @@ public sealed class SignInAuditTests(SignInAuditTests.AdminsWithPasswordsOnly fi
         }
 
         // Act
-        using var browser = await BrowserSession.SignInAsync(Portal, email, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(Portal, email, ApiRequests.StaffPassword);
 
         // Assert
         var failed = Assert.Single(await EntriesAsync(admin, $"action=SignInFailed&actor={Uri.EscapeDataString(email)}"));

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalPortal.Data.Seeding;
-using MedicalPortal.Web.Tests.Components.Account;
 using MedicalPortal.Web.Tests.Infrastructure;
 
 namespace MedicalPortal.Web.Tests.Api.Auth;
@@ -23,7 +22,7 @@ public sealed class LockoutTests(PortalFactory portal)
     {
         // Arrange: the nurse signed in, in a browser and on the API.
         var nurse = await NewNurseAsync();
-        using var browser = await BrowserSession.SignInAsync(portal, nurse, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(portal, nurse, ApiRequests.StaffPassword);
         using var anonymous = portal.CreateAnonymousClient();
         var login = await PortalFactory.LoginAsync(anonymous, nurse, ApiRequests.StaffPassword);
         using var api = portal.CreateClientWithToken(login.Text("accessToken"));
@@ -54,7 +53,7 @@ public sealed class LockoutTests(PortalFactory portal)
     {
         // Arrange
         var nurse = await NewNurseAsync();
-        using var browser = await BrowserSession.SignInAsync(portal, nurse, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(portal, nurse, ApiRequests.StaffPassword);
         using var anonymous = portal.CreateAnonymousClient();
         var login = await PortalFactory.LoginAsync(anonymous, nurse, ApiRequests.StaffPassword);
         using var api = portal.CreateClientWithToken(login.Text("accessToken"));

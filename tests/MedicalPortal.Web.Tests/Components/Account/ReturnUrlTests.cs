@@ -5,6 +5,7 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,7 +86,7 @@ public sealed class ReturnUrlTests(PortalFactory portal)
     public async Task SignOut_HostileReturnUrl_GoesHome(string name)
     {
         // Arrange
-        using var browser = await BrowserSession.SignInAsync(portal, DemoUsers.Admin, DemoAccounts.DefaultPassword);
+        using var browser = await AccountPages.SignInAsync(portal, DemoUsers.Admin, DemoAccounts.DefaultPassword);
 
         // Act: the app bar's sign-out form, its hidden ReturnUrl replaced.
         using var signedOut = await browser.SubmitAsync("/", "action=\"Account/Logout\"", new() { ["ReturnUrl"] = Hostile[name] });

@@ -22,7 +22,7 @@ public sealed class SessionLifetimeTests(ClockedPortal fixture)
     public async Task Cookie_IdleForTheTimeout_IsRefusedAndSentToSignIn()
     {
         // Arrange
-        using var browser = await BrowserSession.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
+        using var browser = await AccountPages.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
         _clock.Advance(TimeSpan.FromMinutes(15));
 
         // Act
@@ -39,7 +39,7 @@ public sealed class SessionLifetimeTests(ClockedPortal fixture)
     public async Task Cookie_JustUnderTheIdleTimeout_StillWorks()
     {
         // Arrange
-        using var browser = await BrowserSession.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
+        using var browser = await AccountPages.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
         _clock.Advance(TimeSpan.FromMinutes(14));
 
         // Act
@@ -53,7 +53,7 @@ public sealed class SessionLifetimeTests(ClockedPortal fixture)
     public async Task Cookie_RequestsEveryTenMinutes_StaysSignedInPastTheIdleTimeout()
     {
         // Arrange
-        using var browser = await BrowserSession.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
+        using var browser = await AccountPages.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
 
         // Act: an hour of work, a request every ten minutes.
         var answers = new List<HttpStatusCode>();
@@ -72,7 +72,7 @@ public sealed class SessionLifetimeTests(ClockedPortal fixture)
     public async Task KeepAlive_EveryTenMinutes_EndsTwelveHoursAfterSignIn()
     {
         // Arrange: a tab open all day whose user keeps working in it (the tab calls /Account/KeepAlive).
-        using var browser = await BrowserSession.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
+        using var browser = await AccountPages.SignInAsync(_portal, DemoUsers.Nurse, DemoAccounts.DefaultPassword);
         var signedIn = _clock.GetUtcNow();
         var kept = new List<HttpStatusCode>();
         while (_clock.GetUtcNow() + TimeSpan.FromMinutes(10) < signedIn + TimeSpan.FromHours(12))

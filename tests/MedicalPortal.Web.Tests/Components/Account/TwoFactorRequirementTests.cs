@@ -8,6 +8,7 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Hosting;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -44,7 +45,7 @@ public sealed partial class TwoFactorRequirementTests(TwoFactorRequirementTests.
     {
         // Arrange
         var email = await NewAdminAsync();
-        using var browser = await BrowserSession.SignInAsync(Portal, email, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(Portal, email, ApiRequests.StaffPassword);
 
         // Act
         using var response = await browser.GetAsync(path);
@@ -59,7 +60,7 @@ public sealed partial class TwoFactorRequirementTests(TwoFactorRequirementTests.
     {
         // Arrange
         var email = await NewAdminAsync();
-        using var browser = await BrowserSession.SignInAsync(Portal, email, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(Portal, email, ApiRequests.StaffPassword);
 
         // Act
         var setUp = await browser.PageAsync(SetUpPage);
@@ -78,7 +79,7 @@ public sealed partial class TwoFactorRequirementTests(TwoFactorRequirementTests.
     {
         // Arrange
         var email = await NewAdminAsync();
-        using var browser = await BrowserSession.SignInAsync(Portal, email, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(Portal, email, ApiRequests.StaffPassword);
         var key = AuthenticatorKey().Match(await browser.PageAsync("/Account/Manage/EnableAuthenticator")).Groups["key"].Value;
 
         // Act
@@ -98,7 +99,7 @@ public sealed partial class TwoFactorRequirementTests(TwoFactorRequirementTests.
     {
         // Arrange: set up in this session, as above.
         var email = await NewAdminAsync();
-        using var browser = await BrowserSession.SignInAsync(Portal, email, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(Portal, email, ApiRequests.StaffPassword);
         var key = AuthenticatorKey().Match(await browser.PageAsync("/Account/Manage/EnableAuthenticator")).Groups["key"].Value;
         using var verified = await browser.SubmitAsync(
             "/Account/Manage/EnableAuthenticator", "value=\"send-code\"", new() { ["Input.Code"] = Totp.Code(key, DateTimeOffset.UtcNow) });
@@ -120,7 +121,7 @@ public sealed partial class TwoFactorRequirementTests(TwoFactorRequirementTests.
     {
         // Arrange
         var email = await NewAdminAsync();
-        using var browser = await BrowserSession.SignInAsync(Portal, email, ApiRequests.StaffPassword);
+        using var browser = await AccountPages.SignInAsync(Portal, email, ApiRequests.StaffPassword);
 
         // Act
         using var signedOut = await browser.SubmitAsync(SetUpPage, "action=\"Account/Logout\"", []);
@@ -135,7 +136,7 @@ public sealed partial class TwoFactorRequirementTests(TwoFactorRequirementTests.
     [Fact]
     public async Task Browser_RoleThatIsNotListed_WorksWithoutTwoFactor()
     {
-        using var browser = await BrowserSession.SignInAsync(Portal, DemoUsers.Doctor, DemoAccounts.DefaultPassword);
+        using var browser = await AccountPages.SignInAsync(Portal, DemoUsers.Doctor, DemoAccounts.DefaultPassword);
 
         using var patients = await browser.GetAsync("/patients");
         var setUp = await browser.PageAsync(SetUpPage);
@@ -189,7 +190,7 @@ public sealed partial class TwoFactorRequirementTests(TwoFactorRequirementTests.
 
         // Act
         using var admin = await open.CreateClientForAsync(DemoUsers.Admin);
-        using var browser = await BrowserSession.SignInAsync(open, DemoUsers.Admin, DemoAccounts.DefaultPassword);
+        using var browser = await AccountPages.SignInAsync(open, DemoUsers.Admin, DemoAccounts.DefaultPassword);
         using var accounts = await admin.GetAsync("/api/v1/accounts");
         using var page = await browser.GetAsync("/admin/accounts");
 

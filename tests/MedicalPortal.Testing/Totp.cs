@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace MedicalPortal.Web.Tests.Components.Account;
+namespace MedicalPortal.Testing;
 
 /// <summary>What an authenticator app computes: RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits) from a base32 key.</summary>
-internal static class Totp
+public static class Totp
 {
     public static string Code(string base32Key, DateTimeOffset at)
     {
