@@ -10,7 +10,7 @@ namespace MedicalPortal.Core.Accounts;
 /// included, can be locked and unlocked (a patient's taken-over account must be stoppable). Every operation authorizes
 /// first.
 /// </summary>
-public sealed class AccountService(IAccountDirectory accounts, AccessControl access)
+public sealed class AccountService(IAccountDirectory accounts, AccessControl access, IAccessLog accessLog)
 {
     public async Task<IReadOnlyList<AccountDto>> ListStaffAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
@@ -18,11 +18,20 @@ public sealed class AccountService(IAccountDirectory accounts, AccessControl acc
         return await accounts.ListStaffAsync(cancellationToken);
     }
 
-    /// <summary>The online account linked to patient <paramref name="patientId"/>'s record, or null when the patient has none.</summary>
+    /// <summary>
+    /// The online account linked to patient <paramref name="patientId"/>'s record, or null when the patient has none.
+    /// Its e-mail is the patient's, so the read is recorded (in the patient's shard) before it is returned.
+    /// </summary>
     public async Task<AccountDto?> FindForPatientAsync(ICurrentUser user, Guid patientId, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.Account, Operations.Retrieve, cancellationToken);
-        return await accounts.FindForPatientAsync(patientId, cancellationToken);
+        var account = await accounts.FindForPatientAsync(patientId, cancellationToken);
+        if (account is not null)
+        {
+            await accessLog.RecordAsync(new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.Account, account.Id, [patientId]), cancellationToken);
+        }
+
+        return account;
     }
 
     public async Task<AccountDto> CreateStaffAsync(ICurrentUser user, StaffAccountInput input, CancellationToken cancellationToken)

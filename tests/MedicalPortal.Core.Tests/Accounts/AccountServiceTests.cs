@@ -1,6 +1,8 @@
 using MedicalPortal.Core.Accounts;
+using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
+using MedicalPortal.Core.Tests.Audit;
 using MedicalPortal.Core.Tests.Permissions;
 using MedicalPortal.Core.Tests.Validation;
 
@@ -17,11 +19,12 @@ public sealed class AccountServiceTests
     private static readonly Guid PatientId = Guid.Parse("0192f4a0-7b3c-7def-8a12-0000000000aa");
 
     private readonly FakeAccountDirectory _directory = new();
+    private readonly FakeAuditTrail _audit = new();
     private readonly AccountService _service;
 
     public AccountServiceTests()
     {
-        _service = new AccountService(_directory, new AccessControl(new FakePermissionStore()));
+        _service = new AccountService(_directory, new AccessControl(new FakePermissionStore()), _audit);
     }
 
     /// <summary>The seeded roles without any right on accounts (the Patient role can never hold one).</summary>
@@ -150,8 +153,11 @@ public sealed class AccountServiceTests
         // Act
         var account = await _service.FindForPatientAsync(Admin, PatientId, CancellationToken.None);
 
-        // Assert
+        // Assert: the patient's e-mail was shown, so the read is in the patient's audit trail.
         Assert.Equal(("patient-account", PatientId), (account?.Id, account?.PatientId));
+        var read = Assert.Single(_audit.Accesses);
+        Assert.Equal((AuditAction.Read, Resource.Account, "patient-account"), (read.Action, read.Resource, read.ResourceId));
+        Assert.Equal([PatientId], read.PatientIds);
     }
 
     [Fact]
@@ -163,8 +169,9 @@ public sealed class AccountServiceTests
         // Act
         var account = await _service.FindForPatientAsync(Admin, PatientId, CancellationToken.None);
 
-        // Assert
+        // Assert: nothing shown, nothing recorded.
         Assert.Null(account);
+        Assert.Empty(_audit.Accesses);
     }
 
     [Theory]
