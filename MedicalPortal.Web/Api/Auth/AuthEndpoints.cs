@@ -63,6 +63,8 @@ internal static class AuthEndpoints
         {
             if (string.IsNullOrEmpty(login.TwoFactorCode))
             {
+                // The right password without the code is an attempt too: recorded as such.
+                await signIns.RecordSignInAsync(login.Email, user?.Id, result, SignInChannels.Api, cancellationToken);
                 return TypedResults.Problem("This account uses two-factor sign-in: send twoFactorCode as well.",
                     statusCode: StatusCodes.Status401Unauthorized);
             }

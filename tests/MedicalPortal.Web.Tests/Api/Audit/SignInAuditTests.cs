@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Data.Audit;
+using MedicalPortal.Data.Identity;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalPortal.Web.Tests.Api.Audit;
 
@@ -108,6 +111,32 @@ public sealed class SignInAuditTests(SignInAuditTests.AdminsWithPasswordsOnly fi
             failed.GetProperty("changes").EnumerateArray().Select(c => (c.GetProperty("property").GetString(), c.GetProperty("new").GetString())));
         Assert.Contains(succeeded.GetProperty("changes").EnumerateArray(), c => c.GetProperty("new").GetString() == "browser");
         Assert.DoesNotContain(WrongPassword, failed.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_RightPasswordWithoutTheTwoFactorCode_IsInTheTrailAsSuch()
+    {
+        // Arrange: a staff account with two-factor sign-in on.
+        using var admin = await Portal.CreateClientForAsync(DemoUsers.Admin);
+        var email = (await admin.CreateStaffAccountAsync("Nurse")).Text("email");
+        await using (var scope = Portal.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<IdentityActor>().Actor = AuditActor.System;
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var user = (await users.FindByEmailAsync(email))!;
+            await users.ResetAuthenticatorKeyAsync(user);
+            await users.SetTwoFactorEnabledAsync(user, true);
+        }
+
+        using var anonymous = Portal.CreateAnonymousClient();
+
+        // Act
+        using var refused = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = ApiRequests.StaffPassword });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var entry = Assert.Single(await EntriesAsync(admin, $"action=SignInFailed&actor={Uri.EscapeDataString(email)}"));
+        Assert.Contains(entry.GetProperty("changes").EnumerateArray(), c => c.GetProperty("new").GetString() == "two-factor-required");
     }
 
     private static async Task<List<JsonElement>> EntriesAsync(HttpClient admin, string filters)
