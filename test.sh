@@ -47,12 +47,15 @@ projects=(
   e2e/MedicalPortal.E2E
   tests/MedicalPortal.LogScan.Tests
 )
+# Each project's console output is also kept, so that the end of the run can name the tests that failed (a CI log may
+# show only its last lines).
+outputs="$(mktemp -d)"
 failed=()
 for project in "${projects[@]}"; do
   echo
   echo "=== ${project}"
   if ! dotnet test "${project}" --no-build --configuration Debug --blame-hang-timeout 10m \
-      --logger "console;verbosity=minimal"; then
+      --logger "console;verbosity=minimal" 2>&1 | tee "${outputs}/$(basename "${project}").txt"; then
     failed+=("${project}")
   fi
 done
@@ -67,6 +70,8 @@ fi
 
 echo
 if ((${#failed[@]} > 0)); then
+  echo "Tests that failed, and why:" >&2
+  grep -h -A 2 -E '^[[:space:]]*Failed [A-Za-z]' "${outputs}"/*.txt | head -n 60 >&2 || true
   echo "FAILED: ${failed[*]}" >&2
   exit 1
 fi
