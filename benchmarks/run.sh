@@ -3,6 +3,9 @@
 #   benchmarks/run.sh            full run: 100,000 patients x 10 visits, 10 s per measurement
 #   benchmarks/run.sh --quick    10,000 patients x 10 visits, 5 s per measurement
 #   benchmarks/run.sh --micro    BenchmarkDotNet on the hot paths (any further arguments go to BenchmarkDotNet)
+#   benchmarks/run.sh --compare REV [--workloads cached,search ...]
+#                                the working tree against commit REV, builds alternated round by round on the quick
+#                                data set (the before and after of one change; see the harness's compare command)
 #   --provider sqlite|postgres   the portal's databases (default sqlite). postgres: five PostgreSQL clusters of the
 #                                suite's own (scripts/postgres.sh) under benchmarks/.data/postgres/clusters, the catalog
 #                                on one and each shard on one of its own (the 4-shard data set uses all five); started
@@ -48,6 +51,20 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet publish MedicalPortal.Web -c Release -o benchmarks/.out/portal -v quiet --nologo
 dotnet publish benchmarks/MedicalPortal.Benchmarks -c Release -o benchmarks/.out/harness -v quiet --nologo
+
+if [ "${arguments[0]:-}" = "--compare" ]; then
+  # The working tree (after) against an earlier commit (before), alternated on the quick SQLite data set.
+  if ((${#arguments[@]} < 2)); then
+    echo "run.sh: --compare needs the commit to compare with (the before)" >&2
+    exit 2
+  fi
+  before="$(mktemp -d)"
+  git worktree add --quiet --detach "${before}" "${arguments[1]}"
+  dotnet publish "${before}/MedicalPortal.Web" -c Release -o benchmarks/.out/before -v quiet --nologo
+  git worktree remove --force "${before}"
+  exec dotnet benchmarks/.out/harness/MedicalPortal.Benchmarks.dll compare --before benchmarks/.out/before \
+    --after benchmarks/.out/portal "${arguments[@]:2}"
+fi
 
 if [ "${arguments[0]:-}" = "--micro" ]; then
   cd benchmarks/.out

@@ -91,7 +91,10 @@ public static class WebHostingExtensions
             });
         services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
             .Configure<IOptions<SecurityOptions>>((bearer, security) =>
-                bearer.BearerTokenExpiration = TimeSpan.FromMinutes(security.Value.AccessTokenMinutes));
+                bearer.BearerTokenExpiration = TimeSpan.FromMinutes(security.Value.AccessTokenMinutes))
+            // After the handler's own configuration has made the protector: what it decrypts is remembered for a while.
+            .PostConfigure<TimeProvider>((bearer, clock) =>
+                bearer.BearerTokenProtector = new CachedTicketFormat(bearer.BearerTokenProtector, clock));
         services.AddAuthorization();
 
         services.AddIdentityCore<ApplicationUser>(options =>

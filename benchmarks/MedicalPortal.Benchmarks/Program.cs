@@ -10,6 +10,9 @@ using MedicalPortal.Benchmarks.Micro;
 //   micro [BenchmarkDotNet arguments]                           the hot paths, one at a time
 //   circuits --url URL [--pages N] [--hold SECONDS]             open N patient-list circuits and keep them (for gcdump)
 //   access-log --data DIR [--readers N] [--seconds S]           the read audit alone, in process, on a seeded SQLite data set
+//   compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S] [--data DIR] [--report FILE]
+//                                                               two published builds alternated on the quick data set;
+//                                                               W: cached, cached-unaudited, uncached, search, visit, mixed
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(HotPaths).Assembly).Run(args[1..]);
@@ -52,9 +55,28 @@ if (args.Length > 0 && args[0] == "access-log")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "compare")
+{
+    // Two published builds on the quick SQLite data set (2 shards), alternated round by round: the before and after of
+    // one change, measured in the same run.
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    var patients = int.Parse(Option("--patients") ?? "10000", invariant);
+    return await new Comparison(new ComparisonOptions(
+        Before: Path.GetFullPath(Option("--before") ?? throw new ArgumentException("--before DIR (a published portal) is required.")),
+        After: Path.GetFullPath(Option("--after") ?? throw new ArgumentException("--after DIR (a published portal) is required.")),
+        Workloads: (Option("--workloads") ?? "cached,cached-unaudited,search").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        Data: new SqliteDataSet(Path.GetFullPath(Option("--data") ?? Path.Combine(Directory.GetCurrentDirectory(), "benchmarks", ".data", "quick")), 2),
+        Patients: patients,
+        Duration: TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "5", invariant)),
+        Rounds: int.Parse(Option("--rounds") ?? "4", invariant),
+        Connections: 32,
+        Scripts: Path.Combine(AppContext.BaseDirectory, "Scripts"),
+        ReportFile: Option("--report"))).RunAsync();
+}
+
 if (args.Length == 0 || args[0] != "macro")
 {
-    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S]");
+    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S] | compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S]");
     return 2;
 }
 

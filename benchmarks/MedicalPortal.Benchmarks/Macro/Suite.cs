@@ -267,7 +267,7 @@ internal sealed class Suite(SuiteOptions options)
         }
     }
 
-    private static async Task<string> TokenAsync(PortalProcess portal)
+    internal static async Task<string> TokenAsync(PortalProcess portal)
     {
         using var http = new HttpClient { BaseAddress = new Uri(portal.BaseUrl) };
         using var response = await http.PostAsJsonAsync("/api/v1/auth/login",
