@@ -121,11 +121,38 @@ internal sealed class PatientStore(
         }
     }
 
-#pragma warning disable CA1309 // In EF queries string.Compare becomes a SQL comparison in the column's binary collation.
+/// <summary>
+    /// One shard's part of a page: its first <c>Limit + 1</c> patients in the search order, of the buckets the map gives
+    /// it. Which buckets those are is checked on the rows read, not in the query: in SQL the bucket range led SQLite to
+    /// read the whole shard through its bucket index and sort it, where the name index gives the page at once
+    /// (docs/PERFORMANCE.md). A row of a bucket the map gives another shard (a move's copy, or what a finished move left
+    /// behind) is skipped, and the rows after it are read, until the page is full or the shard has no more.
+    /// </summary>
     private async Task<List<Patient>> SearchShardAsync(string shard, PatientSearch search, CancellationToken cancellationToken)
     {
         await using var context = shards.Create(shard);
-        var query = context.Patients.AsNoTracking().OwnedBy(map, shard);
+        var owns = OwnedBuckets.Of(map, shard);
+        var wanted = search.Limit + 1;
+        var found = new List<Patient>(wanted);
+        var after = search.After;
+        for (var take = wanted; ; take = Math.Min(take * 4, 1_000))
+        {
+            var rows = await Matching(context, search, after).Take(take).ToListAsync(cancellationToken);
+            found.AddRange(owns is null ? rows : rows.Where(p => owns(p.Bucket)));
+            if (found.Count >= wanted || rows.Count < take)
+            {
+                return found.Count > wanted ? found[..wanted] : found;
+            }
+
+            after = new PatientSortKey(rows[^1].FamilyNameKey, rows[^1].GivenNameKey, rows[^1].Mrn);
+        }
+    }
+
+#pragma warning disable CA1309 // In EF queries string.Compare becomes a SQL comparison in the column's binary collation.
+    /// <summary>The shard's patients that match <paramref name="search"/>, after <paramref name="after"/>, in the search order.</summary>
+    private static IQueryable<Patient> Matching(ShardDbContext context, PatientSearch search, PatientSortKey? after)
+    {
+        var query = context.Patients.AsNoTracking();
 
         if (search.OnlyPatientId is { } only)
         {
@@ -151,19 +178,16 @@ internal sealed class PatientStore(
             query = query.Where(p => p.BirthDate == birthDate);
         }
 
-        if (search.After is { } after)
+        if (after is { } key)
         {
             query = query.Where(p =>
-                string.Compare(p.FamilyNameKey, after.FamilyNameKey) > 0 ||
-                (p.FamilyNameKey == after.FamilyNameKey && string.Compare(p.GivenNameKey, after.GivenNameKey) > 0) ||
-                (p.FamilyNameKey == after.FamilyNameKey && p.GivenNameKey == after.GivenNameKey &&
-                 string.Compare(p.Mrn, after.Mrn) > 0));
+                string.Compare(p.FamilyNameKey, key.FamilyNameKey) > 0 ||
+                (p.FamilyNameKey == key.FamilyNameKey && string.Compare(p.GivenNameKey, key.GivenNameKey) > 0) ||
+                (p.FamilyNameKey == key.FamilyNameKey && p.GivenNameKey == key.GivenNameKey &&
+                 string.Compare(p.Mrn, key.Mrn) > 0));
         }
 
-        return await query
-            .OrderBy(p => p.FamilyNameKey).ThenBy(p => p.GivenNameKey).ThenBy(p => p.Mrn)
-            .Take(search.Limit + 1)
-            .ToListAsync(cancellationToken);
+        return query.OrderBy(p => p.FamilyNameKey).ThenBy(p => p.GivenNameKey).ThenBy(p => p.Mrn);
     }
 #pragma warning restore CA1309
 }

@@ -16,7 +16,7 @@ internal static class OwnedBuckets
     /// </summary>
     public static IQueryable<T> OwnedBy<T>(this IQueryable<T> query, IShardMap map, string shard)
     {
-        var ranges = map.Ranges.Where(r => string.Equals(r.Shard, shard, StringComparison.OrdinalIgnoreCase)).ToList();
+        var ranges = RangesOf(map, shard);
         if (ranges is [{ First: 0, Last: Buckets.Count - 1 }])
         {
             return query;
@@ -34,4 +34,23 @@ internal static class OwnedBuckets
 
         return query.Where(Expression.Lambda<Func<T, bool>>(owned, row));
     }
+
+    /// <summary>
+    /// The same as a test on a row's bucket, for a query that checks the rows it read instead (where a bucket range in
+    /// SQL would lead the planner away from a better index); null when the shard holds every bucket.
+    /// </summary>
+    public static Func<int, bool>? Of(IShardMap map, string shard)
+    {
+        var ranges = RangesOf(map, shard);
+        if (ranges is [{ First: 0, Last: Buckets.Count - 1 }])
+        {
+            return null;
+        }
+
+        var owned = ranges.Select(r => (r.First, r.Last)).ToArray();
+        return bucket => Array.Exists(owned, r => r.First <= bucket && bucket <= r.Last);
+    }
+
+    private static List<BucketRange> RangesOf(IShardMap map, string shard) =>
+        [.. map.Ranges.Where(r => string.Equals(r.Shard, shard, StringComparison.OrdinalIgnoreCase))];
 }

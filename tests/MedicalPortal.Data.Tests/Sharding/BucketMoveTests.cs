@@ -463,6 +463,35 @@ public abstract class BucketMoveTests(TestProvider provider) : IAsyncLifetime
         Assert.Equal(_moving.Count + _staying.Count, await node.Get<IEnrollmentStore>().CountForStudyAsync(_study, None));
     }
 
+    [Fact]
+    public async Task Search_DuringACopyToAShardThatServesTwoAtATime_ShowsEveryPatientOnceInOrder()
+    {
+        // Arrange: the buckets are copied to shard-1, which serves buckets of its own and is searched: its copies are
+        // not its own yet. With pages of two, a page of shard-1's matching rows is nothing but copies, and the store
+        // has to read on past them.
+        var mover = _db.Get<BucketMover>();
+        mover.Checkpoint = point => point == "archived" ? throw new SimulatedCrashException(point) : Task.CompletedTask;
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => mover.MoveAsync(First, Last, "shard-1", Operator, progress: null, None));
+        await using var node = await ShardedDatabase.StartAsync(_databases, shardCount: 2, settings: Settings);
+
+        // Act
+        var shown = new List<PatientDto>();
+        string? cursor = null;
+        do
+        {
+            var page = await node.Get<IPatientStore>().SearchAsync(PatientSearch.Parse("mover", cursor, 2), None);
+            shown.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && shown.Count <= _moving.Count);
+
+        // Assert
+        Assert.Equal(_moving.Select(p => p.Mrn).Order(StringComparer.Ordinal), shown.Select(p => p.Mrn).Order(StringComparer.Ordinal));
+        var searchOrder = _moving.OrderBy(p => p.FamilyNameKey, StringComparer.Ordinal)
+            .ThenBy(p => p.GivenNameKey, StringComparer.Ordinal).ThenBy(p => p.Mrn, StringComparer.Ordinal);
+        Assert.Equal(searchOrder.Select(p => p.Id), shown.Select(p => p.Id));
+    }
+
     // ---- Helpers -------------------------------------------------------------------------------------------------
 
     /// <summary>Every moved patient, visit and enrollment as a fresh node reads it, and the rest of the installation.</summary>
