@@ -30,9 +30,10 @@ internal static class AuditModel
             entry.Property(e => e.Resource).HasMaxLength(32);
             entry.Property(e => e.ResourceId).HasMaxLength(512);
             entry.Property(e => e.CorrelationId).HasMaxLength(128);
+            // Only indexes an append extends at their end (the sequence, the time) or in few places (the actors at
+            // work). An index on the patient or on the record read put each read's entry at a random page of the index,
+            // and those pages were most of what every group commit wrote (docs/decisions/0032).
             entry.HasIndex(e => e.Timestamp);
-            entry.HasIndex(e => e.PatientId);
-            entry.HasIndex(e => new { e.Resource, e.ResourceId });
             entry.HasIndex(e => e.ActorId);
         });
 

@@ -158,11 +158,7 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
 
                     b.HasIndex("ActorId");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("Timestamp");
-
-                    b.HasIndex("Resource", "ResourceId");
 
                     b.ToTable("AuditLog", (string)null);
                 });

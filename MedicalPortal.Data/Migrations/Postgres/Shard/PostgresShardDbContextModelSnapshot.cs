@@ -404,11 +404,7 @@ namespace MedicalPortal.Data.Migrations.Postgres.Shard
 
                     b.HasIndex("ActorId");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("Timestamp");
-
-                    b.HasIndex("Resource", "ResourceId");
 
                     b.ToTable("AuditLog", (string)null);
                 });

@@ -156,11 +156,7 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
 
                     b.HasIndex("ActorId");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("Timestamp");
-
-                    b.HasIndex("Resource", "ResourceId");
 
                     b.ToTable("AuditLog", (string)null);
                 });

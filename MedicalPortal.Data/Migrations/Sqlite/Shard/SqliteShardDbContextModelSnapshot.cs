@@ -405,11 +405,7 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
 
                     b.HasIndex("ActorId");
 
-                    b.HasIndex("PatientId");
-
                     b.HasIndex("Timestamp");
-
-                    b.HasIndex("Resource", "ResourceId");
 
                     b.ToTable("AuditLog", (string)null);
                 });
