@@ -15,18 +15,23 @@ namespace MedicalPortal.Data.Audit;
 /// </summary>
 internal sealed class AuditChainStatements : IAsyncDisposable
 {
+    /// <summary>The most entries one INSERT carries (14 parameters each: within every provider's limit).</summary>
+    internal const int RowsPerInsert = 64;
+
     private readonly DbContext _context;
+    private readonly ISqlGenerationHelper _sql;
     private readonly DbCommand? _lockHead;
     private readonly DbCommand _readHead;
-    private readonly Statement _insert;
+    private readonly Table _entries;
+    private readonly Dictionary<int, Statement> _inserts = [];
     private readonly Statement _moveHead;
     private readonly DbCommand? _readFences;
 
     public AuditChainStatements(DbContext context)
     {
         _context = context;
-        var sql = context.GetService<ISqlGenerationHelper>();
-        var entries = Table.Of<AuditEntry>(context, sql);
+        var sql = _sql = context.GetService<ISqlGenerationHelper>();
+        var entries = _entries = Table.Of<AuditEntry>(context, sql);
         var head = Table.Of<AuditChainHead>(context, sql);
         string Quoted(Table table, string property) => sql.DelimitIdentifier(table.ColumnOf(property).Name);
         var isHead = $"{Quoted(head, nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId}";
@@ -49,11 +54,6 @@ internal sealed class AuditChainStatements : IAsyncDisposable
             _readHead = Command($"{readHead} WHERE {isHead}");
         }
 
-        var inserted = entries.Columns;
-        _insert = new Statement(
-            Command($"INSERT INTO {entries.Name} ({string.Join(", ", inserted.Select(c => sql.DelimitIdentifier(c.Name)))}) " +
-                    $"VALUES ({string.Join(", ", inserted.Select(c => c.Placeholder))})"),
-            inserted);
 
         // On a shard, the fences of bucket moves, read after the head lock (docs/decisions/0022).
         if (context is Sharding.ShardDbContext)
@@ -114,14 +114,51 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         return fences;
     }
 
-    /// <summary>Inserts <paramref name="entries"/>, already sealed.</summary>
+    /// <summary>
+    /// Inserts <paramref name="entries"/>, already sealed: up to <see cref="RowsPerInsert"/> in one statement, so that a
+    /// group of reads costs a server one round trip instead of one per entry.
+    /// </summary>
     public async Task InsertAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        foreach (var entry in entries)
+        for (var first = 0; first < entries.Count; first += RowsPerInsert)
         {
-            await _insert.ExecuteAsync(this, entry, cancellationToken);
+            var rows = Math.Min(RowsPerInsert, entries.Count - first);
+            if (!_inserts.TryGetValue(rows, out var insert))
+            {
+                insert = _inserts[rows] = InsertOf(rows);
+            }
+
+            var command = Enlist(insert.Command);
+            command.Parameters.Clear();
+            for (var row = 0; row < rows; row++)
+            {
+                var entry = entries[first + row];
+                foreach (var column in _entries.Columns)
+                {
+                    command.Parameters.Add(column.Mapping.CreateParameter(
+                        command, RowParameter(column, row), column.Getter.GetClrValueUsingContainingEntity(entry), column.Nullable));
+                }
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    /// <summary>An INSERT of <paramref name="rows"/> entries, each row's parameters named apart.</summary>
+    private Statement InsertOf(int rows)
+    {
+        var columns = _entries.Columns;
+        var values = Enumerable.Range(0, rows)
+            .Select(row => $"({string.Join(", ", columns.Select(c => _sql.GenerateParameterNamePlaceholder(RowName(c, row))))})");
+        return new Statement(
+            Command($"INSERT INTO {_entries.Name} ({string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name)))}) " +
+                    $"VALUES {string.Join(", ", values)}"),
+            columns);
+    }
+
+    private string RowParameter(Column column, int row) => _sql.GenerateParameterName(RowName(column, row));
+
+    private static string RowName(Column column, int row) => $"{column.Property}{row}";
 
     /// <summary>Moves the head to <paramref name="head"/>.</summary>
     public Task MoveHeadAsync(AuditChainHead head, CancellationToken cancellationToken) =>
@@ -139,7 +176,11 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         {
             await _readFences.DisposeAsync();
         }
-        await _insert.Command.DisposeAsync();
+        foreach (var insert in _inserts.Values)
+        {
+            await insert.Command.DisposeAsync();
+        }
+
         await _moveHead.Command.DisposeAsync();
     }
 

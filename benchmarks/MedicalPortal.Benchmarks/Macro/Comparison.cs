@@ -43,6 +43,16 @@ internal sealed class Comparison(ComparisonOptions options)
         };
         data.ReleaseConnections();
 
+        // Each build on a copy of its own, made now: a build's migrations may change the schema (drop an index, say),
+        // and the other build must not then run on it. Both copies start from the same seeded state.
+        var own = new Dictionary<string, DataSet>(StringComparer.Ordinal);
+        foreach (var label in new[] { "before", "after" })
+        {
+            own[label] = data is SqliteDataSet sqlite
+                ? sqlite.CopyTo(Path.Combine(Path.GetDirectoryName(data.Directory)!, $"compare-{label}"))
+                : throw new NotSupportedException("A comparison runs on the SQLite data set.");
+        }
+
         var wrk = new Wrk(options.Scripts, options.Duration, options.Connections);
         var builds = new[] { ("before", options.Before), ("after", options.After) };
         // ratios[build][workload]: one ratio to the same round's ping per round; rates likewise, for the table.
@@ -55,15 +65,17 @@ internal sealed class Comparison(ComparisonOptions options)
             {
                 foreach (var group in options.Workloads.GroupBy(w => SettingsKey(Workloads[w].Settings)))
                 {
-                    await using var portal = await PortalProcess.StartAsync(portalDirectory, data, Workloads[group.First()].Settings);
+                    await using var portal = await PortalProcess.StartAsync(portalDirectory, own[label], Workloads[group.First()].Settings);
                     var token = await Suite.TokenAsync(portal);
                     foreach (var workload in group)
                     {
                         var (_, script, needs, _) = Workloads[workload];
                         var environment = needs.ToDictionary(n => n == "terms" ? "BENCH_TERMS" : "BENCH_IDS", n => inputs[n]);
                         environment["BENCH_TOKEN"] = token;
-                        await wrk.RunAsync(portal.BaseUrl, "ping.lua", environment); // warm-up, not counted
+                        // Warm-up, not counted: the workload first, then the ping, so that the JIT's work on the workload's
+                        // code (and anything else it left behind) is done before the ping is measured.
                         await wrk.RunAsync(portal.BaseUrl, script, environment);
+                        await wrk.RunAsync(portal.BaseUrl, "ping.lua", environment);
                         var ping = await wrk.RunAsync(portal.BaseUrl, "ping.lua", environment);
                         var run = await wrk.RunAsync(portal.BaseUrl, script, environment);
                         ratios[label][workload].Add(run.RequestsPerSecond / ping.RequestsPerSecond);

@@ -132,6 +132,28 @@ internal sealed class SqliteDataSet(string root, int shards) : DataSet(root, sha
 
     protected override DbConnection OpenShardReader(int shard) => new SqliteConnection($"Data Source={ShardFile(shard)};Mode=ReadOnly");
 
+    /// <summary>
+    /// A copy of the seeded files under <paramref name="root"/> (replacing an earlier copy there): for a build whose
+    /// migrations change the schema, so that the other build of a comparison keeps the schema it expects.
+    /// </summary>
+    public SqliteDataSet CopyTo(string root)
+    {
+        SqliteConnection.ClearAllPools();
+        var copy = new SqliteDataSet(root, Shards);
+        if (System.IO.Directory.Exists(copy.Directory))
+        {
+            System.IO.Directory.Delete(copy.Directory, recursive: true);
+        }
+
+        System.IO.Directory.CreateDirectory(copy.Directory);
+        foreach (var file in System.IO.Directory.GetFiles(Directory))
+        {
+            File.Copy(file, Path.Combine(copy.Directory, Path.GetFileName(file)));
+        }
+
+        return copy;
+    }
+
     private string ShardFile(int index) => Path.Combine(Directory, $"shard-{index}.db");
 }
 

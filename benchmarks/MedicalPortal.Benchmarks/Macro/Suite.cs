@@ -47,8 +47,8 @@ internal sealed class Suite(SuiteOptions options)
         {
             var token = await TokenAsync(portal);
             await CompareAsync(portal, "Read a patient, cached (100 hot ids)", "patient.lua", token, new() { ["BENCH_IDS"] = hotFile },
-                "cached", ">= 0.6x baseline");
-            await CompareAsync(portal, "Patient search, 2 shards", "search.lua", token, new() { ["BENCH_TERMS"] = termsFile }, "search-2", "");
+                "cached", ">= 0.9x unaudited");
+            await CompareAsync(portal, "Patient search, 2 shards", "search.lua", token, new() { ["BENCH_TERMS"] = termsFile }, "search-2", ">= 0.25x baseline");
             await CompareAsync(portal, "Record a visit (HTTP)", "visit.lua", token, new() { ["BENCH_IDS"] = idsFile }, "visit-http", "");
             // More rounds: the one figure the first two full runs did not agree on (0.10x against 0.20x of cached reads).
             await CompareAsync(portal, "Mixed: 80% reads, 15% searches, 5% writes", "mixed.lua", token,
@@ -71,7 +71,7 @@ internal sealed class Suite(SuiteOptions options)
         await using (var portal = await PortalProcess.StartAsync(options.Portal, main, new Dictionary<string, string> { ["Audit__RecordReads"] = "false" }))
         {
             await CompareAsync(portal, "Read a patient, cached, reads not audited", "patient.lua", await TokenAsync(portal),
-                new() { ["BENCH_IDS"] = hotFile }, "cached-unaudited", "");
+                new() { ["BENCH_IDS"] = hotFile }, "cached-unaudited", ">= 0.6x baseline");
         }
 
         foreach (var shards in new[] { 1, 4 })
@@ -94,8 +94,10 @@ internal sealed class Suite(SuiteOptions options)
     {
         environment["BENCH_TOKEN"] = token;
         Console.WriteLine($"- {name}");
-        await _wrk.RunAsync(portal.BaseUrl, "ping.lua", environment); // warm-up of both, not counted
+        // Warm-up of both, not counted: the workload first, so that the JIT's work on its code is done before a ping is
+        // measured (the first ping after a workload's first run was measured at half its rate).
         await _wrk.RunAsync(portal.BaseUrl, script, environment);
+        await _wrk.RunAsync(portal.BaseUrl, "ping.lua", environment);
         var ratios = new List<double>();
         LoadResult best;
         var baselines = new List<LoadResult>();
@@ -152,7 +154,7 @@ internal sealed class Suite(SuiteOptions options)
             Figures.Ms(efMedian.P50Milliseconds), Figures.Ms(efMedian.P99Milliseconds), "1.00x (its own baseline)", ""));
         _rows.Add(new Row("Record a visit, whole write path (in process, 8 writers)", Figures.Rate(serviceMedian.RequestsPerSecond),
             Figures.Ms(serviceMedian.P50Milliseconds), Figures.Ms(serviceMedian.P99Milliseconds), Figures.Ratio(ratio) + " of EF alone",
-            ">= 0.5x EF alone"));
+            ">= 0.6x EF alone"));
     }
 
     private async Task MeasureCircuitsAsync(PortalProcess portal)
@@ -209,13 +211,14 @@ internal sealed class Suite(SuiteOptions options)
             Figures.Ms(baseline.P50Milliseconds), Figures.Ms(baseline.P99Milliseconds), "1.00x", ""));
         _rows.Add(new Row("Targets, derived", "", "", "", "", "",
             string.Join("; ",
-                $"cached read {Figures.Ratio(Get("cached.ratio"))} of baseline (>= 0.6x)",
+                $"cached read, audited, {Figures.Ratio(Get("cached.ratio") / Get("cached-unaudited.ratio"))} of unaudited (>= 0.9x; each as a ratio to its own baseline runs)",
+                $"cached read, unaudited, {Figures.Ratio(Get("cached-unaudited.ratio"))} of baseline (>= 0.6x)",
+                $"search (20 results, 2 shards) {Figures.Ratio(Get("search-2.ratio"))} of baseline (>= 0.25x)",
                 $"mixed {Figures.Ratio(Get("mixed") / Get("cached"))} of cached read (>= 0.4x)",
-                $"whole write path {Figures.Ratio(Get("visit-service.ratio"))} of EF alone (>= 0.5x)",
                 $"search p99, 4 shards {Figures.Ratio(Get("search-4.p99") / Get("search-1.p99"))} of 1 shard (<= 1.5x)",
-                $"export peak, 100% {Figures.Ratio(Get("export-100.peak") / Get("export-10.peak"))} of 10% (<= 1.2x)",
+                $"whole write path {Figures.Ratio(Get("visit-service.ratio"))} of EF alone (>= 0.6x)",
                 $"{Figures.KiB(Get("circuit"))} per circuit (<= 273 KB)",
-                $"read auditing costs {Figures.Ratio(Get("cached") / Get("cached-unaudited"))} of unaudited cached reads")));
+                $"export peak, 100% {Figures.Ratio(Get("export-100.peak") / Get("export-10.peak"))} of 10% (<= 1.2x)")));
     }
 
     private async Task WriteReportAsync(DataSet main)

@@ -5,6 +5,7 @@ using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Audit;
 using MedicalPortal.Data.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalPortal.Data.Tests.Audit;
@@ -186,6 +187,39 @@ public abstract class AccessLogTests(TestProvider provider) : IAsyncLifetime
         Assert.Equal(
             await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = @s", ("@s", create)),
             await AuditTrail.ScalarAsync(_db, "shard-1", "SELECT \"PatientId\" FROM \"AuditLog\" WHERE \"Sequence\" = @s", ("@s", read)));
+    }
+
+    [Fact]
+    public async Task Append_MoreEntriesThanOneInsertCarries_StoresEachOnceInOrderAndTheChainVerifies()
+    {
+        // Arrange: two full statements' worth of entries and part of a third, as the access log's writer appends a
+        // large group of reads.
+        const int Count = (2 * AuditChainStatements.RowsPerInsert) + 7;
+        var mark = await AuditTrail.MarkAsync(_db);
+        var entries = Enumerable.Range(0, Count)
+            .Select(i => new AuditEntry
+            {
+                ActorId = $"reader-{i}", ActorName = $"reader-{i}", Action = nameof(AuditAction.Read), Resource = nameof(Resource.Patient),
+                ResourceId = $"record-{i}", PatientIds = "[]",
+            })
+            .ToList();
+
+        // Act
+        await using (var context = _db.OpenShard("shard-0"))
+        {
+            await context.Database.OpenConnectionAsync();
+            await using var statements = new AuditChainStatements(context);
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            await _db.Get<AuditChain>().AppendAsync(statements, entries, None);
+            await transaction.CommitAsync();
+        }
+
+        // Assert
+        var stored = (await mark.NewEntriesOnlyInAsync("shard-0")).OrderBy(e => e.Sequence).ToList();
+        Assert.Equal(entries.Select(e => e.ActorId), stored.Select(e => e.ActorId));
+        Assert.Equal(entries.Select(e => e.ResourceId), stored.Select(e => e.ResourceId));
+        Assert.Equal(entries.Select(e => e.Hash), stored.Select(e => e.Hash));
+        Assert.All(await _db.Get<IAuditStore>().VerifyAsync(None), v => Assert.True(v.IsIntact, v.Problem?.Description));
     }
 
     private async Task<PatientDto> AddPatientAsync(string shard, string family = "Example") =>
