@@ -31,7 +31,7 @@ internal sealed class AuditChainStatements : IAsyncDisposable
     {
         _context = context;
         var sql = _sql = context.GetService<ISqlGenerationHelper>();
-        var entries = _entries = Table.Of<AuditEntry>(context, sql);
+        _entries = Table.Of<AuditEntry>(context, sql);
         var head = Table.Of<AuditChainHead>(context, sql);
         string Quoted(Table table, string property) => sql.DelimitIdentifier(table.ColumnOf(property).Name);
         var isHead = $"{Quoted(head, nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId}";
@@ -53,7 +53,6 @@ internal sealed class AuditChainStatements : IAsyncDisposable
             _lockHead = Command($"UPDATE {head.Name} SET {sequence} = {sequence} WHERE {isHead}");
             _readHead = Command($"{readHead} WHERE {isHead}");
         }
-
 
         // On a shard, the fences of bucket moves, read after the head lock (docs/decisions/0022).
         if (context is Sharding.ShardDbContext)

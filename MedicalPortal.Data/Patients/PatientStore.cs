@@ -121,7 +121,7 @@ internal sealed class PatientStore(
         }
     }
 
-/// <summary>
+    /// <summary>
     /// One shard's part of a page: its first <c>Limit + 1</c> patients in the search order, of the buckets the map gives
     /// it. Which buckets those are is checked on the rows read, not in the query: in SQL the bucket range led SQLite to
     /// read the whole shard through its bucket index and sort it, where the name index gives the page at once

@@ -37,9 +37,9 @@ internal sealed class Comparison(ComparisonOptions options)
         var ids = await data.PatientIdsAsync();
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["ids"] = Lines(data, "ids.txt", ids),
-            ["hot"] = Lines(data, "hot-ids.txt", ids.Take(100)),
-            ["terms"] = Lines(data, "terms.txt", await data.SearchTermsAsync()),
+            ["ids"] = Suite.WriteLines(data, "ids.txt", ids),
+            ["hot"] = Suite.WriteLines(data, "hot-ids.txt", ids.Take(100)),
+            ["terms"] = Suite.WriteLines(data, "terms.txt", await data.SearchTermsAsync()),
         };
         data.ReleaseConnections();
 
@@ -115,13 +115,6 @@ internal sealed class Comparison(ComparisonOptions options)
 
     private static string SettingsKey(Dictionary<string, string> settings) =>
         string.Join(";", settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
-
-    private static string Lines(DataSet data, string name, IEnumerable<string> lines)
-    {
-        var path = Path.Combine(data.Directory, name);
-        File.WriteAllLines(path, lines);
-        return path;
-    }
 }
 
 /// <summary>What <c>benchmarks/run.sh --compare</c> asked for.</summary>

@@ -279,7 +279,7 @@ internal sealed class Suite(SuiteOptions options)
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 
-    private static string WriteLines(DataSet data, string name, IEnumerable<string> lines)
+    internal static string WriteLines(DataSet data, string name, IEnumerable<string> lines)
     {
         var path = Path.Combine(data.Directory, name);
         File.WriteAllLines(path, lines);
