@@ -3,6 +3,7 @@ using MedicalPortal.Data.Catalog;
 using MedicalPortal.Data.Sharding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -47,6 +48,21 @@ internal abstract class DatabaseProviderServices(IReadOnlyList<IInterceptor> int
     public abstract CatalogDbContext NewCatalog(DbContextOptions options);
 
     public abstract ShardDbContext NewShard(DbContextOptions options);
+
+    /// <summary>
+    /// Rents shard contexts on <paramref name="options"/> from a pool: a context's internal services are made once and
+    /// reused, where making them for every request was a tenth of a search (docs/PERFORMANCE.md). EF Core resets a
+    /// context it takes back (tracked entities, transaction, connection); what the portal sets on one, its
+    /// <see cref="ShardDbContext.Actor"/>, the caller clears (<see cref="Sharding.ShardContextFactory.Create"/>).
+    /// </summary>
+    public abstract Func<ShardDbContext> ShardPool(DbContextOptions options);
+
+    protected static Func<ShardDbContext> Pool<TContext>(DbContextOptions options)
+        where TContext : ShardDbContext
+    {
+        var pool = new PooledDbContextFactory<TContext>((DbContextOptions<TContext>)options);
+        return pool.CreateDbContext;
+    }
 
     /// <summary>
     /// Applies the pending migrations, while other nodes may be doing the same: EF Core's migration lock keeps them

@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore;
 namespace MedicalPortal.Data.Sharding;
 
 /// <summary>
-/// One shard context per operation, for the shard named. Options are built once per shard. A shard that
-/// <see cref="ShardAvailability"/> refuses (waiting for its migrations, or cooling down after it failed to answer) gets
-/// no context: <see cref="Core.Sharding.ShardUnavailableException"/> at once, without a connection tried.
+/// One shard context per operation, for the shard named, rented from the shard's pool. Options are built once per
+/// shard. A shard that <see cref="ShardAvailability"/> refuses (waiting for its migrations, or cooling down after it
+/// failed to answer) gets no context: <see cref="Core.Sharding.ShardUnavailableException"/> at once, without a
+/// connection tried.
 /// </summary>
 /// <remarks>
 /// It starts with the configured shards and learns the registered ones (<see cref="Learn"/>) once the catalog is read,
@@ -40,12 +41,17 @@ internal sealed class ShardContextFactory
     /// <summary>The shards waiting for their migrations because they did not answer at start.</summary>
     public IReadOnlyList<string> Waiting => [.. Known.Where(Availability.IsWaiting)];
 
-    /// <summary>A context that serves the shard, unless the shard is refused for now.</summary>
+    /// <summary>
+    /// A context that serves the shard, unless the shard is refused for now: from the shard's pool, naming no actor
+    /// (whoever writes through it names one, as with a new context).
+    /// </summary>
     public ShardDbContext Create(string shard)
     {
-        var options = ShardOf(shard).Serving;
+        var rent = ShardOf(shard).Rent;
         Availability.ThrowIfRefused(shard);
-        return _provider.NewShard(options);
+        var context = rent();
+        context.Actor = null;
+        return context;
     }
 
     /// <summary>
@@ -98,7 +104,7 @@ internal sealed class ShardContextFactory
     private Shard NewShard(ShardConnection shard) => new(
         shard.Name,
         shard.ConnectionString,
-        _provider.ShardOptions(shard.Name, shard.ConnectionString, Availability),
+        _provider.ShardPool(_provider.ShardOptions(shard.Name, shard.ConnectionString, Availability)),
         _provider.ShardOptions(shard.Name, shard.ConnectionString, availability: null));
 
     private Shard ShardOf(string shard) =>
@@ -108,7 +114,7 @@ internal sealed class ShardContextFactory
                 $"The shard map names the shard '{shard}', which neither {DatabaseOptions.SectionName}:Shards configures " +
                 "nor the catalog's shard registry holds.");
 
-    private sealed record Shard(string Name, string ConnectionString, DbContextOptions Serving, DbContextOptions Migrating);
+    private sealed record Shard(string Name, string ConnectionString, Func<ShardDbContext> Rent, DbContextOptions Migrating);
 
     private sealed record Snapshot(FrozenDictionary<string, Shard> Shards, IReadOnlyList<string> Names)
     {

@@ -95,6 +95,8 @@ internal sealed class PostgresProviderServices(DatabaseOptions options, IReadOnl
     public override ShardDbContext NewShard(DbContextOptions options) =>
         new PostgresShardDbContext((DbContextOptions<PostgresShardDbContext>)options);
 
+    public override Func<ShardDbContext> ShardPool(DbContextOptions options) => Pool<PostgresShardDbContext>(options);
+
     public override string? ConnectionStringProblem(string connectionString) => Problem(connectionString);
 
     public override string DatabaseOf(string connectionString)

@@ -49,6 +49,8 @@ internal sealed class SqlServerProviderServices(DatabaseOptions options, IReadOn
     public override ShardDbContext NewShard(DbContextOptions options) =>
         new SqlServerShardDbContext((DbContextOptions<SqlServerShardDbContext>)options);
 
+    public override Func<ShardDbContext> ShardPool(DbContextOptions options) => Pool<SqlServerShardDbContext>(options);
+
     public override string? ConnectionStringProblem(string connectionString) => Problem(connectionString);
 
     /// <summary>Server and database, in lower case: SQL Server compares both without regard to case.</summary>

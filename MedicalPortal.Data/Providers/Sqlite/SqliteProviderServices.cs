@@ -62,6 +62,8 @@ internal sealed class SqliteProviderServices(string contentRoot, IReadOnlyList<I
     public override ShardDbContext NewShard(DbContextOptions options) =>
         new SqliteShardDbContext((DbContextOptions<SqliteShardDbContext>)options);
 
+    public override Func<ShardDbContext> ShardPool(DbContextOptions options) => Pool<SqliteShardDbContext>(options);
+
     public override async Task PrepareAsync(DbContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
