@@ -23,7 +23,7 @@ internal sealed class AuditChainStatements : IAsyncDisposable
     private readonly DbCommand? _lockHead;
     private readonly DbCommand _readHead;
     private readonly Table _entries;
-    private readonly Dictionary<int, Statement> _inserts = [];
+    private readonly Dictionary<int, Insert> _inserts = [];
     private readonly Statement _moveHead;
     private readonly DbCommand? _readFences;
 
@@ -129,13 +129,15 @@ internal sealed class AuditChainStatements : IAsyncDisposable
 
             var command = Enlist(insert.Command);
             command.Parameters.Clear();
+            var columns = _entries.Columns;
             for (var row = 0; row < rows; row++)
             {
                 var entry = entries[first + row];
-                foreach (var column in _entries.Columns)
+                for (var i = 0; i < columns.Count; i++)
                 {
+                    var column = columns[i];
                     command.Parameters.Add(column.Mapping.CreateParameter(
-                        command, RowParameter(column, row), column.Getter.GetClrValueUsingContainingEntity(entry), column.Nullable));
+                        command, insert.Parameters[(row * columns.Count) + i], column.Getter.GetClrValueUsingContainingEntity(entry), column.Nullable));
                 }
             }
 
@@ -143,21 +145,21 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         }
     }
 
-    /// <summary>An INSERT of <paramref name="rows"/> entries, each row's parameters named apart.</summary>
-    private Statement InsertOf(int rows)
+    /// <summary>
+    /// An INSERT of <paramref name="rows"/> entries, each row's parameters named apart; the names are made here once,
+    /// not for every group.
+    /// </summary>
+    private Insert InsertOf(int rows)
     {
         var columns = _entries.Columns;
-        var values = Enumerable.Range(0, rows)
-            .Select(row => $"({string.Join(", ", columns.Select(c => _sql.GenerateParameterNamePlaceholder(RowName(c, row))))})");
-        return new Statement(
+        var names = Enumerable.Range(0, rows).SelectMany(row => columns.Select(c => $"{c.Property}{row}")).ToArray();
+        var values = names.Chunk(columns.Count)
+            .Select(row => $"({string.Join(", ", row.Select(_sql.GenerateParameterNamePlaceholder))})");
+        return new Insert(
             Command($"INSERT INTO {_entries.Name} ({string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name)))}) " +
                     $"VALUES {string.Join(", ", values)}"),
-            columns);
+            [.. names.Select(_sql.GenerateParameterName)]);
     }
-
-    private string RowParameter(Column column, int row) => _sql.GenerateParameterName(RowName(column, row));
-
-    private static string RowName(Column column, int row) => $"{column.Property}{row}";
 
     /// <summary>Moves the head to <paramref name="head"/>.</summary>
     public Task MoveHeadAsync(AuditChainHead head, CancellationToken cancellationToken) =>
@@ -212,6 +214,9 @@ internal sealed class AuditChainStatements : IAsyncDisposable
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    /// <summary>An INSERT of a number of entries, and its parameters' names, row by row.</summary>
+    private sealed record Insert(DbCommand Command, string[] Parameters);
 
     private sealed record Column(
         string Property, string Name, string Parameter, string Placeholder, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable);
