@@ -37,11 +37,12 @@ public sealed class AuditTrailTests(PortalFixture portal)
             await edit.SubmitAsync("Save");
             await edit.Root.WaitForAsync(new() { State = WaitForSelectorState.Detached });
 
-            // Who viewed this record: the doctor, and the admin.
+            // Who viewed this record: the doctor, and the admin, each once however many pages they opened.
             await admin.ReloadAsync();
             var viewedBy = admin.GetByTestId("viewed-by");
             await Expect(viewedBy).ToContainTextAsync("doctor@clinic.test");
             await Expect(viewedBy).ToContainTextAsync("admin@clinic.test");
+            await Expect(viewedBy.Locator("tbody tr")).ToHaveCountAsync(2);
             await admin.CaptureAsync("20-viewed-by");
 
             // The record's history shows the change, with the old and the new value.

@@ -1,5 +1,6 @@
 using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
@@ -90,7 +91,7 @@ public sealed partial class PatientDetail
 
             (_showsAccount, _account) = await OnlineAccountAsync(user);
             _viewedBy = _rights.Can(Resource.AuditLog, Operations.Retrieve)
-                ? [.. (await Audit.QueryAsync(user, new AuditQuery { PatientId = Id, Action = AuditAction.Read, Limit = 10 }, CancellationToken.None)).Items]
+                ? [.. (await Audit.QueryAsync(user, new AuditQuery { PatientId = Id, Action = AuditAction.Read, Limit = PageLimits.Max }, CancellationToken.None)).Items]
                 : [];
             _error = null;
         }
