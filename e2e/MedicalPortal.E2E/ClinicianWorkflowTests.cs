@@ -43,11 +43,16 @@ public sealed partial class ClinicianWorkflowTests(PortalFixture portal)
 
             // Find the patient again by search, among the demo patients on both shards.
             await list.GotoAsync();
+            await Expect(list.Rows).ToHaveCountAsync(25);
+            await doctor.CaptureAsync("03-patient-list");
             await list.SearchAsync(family);
             await Expect(list.Rows).ToHaveCountAsync(1);
             await Expect(list.Row(family)).ToContainTextAsync("1984-03-09");
             await doctor.CaptureAsync("03-search");
-            await list.Row(family).ClickAsync();
+
+            // From the keyboard: the family name is the row's link.
+            await list.Row(family).GetByRole(AriaRole.Link, new() { Name = family }).FocusAsync();
+            await doctor.Keyboard.PressAsync("Enter");
             await Expect(doctor).ToHaveURLAsync(PatientUrl());
 
             // A colleague opens the same record in another browser and starts editing too.

@@ -2,10 +2,10 @@ using Microsoft.Playwright;
 
 namespace MedicalPortal.E2E.Pages;
 
-/// <summary>/patients: the searchable patient grid.</summary>
+/// <summary>/patients: the searchable, paged list of patients.</summary>
 public sealed class PatientListPage(IPage page)
 {
-    public ILocator Rows => page.Locator(".mud-table-body tr.mud-table-row");
+    public ILocator Rows => page.Locator("tbody tr.patient-row");
 
     public async Task GotoAsync()
     {

@@ -10,15 +10,22 @@ using MudBlazor;
 namespace MedicalPortal.Web.Components.Pages.Patients;
 
 /// <summary>Every patient on every shard, a page at a time, found by name, MRN or birth date.</summary>
-public sealed partial class PatientList
+public sealed partial class PatientList : IDisposable
 {
     private const int PageSize = 25;
 
-    private MudDataGrid<PatientDto> _grid = default!;
     private string? _query;
     private string? _error;
     private IReadOnlyList<string> _unavailableShards = [];
+    private IReadOnlyList<PatientDto> _patients = [];
     private bool _canRegister;
+
+    // Whether a page is on its way, and whether one has arrived (until then the list says nothing about being empty).
+    private bool _loading;
+    private bool _loaded;
+
+    // The load in flight: a newer search or page cancels it, and what it brings back is dropped.
+    private CancellationTokenSource? _load;
 
     // Search pages are cursor-based (stable across shards): remember the cursor that starts each page seen so far.
     private List<string?> _cursors = [null];
@@ -43,42 +50,60 @@ public sealed partial class PatientList
     {
         var user = await AuthenticationState.CurrentUserAsync();
         _canRegister = (await Access.RightsAsync(user, CancellationToken.None)).Can(Resource.Patient, Operations.Create);
+
+        // Prerendering shows the page's frame only: the search runs (and is audited) once, in the interactive render.
+        if (RendererInfo.IsInteractive)
+        {
+            await LoadAsync();
+        }
     }
 
-    private async Task<GridData<PatientDto>> LoadAsync(GridState<PatientDto> state, CancellationToken cancellationToken)
+    public void Dispose()
     {
+        _load?.Cancel();
+        _load?.Dispose();
+    }
+
+    private async Task LoadAsync()
+    {
+        _load?.Cancel();
+        _load?.Dispose();
+        var load = _load = new CancellationTokenSource();
+        _loading = true;
         try
         {
             var user = await AuthenticationState.CurrentUserAsync();
             var search = PatientSearch.Parse(_query, _cursors[_page], PageSize);
-            var page = await Patients.SearchAsync(user, search, cancellationToken);
-
-            // A newer search started meanwhile (the user typed on): these results are stale, let the grid drop them.
-            cancellationToken.ThrowIfCancellationRequested();
+            var page = await Patients.SearchAsync(user, search, load.Token);
+            if (load.IsCancellationRequested)
+            {
+                return; // A newer search started meanwhile (the user typed on): these results are stale.
+            }
 
             if (page.NextCursor is not null && _cursors.Count == _page + 1)
             {
                 _cursors.Add(page.NextCursor);
             }
 
-            ShowNotices(error: null, page.UnavailableShards);
-            return new GridData<PatientDto> { Items = page.Items, TotalItems = (_page * PageSize) + page.Items.Count };
+            (_patients, _error, _unavailableShards) = (page.Items, null, page.UnavailableShards);
+        }
+        catch (OperationCanceledException) when (load.IsCancellationRequested)
+        {
+            // Replaced by a newer load, which shows its own results.
         }
         catch (Exception e) when (e is ValidationFailedException or AccessDeniedException or ShardUnavailableException)
         {
-            ShowNotices(e.Message, unavailableShards: []);
-            return new GridData<PatientDto> { Items = [], TotalItems = 0 };
+            if (!load.IsCancellationRequested)
+            {
+                (_patients, _error, _unavailableShards) = ([], e.Message, []);
+            }
         }
-    }
-
-    // The grid's loader runs inside the grid: the page itself must re-render to show (or clear) its banners.
-    private void ShowNotices(string? error, IReadOnlyList<string> unavailableShards)
-    {
-        if (_error != error || !_unavailableShards.SequenceEqual(unavailableShards, StringComparer.Ordinal))
+        finally
         {
-            _error = error;
-            _unavailableShards = unavailableShards;
-            StateHasChanged();
+            if (ReferenceEquals(_load, load))
+            {
+                (_loading, _loaded) = (false, true);
+            }
         }
     }
 
@@ -95,28 +120,22 @@ public sealed partial class PatientList
         _query = query;
         _cursors = [null];
         _page = 0;
-        return _grid.ReloadServerData();
+        return LoadAsync();
     }
 
     private Task NextAsync()
     {
         _page++;
-        return _grid.ReloadServerData();
+        return LoadAsync();
     }
 
     private Task PreviousAsync()
     {
         _page--;
-        return _grid.ReloadServerData();
+        return LoadAsync();
     }
 
-    private void Open(DataGridRowClickEventArgs<PatientDto> row)
-    {
-        if (row.Item is { } patient)
-        {
-            Navigation.NavigateTo($"patients/{patient.Id}");
-        }
-    }
+    private void Open(PatientDto patient) => Navigation.NavigateTo($"patients/{patient.Id}");
 
     private async Task RegisterAsync()
     {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalPortal.Web.Tests.Components.Pages.Patients;
 
-/// <summary>The patient list: a server-paged grid over every shard, a debounced search, and role-aware actions.</summary>
+/// <summary>The patient list: a server-paged table over every shard, a debounced search, and role-aware actions.</summary>
 public sealed class PatientListTests : ComponentTestContext
 {
     private const int PageSize = 25;
@@ -37,7 +37,10 @@ public sealed class PatientListTests : ComponentTestContext
             cut.FindAll("thead th").Select(th => th.TextContent.Trim()));
         Assert.Equal(
             [first.FamilyName, first.GivenName, first.Mrn, first.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), PatientSexText(first), first.Phone ?? ""],
-            cut.Find("tbody tr.mud-table-row").QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+            cut.Find("tbody tr.patient-row").QuerySelectorAll("td").Select(td => td.TextContent.Trim()));
+
+        // The family name is a link to the record, so that the keyboard (and a new tab) reaches it.
+        Assert.Equal($"patients/{first.Id}", cut.Find("tbody tr.patient-row td a").GetAttribute("href"));
     }
 
     private static string PatientSexText(PatientDto patient) => patient.Sex switch
@@ -91,7 +94,7 @@ public sealed class PatientListTests : ComponentTestContext
         var cut = Render<PatientList>();
         cut.Find("input[aria-label='Search patients']").Input("famtestc");
 
-        // Act: the first page arrives within the search's debounce, and the grid shows it.
+        // Act: the first page arrives within the search's debounce, and the list shows it.
         Services.GetRequiredService<GatedPatientStore>().Open();
 
         // Assert: the search still runs, with the typed text, and its result is what stays on screen.
@@ -201,9 +204,9 @@ public sealed class PatientListTests : ComponentTestContext
         cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
 
         // Act
-        await cut.InvokeAsync(() => cut.Find("tbody tr.mud-table-row").Click());
+        await cut.InvokeAsync(() => cut.Find("tbody tr.patient-row").Click());
 
-        // Assert: the grid handles the click asynchronously, so the navigation may land after Click returns.
+        // Assert: the navigation may land after Click returns.
         var navigation = Services.GetRequiredService<NavigationManager>();
         cut.WaitForAssertion(() => Assert.Equal($"patients/{first.Id}", navigation.ToBaseRelativePath(navigation.Uri)), _patience);
     }
@@ -234,7 +237,7 @@ public sealed class PatientListTests : ComponentTestContext
         // Act
         var cut = Render<PatientList>();
 
-        // Assert: once the grid has loaded, the permission check (which ran first) has settled.
+        // Assert: once the list has loaded, the permission check (which ran first) has settled.
         cut.WaitForAssertion(() => Assert.Equal(PageSize, Rows(cut).Count), _patience);
         Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Contains("Register patient", StringComparison.Ordinal));
     }
@@ -310,7 +313,7 @@ public sealed class PatientListTests : ComponentTestContext
 
     private static string Row(PatientDto patient) => $"{patient.FamilyName}|{patient.GivenName}|{patient.Mrn}";
 
-    private static List<string> Rows(IRenderedComponent<PatientList> cut) => cut.FindAll("tbody tr.mud-table-row")
+    private static List<string> Rows(IRenderedComponent<PatientList> cut) => cut.FindAll("tbody tr.patient-row")
         .Select(row => string.Join('|', row.QuerySelectorAll("td").Take(3).Select(cell => cell.TextContent.Trim())))
         .ToList();
 
