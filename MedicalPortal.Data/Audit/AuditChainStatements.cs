@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -18,56 +20,28 @@ internal sealed class AuditChainStatements : IAsyncDisposable
     /// <summary>The most entries one INSERT carries (14 parameters each: within every provider's limit).</summary>
     internal const int RowsPerInsert = 64;
 
+    /// <summary>
+    /// Each model's statements, made once: every audited save opens statements of its own, and working out their SQL
+    /// from the model again was a twentieth of a recorded visit's CPU (docs/PERFORMANCE.md, "Issue 17, the write path").
+    /// </summary>
+    private static readonly ConditionalWeakTable<IModel, Shape> _shapes = [];
+
     private readonly DbContext _context;
-    private readonly ISqlGenerationHelper _sql;
+    private readonly Shape _shape;
     private readonly DbCommand? _lockHead;
     private readonly DbCommand _readHead;
-    private readonly Table _entries;
-    private readonly Dictionary<int, Insert> _inserts = [];
-    private readonly Statement _moveHead;
+    private readonly Dictionary<int, DbCommand> _inserts = [];
+    private readonly DbCommand _moveHead;
     private readonly DbCommand? _readFences;
 
     public AuditChainStatements(DbContext context)
     {
         _context = context;
-        var sql = _sql = context.GetService<ISqlGenerationHelper>();
-        _entries = Table.Of<AuditEntry>(context, sql);
-        var head = Table.Of<AuditChainHead>(context, sql);
-        string Quoted(Table table, string property) => sql.DelimitIdentifier(table.ColumnOf(property).Name);
-        var isHead = $"{Quoted(head, nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId}";
-        var sequence = Quoted(head, nameof(AuditChainHead.Sequence));
-
-        // The head is read under a lock held to the commit, so concurrent writers queue there: the row's update lock on
-        // a server; on SQLite a first statement that writes the row, which takes the database's write lock.
-        var readHead = $"SELECT {sequence}, {Quoted(head, nameof(AuditChainHead.Hash))} FROM {head.Name}";
-        if (context.Database.IsNpgsql())
-        {
-            _readHead = Command($"{readHead} WHERE {isHead} FOR UPDATE");
-        }
-        else if (context.Database.IsSqlServer())
-        {
-            _readHead = Command($"{readHead} WITH (UPDLOCK, HOLDLOCK) WHERE {isHead}");
-        }
-        else
-        {
-            _lockHead = Command($"UPDATE {head.Name} SET {sequence} = {sequence} WHERE {isHead}");
-            _readHead = Command($"{readHead} WHERE {isHead}");
-        }
-
-        // On a shard, the fences of bucket moves, read after the head lock (docs/decisions/0022).
-        if (context is Sharding.ShardDbContext)
-        {
-            var fences = Table.Of<Sharding.BucketFence>(context, sql);
-            _readFences = Command(
-                $"SELECT {Quoted(fences, nameof(Sharding.BucketFence.FirstBucket))}, {Quoted(fences, nameof(Sharding.BucketFence.LastBucket))}, " +
-                $"{Quoted(fences, nameof(Sharding.BucketFence.State))} FROM {fences.Name}");
-        }
-
-        var moved = new[] { nameof(AuditChainHead.Sequence), nameof(AuditChainHead.Hash), nameof(AuditChainHead.Seal) }
-            .Select(head.ColumnOf).ToArray();
-        _moveHead = new Statement(
-            Command($"UPDATE {head.Name} SET {string.Join(", ", moved.Select(c => $"{sql.DelimitIdentifier(c.Name)} = {c.Placeholder}"))} WHERE {isHead}"),
-            moved);
+        _shape = _shapes.GetValue(context.Model, _ => Shape.Of(context));
+        _lockHead = _shape.LockHead is { } lockHead ? Command(lockHead) : null;
+        _readHead = Command(_shape.ReadHead);
+        _readFences = _shape.ReadFences is { } readFences ? Command(readFences) : null;
+        _moveHead = Command(_shape.MoveHead);
     }
 
     /// <summary>The context whose connection and transaction the statements use.</summary>
@@ -119,17 +93,18 @@ internal sealed class AuditChainStatements : IAsyncDisposable
     /// </summary>
     public async Task InsertAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
+        var columns = _shape.Entries.Columns;
         for (var first = 0; first < entries.Count; first += RowsPerInsert)
         {
             var rows = Math.Min(RowsPerInsert, entries.Count - first);
-            if (!_inserts.TryGetValue(rows, out var insert))
+            var insert = _shape.InsertOf(rows);
+            if (!_inserts.TryGetValue(rows, out var command))
             {
-                insert = _inserts[rows] = InsertOf(rows);
+                command = _inserts[rows] = Command(insert.Text);
             }
 
-            var command = Enlist(insert.Command);
+            Enlist(command);
             command.Parameters.Clear();
-            var columns = _entries.Columns;
             for (var row = 0; row < rows; row++)
             {
                 var entry = entries[first + row];
@@ -145,25 +120,19 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// An INSERT of <paramref name="rows"/> entries, each row's parameters named apart; the names are made here once,
-    /// not for every group.
-    /// </summary>
-    private Insert InsertOf(int rows)
-    {
-        var columns = _entries.Columns;
-        var names = Enumerable.Range(0, rows).SelectMany(row => columns.Select(c => $"{c.Property}{row}")).ToArray();
-        var values = names.Chunk(columns.Count)
-            .Select(row => $"({string.Join(", ", row.Select(_sql.GenerateParameterNamePlaceholder))})");
-        return new Insert(
-            Command($"INSERT INTO {_entries.Name} ({string.Join(", ", columns.Select(c => _sql.DelimitIdentifier(c.Name)))}) " +
-                    $"VALUES {string.Join(", ", values)}"),
-            [.. names.Select(_sql.GenerateParameterName)]);
-    }
-
     /// <summary>Moves the head to <paramref name="head"/>.</summary>
-    public Task MoveHeadAsync(AuditChainHead head, CancellationToken cancellationToken) =>
-        _moveHead.ExecuteAsync(this, head, cancellationToken);
+    public async Task MoveHeadAsync(AuditChainHead head, CancellationToken cancellationToken)
+    {
+        var command = Enlist(_moveHead);
+        command.Parameters.Clear();
+        foreach (var column in _shape.MovedColumns)
+        {
+            command.Parameters.Add(column.Mapping.CreateParameter(
+                command, column.Parameter, column.Getter.GetClrValueUsingContainingEntity(head), column.Nullable));
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -179,10 +148,10 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         }
         foreach (var insert in _inserts.Values)
         {
-            await insert.Command.DisposeAsync();
+            await insert.DisposeAsync();
         }
 
-        await _moveHead.Command.DisposeAsync();
+        await _moveHead.DisposeAsync();
     }
 
     private DbCommand Command(string text)
@@ -199,24 +168,90 @@ internal sealed class AuditChainStatements : IAsyncDisposable
         return command;
     }
 
-    private sealed record Statement(DbCommand Command, IReadOnlyList<Column> Columns)
+    /// <summary>
+    /// The statements of one model: their SQL, and the columns and parameters they bind. Tables, columns and parameter
+    /// conversions come from the model and its provider, never from one context.
+    /// </summary>
+    private sealed class Shape
     {
-        public async Task ExecuteAsync(AuditChainStatements owner, object row, CancellationToken cancellationToken)
+        private readonly ConcurrentDictionary<int, Insert> _inserts = new();
+        private readonly ISqlGenerationHelper _sql;
+
+        private Shape(ISqlGenerationHelper sql, Table entries)
         {
-            var command = owner.Enlist(Command);
-            command.Parameters.Clear();
-            foreach (var column in Columns)
+            _sql = sql;
+            Entries = entries;
+        }
+
+        public Table Entries { get; }
+
+        /// <summary>On SQLite, the statement that takes the database's write lock before the head is read.</summary>
+        public string? LockHead { get; private init; }
+
+        public required string ReadHead { get; init; }
+
+        /// <summary>On a shard, the fences of bucket moves.</summary>
+        public string? ReadFences { get; private init; }
+
+        public required string MoveHead { get; init; }
+
+        public required IReadOnlyList<Column> MovedColumns { get; init; }
+
+        public static Shape Of(DbContext context)
+        {
+            var sql = context.GetService<ISqlGenerationHelper>();
+            var head = Table.Of<AuditChainHead>(context, sql);
+            string Quoted(Table table, string property) => sql.DelimitIdentifier(table.ColumnOf(property).Name);
+            var isHead = $"{Quoted(head, nameof(AuditChainHead.Id))} = {AuditChainHead.SingletonId}";
+            var sequence = Quoted(head, nameof(AuditChainHead.Sequence));
+
+            // The head is read under a lock held to the commit, so concurrent writers queue there: the row's update lock
+            // on a server; on SQLite a first statement that writes the row, which takes the database's write lock.
+            var readHead = $"SELECT {sequence}, {Quoted(head, nameof(AuditChainHead.Hash))} FROM {head.Name}";
+            var (lockHead, readHeadLocked) = context.Database.IsNpgsql()
+                ? (null, $"{readHead} WHERE {isHead} FOR UPDATE")
+                : context.Database.IsSqlServer()
+                    ? (null, $"{readHead} WITH (UPDLOCK, HOLDLOCK) WHERE {isHead}")
+                    : ($"UPDATE {head.Name} SET {sequence} = {sequence} WHERE {isHead}", $"{readHead} WHERE {isHead}");
+
+            // On a shard, the fences of bucket moves, read after the head lock (docs/decisions/0022).
+            string? readFences = null;
+            if (context is Sharding.ShardDbContext)
             {
-                command.Parameters.Add(column.Mapping.CreateParameter(
-                    command, column.Parameter, column.Getter.GetClrValueUsingContainingEntity(row), column.Nullable));
+                var fences = Table.Of<Sharding.BucketFence>(context, sql);
+                readFences =
+                    $"SELECT {Quoted(fences, nameof(Sharding.BucketFence.FirstBucket))}, {Quoted(fences, nameof(Sharding.BucketFence.LastBucket))}, " +
+                    $"{Quoted(fences, nameof(Sharding.BucketFence.State))} FROM {fences.Name}";
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var moved = new[] { nameof(AuditChainHead.Sequence), nameof(AuditChainHead.Hash), nameof(AuditChainHead.Seal) }
+                .Select(head.ColumnOf).ToArray();
+            return new Shape(sql, Table.Of<AuditEntry>(context, sql))
+            {
+                LockHead = lockHead,
+                ReadHead = readHeadLocked,
+                ReadFences = readFences,
+                MoveHead = $"UPDATE {head.Name} SET {string.Join(", ", moved.Select(c => $"{sql.DelimitIdentifier(c.Name)} = {c.Placeholder}"))} WHERE {isHead}",
+                MovedColumns = moved,
+            };
         }
+
+        /// <summary>An INSERT of <paramref name="rows"/> entries, each row's parameters named apart; made once per size.</summary>
+        public Insert InsertOf(int rows) => _inserts.GetOrAdd(rows, static (rows, shape) =>
+        {
+            var columns = shape.Entries.Columns;
+            var names = Enumerable.Range(0, rows).SelectMany(row => columns.Select(c => $"{c.Property}{row}")).ToArray();
+            var values = names.Chunk(columns.Count)
+                .Select(row => $"({string.Join(", ", row.Select(shape._sql.GenerateParameterNamePlaceholder))})");
+            return new Insert(
+                $"INSERT INTO {shape.Entries.Name} ({string.Join(", ", columns.Select(c => shape._sql.DelimitIdentifier(c.Name)))}) " +
+                $"VALUES {string.Join(", ", values)}",
+                [.. names.Select(shape._sql.GenerateParameterName)]);
+        }, this);
     }
 
     /// <summary>An INSERT of a number of entries, and its parameters' names, row by row.</summary>
-    private sealed record Insert(DbCommand Command, string[] Parameters);
+    private sealed record Insert(string Text, string[] Parameters);
 
     private sealed record Column(
         string Property, string Name, string Parameter, string Placeholder, RelationalTypeMapping Mapping, IClrPropertyGetter Getter, bool Nullable);

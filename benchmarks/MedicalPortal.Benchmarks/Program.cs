@@ -10,6 +10,9 @@ using MedicalPortal.Benchmarks.Micro;
 //   micro [BenchmarkDotNet arguments]                           the hot paths, one at a time
 //   circuits --url URL [--pages N] [--hold SECONDS]             open N patient-list circuits and keep them (for gcdump)
 //   access-log --data DIR [--readers N] [--seconds S]           the read audit alone, in process, on a seeded SQLite data set
+//   write-path --data DIR [--writers N] [--rounds N] [--seconds S]
+//                                                               VisitService against EF alone, in process, on the same
+//                                                               kind of copy (8 writers unless named)
 //   compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S] [--data DIR] [--report FILE]
 //                                                               two published builds alternated on the quick data set;
 //                                                               W: cached, cached-unaudited, uncached, search, visit, mixed
@@ -33,14 +36,7 @@ if (args.Length > 0 && args[0] == "access-log")
 {
     // For profiling the read audit's writer without HTTP around it (docs/PERFORMANCE.md, finding 1). It adds audit
     // entries to the data set: point it at a copy (cp -r benchmarks/.data/quick/shards-2 /tmp/shards-2).
-    var folder = Path.GetFullPath(Option("--data") ?? throw new ArgumentException("--data DIR (a copy of a seeded data set, e.g. of benchmarks/.data/quick/shards-2) is required."));
-    if (!int.TryParse(Path.GetFileName(folder).Replace("shards-", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, out var shardCount))
-    {
-        throw new ArgumentException($"--data names a data set folder, shards-N (the suite's layout): '{folder}' is not one.");
-    }
-
-    var data = new SqliteDataSet(Path.GetDirectoryName(folder)!, shardCount);
-    var ids = File.ReadAllLines(Path.Combine(data.Directory, "ids.txt")).Where(l => l.Length > 0).ToList();
+    var (data, ids) = SeededCopy();
     await using var process = await InProcess.OpenAsync(data);
     var readers = int.Parse(Option("--readers") ?? "32", System.Globalization.CultureInfo.InvariantCulture);
     var seconds = TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "10", System.Globalization.CultureInfo.InvariantCulture));
@@ -52,6 +48,31 @@ if (args.Length > 0 && args[0] == "access-log")
     (user, kernel) = (self.UserProcessorTime - user, self.PrivilegedProcessorTime - kernel);
     Console.WriteLine(System.FormattableString.Invariant(
         $"{result.RequestsPerSecond:N0} reads recorded/s, p50 {result.P50Milliseconds:N2} ms, p99 {result.P99Milliseconds:N2} ms; CPU per read {user.TotalMicroseconds / result.Requests:N1} µs user + {kernel.TotalMicroseconds / result.Requests:N1} µs kernel ({readers} readers)"));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "write-path")
+{
+    // The suite's write-path figure alone, for profiling it (attach dotnet-trace or perf to this process): visits
+    // recorded through VisitService and through EF alone, alternated. It adds visits: point it at a copy.
+    var (data, ids) = SeededCopy();
+    await using var process = await InProcess.OpenAsync(data);
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    var seconds = TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "5", invariant));
+    var writers = int.Parse(Option("--writers") ?? "8", invariant);
+    await process.RecordVisitsAsync(ids, efOnly: false, TimeSpan.FromSeconds(3), writers); // warm-up
+    await process.RecordVisitsAsync(ids, efOnly: true, TimeSpan.FromSeconds(3), writers);
+    var ratios = new List<double>();
+    for (var round = 0; round < int.Parse(Option("--rounds") ?? "3", invariant); round++)
+    {
+        var (ef, efCpu) = await WithCpuAsync(() => process.RecordVisitsAsync(ids, efOnly: true, seconds, writers));
+        var (service, serviceCpu) = await WithCpuAsync(() => process.RecordVisitsAsync(ids, efOnly: false, seconds, writers));
+        ratios.Add(service.RequestsPerSecond / ef.RequestsPerSecond);
+        Console.WriteLine(System.FormattableString.Invariant(
+            $"EF alone {ef.RequestsPerSecond:N0}/s (p99 {ef.P99Milliseconds:N1} ms, {efCpu.TotalMicroseconds / ef.Requests:N0} µs CPU each), whole write path {service.RequestsPerSecond:N0}/s (p99 {service.P99Milliseconds:N1} ms, {serviceCpu.TotalMicroseconds / service.Requests:N0} µs CPU each): {ratios[^1]:N2}x"));
+    }
+
+    Console.WriteLine(System.FormattableString.Invariant($"median {Figures.Median(ratios):N2}x of EF alone"));
     return 0;
 }
 
@@ -76,7 +97,7 @@ if (args.Length > 0 && args[0] == "compare")
 
 if (args.Length == 0 || args[0] != "macro")
 {
-    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S] | compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S]");
+    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S] | write-path --data DIR [--writers N] [--rounds N] [--seconds S] | compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S]");
     return 2;
 }
 
@@ -108,3 +129,26 @@ var options = new SuiteOptions(
     DataSet: dataSet,
     ReportFile: Path.GetFullPath(Option("--report") ?? Path.Combine(root, "docs", "PERFORMANCE.md")));
 return await new Suite(options).RunAsync();
+
+// What an operation's run took of the process's CPU (user and kernel), beside its result.
+static async Task<(LoadResult Result, TimeSpan Cpu)> WithCpuAsync(Func<Task<LoadResult>> run)
+{
+    var self = System.Diagnostics.Process.GetCurrentProcess();
+    var before = self.TotalProcessorTime;
+    var result = await run();
+    self.Refresh();
+    return (result, self.TotalProcessorTime - before);
+}
+
+// --data: a copy of a seeded SQLite data set (the suite's layout, shards-N), and its patients' ids.
+(DataSet Data, List<string> Ids) SeededCopy()
+{
+    var folder = Path.GetFullPath(Option("--data") ?? throw new ArgumentException("--data DIR (a copy of a seeded data set, e.g. of benchmarks/.data/quick/shards-2) is required."));
+    if (!int.TryParse(Path.GetFileName(folder).Replace("shards-", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture, out var shardCount))
+    {
+        throw new ArgumentException($"--data names a data set folder, shards-N (the suite's layout): '{folder}' is not one.");
+    }
+
+    var data = new SqliteDataSet(Path.GetDirectoryName(folder)!, shardCount);
+    return (data, File.ReadAllLines(Path.Combine(data.Directory, "ids.txt")).Where(l => l.Length > 0).ToList());
+}

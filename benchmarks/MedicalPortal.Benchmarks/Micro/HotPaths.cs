@@ -5,15 +5,19 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Audit;
+using MedicalPortal.Data.Providers.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Benchmarks.Micro;
 
 /// <summary>
 /// The hot paths every request or exported row goes through, one at a time: where a shard lookup starts, one research
-/// row, one audit seal, one permission check (against a cached matrix).
+/// row, one audit seal, one permission check (against a cached matrix), the audit chain's statements that every
+/// audited save opens.
 /// </summary>
 [MemoryDiagnoser]
-public class HotPaths
+public class HotPaths : IDisposable
 {
     private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
     private static readonly DateOnly ExportDate = new(2026, 6, 1);
@@ -26,10 +30,16 @@ public class HotPaths
     private KAnonymityPlan _plan = default!;
     private ExportPatient _patient = default!;
     private AuditEntry _entry = default!;
+    private SqliteConnection _connection = default!;
+    private SqliteShardDbContext _shard = default!;
 
     [GlobalSetup]
     public void Setup()
     {
+        _connection = new SqliteConnection("Data Source=:memory:");
+        _connection.Open();
+        _shard = new SqliteShardDbContext(new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(_connection).Options);
+
         _pseudonyms = new StudyPseudonyms(Key, Guid.Parse("0198f0a0-2026-8000-8000-000000000001"));
         _patient = new ExportPatient(_patientId, new DateOnly(1958, 4, 2), Sex.Female, "02139",
         [
@@ -62,6 +72,28 @@ public class HotPaths
 
     [Benchmark(Description = "One permission check (matrix cached)")]
     public Task PermissionCheck() => _access.DemandAsync(_doctor, Resource.Visit, Operations.Create, CancellationToken.None);
+
+    [Benchmark(Description = "Open and close the audit chain's statements (each audited save)")]
+    public async Task AuditStatements()
+    {
+        await using var statements = new AuditChainStatements(_shard);
+    }
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _shard?.Dispose();
+            _connection?.Dispose();
+        }
+    }
 
     private sealed class FixedMatrix : IPermissionStore
     {
