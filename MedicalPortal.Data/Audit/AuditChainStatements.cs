@@ -22,7 +22,7 @@ internal sealed class AuditChainStatements : IAsyncDisposable
 
     /// <summary>
     /// Each model's statements, made once: every audited save opens statements of its own, and working out their SQL
-    /// from the model again was a twentieth of a recorded visit's CPU (docs/PERFORMANCE.md, "Issue 17, the write path").
+    /// from the model again was a twentieth of a recorded visit's CPU (docs/PERFORMANCE.md, "Issue 17, second session").
     /// </summary>
     private static readonly ConditionalWeakTable<IModel, Shape> _shapes = [];
 
