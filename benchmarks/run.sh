@@ -49,6 +49,8 @@ if [ "${provider}" = postgres ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# dotnet-gcdump (the repository's tool manifest): the circuit figure's managed heap after a full collection.
+dotnet tool restore >/dev/null
 dotnet publish MedicalPortal.Web -c Release -o benchmarks/.out/portal -v quiet --nologo
 dotnet publish benchmarks/MedicalPortal.Benchmarks -c Release -o benchmarks/.out/harness -v quiet --nologo
 

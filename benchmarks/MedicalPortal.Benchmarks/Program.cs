@@ -9,6 +9,7 @@ using MedicalPortal.Benchmarks.Micro;
 //                                                               catalog's cluster first, then one per shard of the 4
 //   micro [BenchmarkDotNet arguments]                           the hot paths, one at a time
 //   circuits --url URL [--pages N] [--hold SECONDS]             open N patient-list circuits and keep them (for gcdump)
+//   circuits --url URL --pid PID [--pages N]                    the suite's circuit figure alone, on a running portal
 //   access-log --data DIR [--readers N] [--seconds S]           the read audit alone, in process, on a seeded SQLite data set
 //   write-path --data DIR [--writers N] [--rounds N] [--seconds S]
 //                                                               VisitService against EF alone, in process, on the same
@@ -23,6 +24,18 @@ if (args.Length > 0 && args[0] == "micro")
 }
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+if (args.Length > 0 && args[0] == "circuits" && Option("--pid") is { } pid)
+{
+    // The suite's circuit figure alone, against a portal started by hand (its process id, for its memory).
+    var invariant = System.Globalization.CultureInfo.InvariantCulture;
+    var pages = int.Parse(Option("--pages") ?? "20", invariant);
+    var memory = await Circuits.MeasureAsync(
+        Option("--url") ?? throw new ArgumentException("--url URL (a running portal) is required."), int.Parse(pid, invariant), pages);
+    Console.WriteLine(System.FormattableString.Invariant(
+        $"{pages} circuits: {memory.ResidentBytesPerCircuit / 1024:N0} KB resident ({memory.ResidentBefore / 1048576.0:N1} -> {memory.ResidentAfter / 1048576.0:N1} MiB), {memory.HeapBytesPerCircuit / 1024:N0} KB of managed heap after a full collection, per circuit"));
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "circuits")
 {
     await Circuits.HoldAsync(
@@ -97,7 +110,7 @@ if (args.Length > 0 && args[0] == "compare")
 
 if (args.Length == 0 || args[0] != "macro")
 {
-    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS] | access-log --data DIR [--readers N] [--seconds S] | write-path --data DIR [--writers N] [--rounds N] [--seconds S] | compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S]");
+    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS | --pid PID] | access-log --data DIR [--readers N] [--seconds S] | write-path --data DIR [--writers N] [--rounds N] [--seconds S] | compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S]");
     return 2;
 }
 

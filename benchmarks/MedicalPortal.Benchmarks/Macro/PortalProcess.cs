@@ -75,9 +75,6 @@ internal sealed class PortalProcess : IAsyncDisposable
         throw new TimeoutException("The portal did not become ready within 3 minutes.");
     }
 
-    /// <summary>The resident memory of the portal process now, in bytes (Linux /proc).</summary>
-    public long ResidentBytes() => ProcStatus.Read(_process.Id, "VmRSS");
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
