@@ -31,13 +31,12 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock, AuditDat
 
         var database = databases.Of(context);
 
-        // The same head statements as the access log's writer, built for this one save.
+        // The same head statements as the access log's writer, built for this one save. The fences are read under the
+        // head lock, which a bucket move takes to set them: this change either committed before the fence, or sees it
+        // now and is not written (docs/decisions/0022).
         await using var statements = new AuditChainStatements(context);
-        var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
-
-        // Under the head lock, which a bucket move takes to set its fences: this change either committed before the
-        // fence, or sees it now and is not written (docs/decisions/0022).
-        Fences.ThrowIfFenced(await statements.ReadFencesAsync(cancellationToken), entries.SelectMany(Fences.BucketsOf));
+        var (sequence, hash, fences) = await statements.OpenHeadAsync(cancellationToken);
+        Fences.ThrowIfFenced(fences, entries.SelectMany(Fences.BucketsOf));
 
         var moved = Seal(database, sequence, hash, entries);
         foreach (var entry in entries)
@@ -50,7 +49,7 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock, AuditDat
 
     /// <summary>
     /// The same through prepared <paramref name="statements"/>, in their context's current transaction: lock and read
-    /// the head, seal, insert the entries, move the head. On a shard, entries naming a patient whose bucket has moved
+    /// the head, seal, insert the entries and move the head (two round trips to a server). On a shard, entries naming a patient whose bucket has moved
     /// away are not appended: they are returned, for the access log to send where the map now sends them.
     /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> AppendAsync(
@@ -62,9 +61,9 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock, AuditDat
         }
 
         var database = databases.Of(statements.Context);
-        var (sequence, hash) = await statements.LockHeadAsync(cancellationToken);
+        var (sequence, hash, fences) = await statements.OpenHeadAsync(cancellationToken);
         IReadOnlyList<AuditEntry> refused = [];
-        if (await statements.ReadFencesAsync(cancellationToken) is { Count: > 0 } fences)
+        if (fences.Count > 0)
         {
             // Reads go on while buckets are frozen; only a bucket moved away refuses its entries.
             var moved = fences.Where(f => f.State == FenceState.Moved).ToList();
@@ -75,8 +74,7 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock, AuditDat
         if (entries.Count > 0)
         {
             var head = Seal(database, sequence, hash, entries);
-            await statements.InsertAsync(entries, cancellationToken);
-            await statements.MoveHeadAsync(head, cancellationToken);
+            await statements.InsertAndMoveHeadAsync(entries, head, cancellationToken);
         }
 
         return refused;

@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace MedicalPortal.Data.Audit;
 
 /// <summary>
-/// A database chain's statements, prepared once on a context's open connection: lock and read the head, insert an
-/// entry, move the head. For the access log's writer, which appends many small batches and gains nothing from change
+/// A database chain's statements, prepared once on a context's open connection: lock and read the head (with the fences
+/// of bucket moves), insert entries and move the head. For the access log's writer, which appends many small batches and gains nothing from change
 /// tracking or from building its SQL again for each one (docs/PERFORMANCE.md, finding 1). Tables, columns and
 /// parameter conversions all come from the context's model and its provider's type mappings, so an entry is stored
 /// exactly as SaveChanges would store it and reads back (and verifies) the same.
@@ -28,79 +28,83 @@ internal sealed class AuditChainStatements : IAsyncDisposable
 
     private readonly DbContext _context;
     private readonly Shape _shape;
-    private readonly DbCommand? _lockHead;
-    private readonly DbCommand _readHead;
-    private readonly Dictionary<int, DbCommand> _inserts = [];
-    private readonly DbCommand _moveHead;
-    private readonly DbCommand? _readFences;
+    private readonly List<DbCommand> _commands = [];
+    private readonly Dictionary<(int Rows, bool MovesHead), DbCommand> _inserts = [];
+    private DbCommand? _openHead;
+    private DbCommand? _lockHead;
+    private DbCommand? _readHead;
+    private DbCommand? _moveHead;
 
     public AuditChainStatements(DbContext context)
     {
         _context = context;
         _shape = _shapes.GetValue(context.Model, _ => Shape.Of(context));
-        _lockHead = _shape.LockHead is { } lockHead ? Command(lockHead) : null;
-        _readHead = Command(_shape.ReadHead);
-        _readFences = _shape.ReadFences is { } readFences ? Command(readFences) : null;
-        _moveHead = Command(_shape.MoveHead);
     }
 
     /// <summary>The context whose connection and transaction the statements use.</summary>
     public DbContext Context => _context;
 
-    /// <summary>Locks the head row and reads it, in the context's current transaction.</summary>
+    /// <summary>
+    /// Locks the head row and reads it and, on a shard, the fences of bucket moves (read under that lock,
+    /// docs/decisions/0022), in the context's current transaction: one command, so one round trip to a server.
+    /// </summary>
+    public async Task<(long Sequence, byte[] Hash, IReadOnlyList<Sharding.BucketFence> Fences)> OpenHeadAsync(CancellationToken cancellationToken)
+    {
+        _openHead ??= Command(_shape.OpenHead);
+        await using var reader = await Enlist(_openHead).ExecuteReaderAsync(cancellationToken);
+        var (sequence, hash) = await ReadHeadAsync(reader, cancellationToken);
+        var fences = new List<Sharding.BucketFence>();
+        if (_shape.ReadsFences)
+        {
+            if (!await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The fences of bucket moves were not read with the audit chain's head.");
+            }
+
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                fences.Add(new Sharding.BucketFence
+                {
+                    FirstBucket = reader.GetInt32(0),
+                    LastBucket = reader.GetInt32(1),
+                    State = Enum.Parse<Sharding.FenceState>(reader.GetString(2)),
+                });
+            }
+        }
+
+        return (sequence, hash, fences);
+    }
+
+    /// <summary>Locks the head row and reads it, in the context's current transaction (a bucket move setting its fences).</summary>
     public async Task<(long Sequence, byte[] Hash)> LockHeadAsync(CancellationToken cancellationToken)
     {
-        if (_lockHead is not null)
+        if (_shape.LockHead is { } lockHead)
         {
+            _lockHead ??= Command(lockHead);
             await Enlist(_lockHead).ExecuteNonQueryAsync(cancellationToken);
         }
 
+        _readHead ??= Command(_shape.ReadHead);
         await using var reader = await Enlist(_readHead).ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new InvalidOperationException("The audit chain has no head row.");
-        }
-
-        return (reader.GetFieldValue<long>(0), reader.GetFieldValue<byte[]>(1));
-    }
-
-    /// <summary>The fences of bucket moves on this shard (none on the catalog), in the current transaction.</summary>
-    public async Task<IReadOnlyList<Sharding.BucketFence>> ReadFencesAsync(CancellationToken cancellationToken)
-    {
-        if (_readFences is null)
-        {
-            return [];
-        }
-
-        var fences = new List<Sharding.BucketFence>();
-        await using var reader = await Enlist(_readFences).ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            fences.Add(new Sharding.BucketFence
-            {
-                FirstBucket = reader.GetInt32(0),
-                LastBucket = reader.GetInt32(1),
-                State = Enum.Parse<Sharding.FenceState>(reader.GetString(2)),
-            });
-        }
-
-        return fences;
+        return await ReadHeadAsync(reader, cancellationToken);
     }
 
     /// <summary>
-    /// Inserts <paramref name="entries"/>, already sealed: up to <see cref="RowsPerInsert"/> in one statement, so that a
-    /// group of reads costs a server one round trip instead of one per entry.
+    /// Inserts <paramref name="entries"/>, already sealed, and moves the head to <paramref name="head"/>: up to
+    /// <see cref="RowsPerInsert"/> entries a statement, the last statement and the head's in one command, so that a
+    /// group of reads costs a server one round trip instead of one per entry and another for the head.
     /// </summary>
-    public async Task InsertAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    public async Task InsertAndMoveHeadAsync(IReadOnlyList<AuditEntry> entries, AuditChainHead head, CancellationToken cancellationToken)
     {
         var columns = _shape.Entries.Columns;
         for (var first = 0; first < entries.Count; first += RowsPerInsert)
         {
             var rows = Math.Min(RowsPerInsert, entries.Count - first);
+            var movesHead = first + rows == entries.Count;
             var insert = _shape.InsertOf(rows);
-            if (!_inserts.TryGetValue(rows, out var command))
+            if (!_inserts.TryGetValue((rows, movesHead), out var command))
             {
-                command = _inserts[rows] = Command(insert.Text);
+                command = _inserts[(rows, movesHead)] = Command(movesHead ? $"{insert.Text};\n{_shape.MoveHead}" : insert.Text);
             }
 
             Enlist(command);
@@ -116,48 +120,52 @@ internal sealed class AuditChainStatements : IAsyncDisposable
                 }
             }
 
+            if (movesHead)
+            {
+                AddHeadParameters(command, head);
+            }
+
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    /// <summary>Moves the head to <paramref name="head"/>.</summary>
+    /// <summary>Moves the head to <paramref name="head"/> (the row this transaction locked).</summary>
     public async Task MoveHeadAsync(AuditChainHead head, CancellationToken cancellationToken)
     {
+        _moveHead ??= Command(_shape.MoveHead);
         var command = Enlist(_moveHead);
         command.Parameters.Clear();
-        foreach (var column in _shape.MovedColumns)
-        {
-            command.Parameters.Add(column.Mapping.CreateParameter(
-                command, column.Parameter, column.Getter.GetClrValueUsingContainingEntity(head), column.Nullable));
-        }
-
+        AddHeadParameters(command, head);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_lockHead is not null)
+        foreach (var command in _commands)
         {
-            await _lockHead.DisposeAsync();
+            await command.DisposeAsync();
         }
-
-        await _readHead.DisposeAsync();
-        if (_readFences is not null)
-        {
-            await _readFences.DisposeAsync();
-        }
-        foreach (var insert in _inserts.Values)
-        {
-            await insert.DisposeAsync();
-        }
-
-        await _moveHead.DisposeAsync();
     }
+
+    private void AddHeadParameters(DbCommand command, AuditChainHead head)
+    {
+        foreach (var column in _shape.MovedColumns)
+        {
+            command.Parameters.Add(column.Mapping.CreateParameter(
+                command, column.Parameter, column.Getter.GetClrValueUsingContainingEntity(head), column.Nullable));
+        }
+    }
+
+    private static async Task<(long Sequence, byte[] Hash)> ReadHeadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken)
+            ? (reader.GetFieldValue<long>(0), reader.GetFieldValue<byte[]>(1))
+            : throw new InvalidOperationException("The audit chain has no head row.");
 
     private DbCommand Command(string text)
     {
         var command = _context.Database.GetDbConnection().CreateCommand();
         command.CommandText = text;
+        _commands.Add(command);
         return command;
     }
 
@@ -190,8 +198,14 @@ internal sealed class AuditChainStatements : IAsyncDisposable
 
         public required string ReadHead { get; init; }
 
-        /// <summary>On a shard, the fences of bucket moves.</summary>
-        public string? ReadFences { get; private init; }
+        /// <summary>
+        /// The lock (on SQLite), the head's read and, on a shard, the fences' read, as one command: the statements run in
+        /// order, so the fences are read under the lock.
+        /// </summary>
+        public required string OpenHead { get; init; }
+
+        /// <summary>Whether <see cref="OpenHead"/> reads the fences of bucket moves too (on a shard).</summary>
+        public bool ReadsFences { get; private init; }
 
         public required string MoveHead { get; init; }
 
@@ -230,7 +244,8 @@ internal sealed class AuditChainStatements : IAsyncDisposable
             {
                 LockHead = lockHead,
                 ReadHead = readHeadLocked,
-                ReadFences = readFences,
+                OpenHead = string.Join(";\n", new[] { lockHead, readHeadLocked, readFences }.OfType<string>()),
+                ReadsFences = readFences is not null,
                 MoveHead = $"UPDATE {head.Name} SET {string.Join(", ", moved.Select(c => $"{sql.DelimitIdentifier(c.Name)} = {c.Placeholder}"))} WHERE {isHead}",
                 MovedColumns = moved,
             };

@@ -45,7 +45,7 @@ internal delegate Task<Staged<T>> Stage<in TContext, T>(TContext context, Cancel
 /// names the acting user, let the store stage its change (load with the version check, change the entity), begin the
 /// cache write, save (the audit interceptor appends the entries in the same transaction; a concurrency failure becomes
 /// a conflict), complete the cache write. Stores keep their queries and the change itself.
-/// Each attempt is self-contained (a context of its own, the stage run again, its own cache write), and runs under the
+/// Each attempt is self-contained (a fresh context, the stage run again, its own cache write), and runs under the
 /// provider's execution strategy, so a retrying strategy can replay it; shard writes are routed by bucket, the place
 /// where writes to buckets that are moving between shards are held back.
 /// </summary>
@@ -121,19 +121,47 @@ internal sealed class WritePath(
     {
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(stage);
-        await using var strategyContext = open();
-        return await strategyContext.Database.CreateExecutionStrategy().ExecuteAsync(
-            new Attempt<T>(),
-            async (_, attempt, token) =>
+        // The first attempt runs on the context the strategy comes from; a retry on a context of its own, since a failed
+        // attempt's context may still hold its entities, its audit entries and the transaction whose commit failed. A
+        // failed attempt's context is closed before anything is tried again: its connection may still hold locks (the
+        // audit head's) on the server.
+        var first = open();
+        var firstOpen = true;
+        try
+        {
+            return await first.Database.CreateExecutionStrategy().ExecuteAsync(
+                new Attempt<T>(),
+                async (_, attempt, token) =>
+                {
+                    if (attempt.Tries++ > 0)
+                    {
+                        await using var retry = open();
+                        retry.Actor = actor;
+                        return await AttemptAsync(retry, resource, stage, atomic, attempt, token);
+                    }
+
+                    try
+                    {
+                        first.Actor = actor;
+                        return await AttemptAsync(first, resource, stage, atomic, attempt, token);
+                    }
+                    catch
+                    {
+                        firstOpen = false;
+                        await first.DisposeAsync();
+                        throw;
+                    }
+                },
+                (_, attempt, token) => VerifyAsync(open, attempt, token),
+                cancellationToken);
+        }
+        finally
+        {
+            if (firstOpen)
             {
-                // Each attempt on a context of its own: a failed one may still hold its entities, its audit entries and
-                // the transaction whose commit failed.
-                await using var context = open();
-                context.Actor = actor;
-                return await AttemptAsync(context, resource, stage, atomic, attempt, token);
-            },
-            (_, attempt, token) => VerifyAsync(open, attempt, token),
-            cancellationToken);
+                await first.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>
@@ -193,6 +221,9 @@ internal sealed class WritePath(
     /// </summary>
     private sealed class Attempt<T>
     {
+        /// <summary>How many attempts began: only the first runs on the context the strategy came from.</summary>
+        public int Tries { get; set; }
+
         public Staged<T>? Staged { get; set; }
 
         public AuditEntry? LastEntry { get; set; }

@@ -14,6 +14,9 @@ using MedicalPortal.Benchmarks.Micro;
 //   write-path --data DIR [--writers N] [--rounds N] [--seconds S]
 //                                                               VisitService against EF alone, in process, on the same
 //                                                               kind of copy (8 writers unless named)
+//   write-path --postgres SERVERS --portal DIR [...]            the same on PostgreSQL: a catalog and 2 shards on the
+//                                                               3 clusters named (the catalog's first), seeded once there
+//                                                               by the published portal in DIR
 //   compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S] [--data DIR] [--report FILE]
 //                                                               two published builds alternated on the quick data set;
 //                                                               W: cached, cached-unaudited, uncached, search, visit, mixed
@@ -67,8 +70,9 @@ if (args.Length > 0 && args[0] == "access-log")
 if (args.Length > 0 && args[0] == "write-path")
 {
     // The suite's write-path figure alone, for profiling it (attach dotnet-trace or perf to this process): visits
-    // recorded through VisitService and through EF alone, alternated. It adds visits: point it at a copy.
-    var (data, ids) = SeededCopy();
+    // recorded through VisitService and through EF alone, alternated. It adds visits: point it at a copy, or at
+    // PostgreSQL clusters kept for benchmarks, where each statement of a write is a round trip to a server.
+    var (data, ids) = Option("--postgres") is { } servers ? await PostgresWritePathDataAsync(servers) : SeededCopy();
     await using var process = await InProcess.OpenAsync(data);
     var invariant = System.Globalization.CultureInfo.InvariantCulture;
     var seconds = TimeSpan.FromSeconds(int.Parse(Option("--seconds") ?? "5", invariant));
@@ -110,7 +114,7 @@ if (args.Length > 0 && args[0] == "compare")
 
 if (args.Length == 0 || args[0] != "macro")
 {
-    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS | --pid PID] | access-log --data DIR [--readers N] [--seconds S] | write-path --data DIR [--writers N] [--rounds N] [--seconds S] | compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S]");
+    Console.Error.WriteLine("Usage: macro --portal DIR [--quick] [--provider sqlite|postgres --postgres SERVERS] [--data DIR] [--report FILE] | micro [BenchmarkDotNet arguments] | circuits --url URL [--pages N] [--hold SECONDS | --pid PID] | access-log --data DIR [--readers N] [--seconds S] | write-path (--data DIR | --postgres SERVERS --portal DIR) [--writers N] [--rounds N] [--seconds S] | compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S]");
     return 2;
 }
 
@@ -154,6 +158,14 @@ static async Task<(LoadResult Result, TimeSpan Cpu)> WithCpuAsync(Func<Task<Load
 }
 
 // --data: a copy of a seeded SQLite data set (the suite's layout, shards-N), and its patients' ids.
+async Task<(DataSet Data, List<string> Ids)> PostgresWritePathDataAsync(string servers)
+{
+    var portal = Path.GetFullPath(Option("--portal") ?? throw new ArgumentException("--postgres needs --portal DIR (a published portal, to seed the data set)."));
+    var data = new PostgresDataSet(Path.Combine(Path.GetTempPath(), "medicalportal-write-path"), 2, servers.Split(','), "writepath");
+    await data.EnsureSeededAsync(portal, patients: 2_000, visitsPerPatient: 2);
+    return (data, await data.PatientIdsAsync());
+}
+
 (DataSet Data, List<string> Ids) SeededCopy()
 {
     var folder = Path.GetFullPath(Option("--data") ?? throw new ArgumentException("--data DIR (a copy of a seeded data set, e.g. of benchmarks/.data/quick/shards-2) is required."));

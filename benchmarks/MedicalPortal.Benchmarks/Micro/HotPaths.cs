@@ -39,6 +39,7 @@ public class HotPaths : IDisposable
         _connection = new SqliteConnection("Data Source=:memory:");
         _connection.Open();
         _shard = new SqliteShardDbContext(new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(_connection).Options);
+        _shard.Database.EnsureCreated(); // the audit head's statements read and lock real tables
 
         _pseudonyms = new StudyPseudonyms(Key, Guid.Parse("0198f0a0-2026-8000-8000-000000000001"));
         _patient = new ExportPatient(_patientId, new DateOnly(1958, 4, 2), Sex.Female, "02139",
@@ -77,6 +78,15 @@ public class HotPaths : IDisposable
     public async Task AuditStatements()
     {
         await using var statements = new AuditChainStatements(_shard);
+    }
+
+    [Benchmark(Description = "Lock and read the audit head with the fences, one command (each audited save), rolled back")]
+    public async Task AuditHeadOpened()
+    {
+        await using var transaction = await _shard.Database.BeginTransactionAsync();
+        await using var statements = new AuditChainStatements(_shard);
+        await statements.OpenHeadAsync(CancellationToken.None);
+        await transaction.RollbackAsync();
     }
 
     [GlobalCleanup]
