@@ -9,11 +9,12 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace MedicalPortal.Data.Audit;
 
 /// <summary>
-/// A database chain's statements, prepared once on a context's open connection: lock and read the head (with the fences
-/// of bucket moves), insert entries and move the head. For the access log's writer, which appends many small batches and gains nothing from change
-/// tracking or from building its SQL again for each one (docs/PERFORMANCE.md, finding 1). Tables, columns and
-/// parameter conversions all come from the context's model and its provider's type mappings, so an entry is stored
-/// exactly as SaveChanges would store it and reads back (and verifies) the same.
+/// A database chain's statements, prepared on a context's open connection when first used: lock and read the head (with
+/// the fences of bucket moves), insert entries and move the head. For the access log's writer, which appends many small
+/// batches and gains nothing from change tracking or from building its SQL again for each one (docs/PERFORMANCE.md,
+/// finding 1), and for every audited save's head. Tables, columns and parameter conversions all come from the context's
+/// model and its provider's type mappings, so an entry is stored exactly as SaveChanges would store it and reads back
+/// (and verifies) the same.
 /// </summary>
 internal sealed class AuditChainStatements : IAsyncDisposable
 {
