@@ -49,8 +49,9 @@ internal sealed class AuditChain(AuditKeyRing keys, TimeProvider clock, AuditDat
 
     /// <summary>
     /// The same through prepared <paramref name="statements"/>, in their context's current transaction: lock and read
-    /// the head, seal, insert the entries and move the head (two round trips to a server). On a shard, entries naming a patient whose bucket has moved
-    /// away are not appended: they are returned, for the access log to send where the map now sends them.
+    /// the head, seal, insert the entries and move the head (two round trips to a server). On a shard, entries naming a
+    /// patient whose bucket has moved away are not appended: they are returned, for the access log to send where the
+    /// map now sends them.
     /// </summary>
     public async Task<IReadOnlyList<AuditEntry>> AppendAsync(
         AuditChainStatements statements, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
