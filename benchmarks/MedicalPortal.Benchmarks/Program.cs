@@ -157,7 +157,7 @@ static async Task<(LoadResult Result, TimeSpan Cpu)> WithCpuAsync(Func<Task<Load
     return (result, self.TotalProcessorTime - before);
 }
 
-// --data: a copy of a seeded SQLite data set (the suite's layout, shards-N), and its patients' ids.
+// --postgres SERVERS --portal DIR: a data set of 2 shards on those clusters, seeded once, and its patients' ids.
 async Task<(DataSet Data, List<string> Ids)> PostgresWritePathDataAsync(string servers)
 {
     var portal = Path.GetFullPath(Option("--portal") ?? throw new ArgumentException("--postgres needs --portal DIR (a published portal, to seed the data set)."));
@@ -166,6 +166,7 @@ async Task<(DataSet Data, List<string> Ids)> PostgresWritePathDataAsync(string s
     return (data, await data.PatientIdsAsync());
 }
 
+// --data: a copy of a seeded SQLite data set (the suite's layout, shards-N), and its patients' ids.
 (DataSet Data, List<string> Ids) SeededCopy()
 {
     var folder = Path.GetFullPath(Option("--data") ?? throw new ArgumentException("--data DIR (a copy of a seeded data set, e.g. of benchmarks/.data/quick/shards-2) is required."));
