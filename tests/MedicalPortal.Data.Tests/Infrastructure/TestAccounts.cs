@@ -7,10 +7,10 @@ namespace MedicalPortal.Data.Tests.Infrastructure;
 internal static class TestAccounts
 {
     /// <summary>
-    /// No digits: the password policy takes the numbers of an account's address away first (they are what an attacker
-    /// tries), and with "Test-Password-2026" the 202nd address of a run (staff-202@) left it too short.
+    /// One digit alone: the password policy takes an account's own details of three characters or more away first, the
+    /// numbers of its address included, and with "Test-Password-2026" the 202nd address of a run (staff-202@) left it too short.
     /// </summary>
-    public const string Password = "Quiet-Lantern-Meadow-Orbit";
+    public const string Password = "Quiet-Lantern-7-Meadow-Orbit";
 
     private static int _sequence;
 
