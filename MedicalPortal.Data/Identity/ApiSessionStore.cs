@@ -77,9 +77,8 @@ public sealed class ApiSessionStore
         var now = _clock.GetUtcNow();
         await using var context = await _catalog.CreateDbContextAsync(cancellationToken);
 
-        // One statement decides which of two refreshes with the same token wins: only one can see it unused.
-        var spent = await context.ApiRefreshTokens.Where(t => t.Hash == hash && t.UsedAt == null)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.UsedAt, now), cancellationToken);
+        // The session is read before the token is spent: a loser ends the session only after the winner's spend, so
+        // the winner has always seen the session as it was before the replay, and exactly one refresh wins.
         var session = await (
             from token in context.ApiRefreshTokens
             join s in context.ApiSessions on token.SessionId equals s.Id
@@ -91,6 +90,9 @@ public sealed class ApiSessionStore
             return null;
         }
 
+        // One statement decides which of two refreshes with the same token wins: only one can see it unused.
+        var spent = await context.ApiRefreshTokens.Where(t => t.Hash == hash && t.UsedAt == null)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.UsedAt, now), cancellationToken);
         if (spent == 0)
         {
             await EndAsync(session.Id, ApiSessionEnd.Reused, cancellationToken);

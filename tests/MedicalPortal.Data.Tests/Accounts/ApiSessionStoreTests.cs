@@ -75,15 +75,22 @@ public abstract class ApiSessionStoreTests(TestProvider provider) : IAsyncLifeti
     [Fact]
     public async Task SpendAsync_SameTokenTwiceAtOnce_ExactlyOneWins()
     {
-        // Arrange
-        var grant = await Sessions.StartAsync(Account, Stamp, Lifetime, None);
+        // Arrange: several sessions, so that the race between a winner's spend and a loser's ending is run often.
+        var grants = new List<ApiSessionGrant>();
+        for (var i = 0; i < 10; i++)
+        {
+            grants.Add(await Sessions.StartAsync($"{Account}-{i}", Stamp, Lifetime, None));
+        }
 
-        // Act
-        var spends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Sessions.SpendAsync(grant.RefreshToken, None))));
+        foreach (var grant in grants)
+        {
+            // Act
+            var spends = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Sessions.SpendAsync(grant.RefreshToken, None))));
 
-        // Assert: one refresh got the session; the others saw a replay, which ended it.
-        Assert.Single(spends, s => s is not null);
-        Assert.Equal(ApiSessionEnd.Reused, await EndReasonAsync(grant.SessionId));
+            // Assert: one refresh got the session; the others saw a replay, which ended it.
+            Assert.Single(spends, s => s is not null);
+            Assert.Equal(ApiSessionEnd.Reused, await EndReasonAsync(grant.SessionId));
+        }
     }
 
     [Fact]
