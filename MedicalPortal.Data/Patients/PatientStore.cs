@@ -137,7 +137,7 @@ internal sealed class PatientStore(
         var after = search.After;
         for (var take = wanted; ; take = Math.Min(take * 4, 1_000))
         {
-            var rows = await Matching(context, search, after).Take(take).ToListAsync(cancellationToken);
+            var rows = await PatientSearchQuery.ReadAsync(context, search, after, take, cancellationToken);
             found.AddRange(owns is null ? rows : rows.Where(p => owns(p.Bucket)));
             if (found.Count >= wanted || rows.Count < take)
             {
@@ -147,47 +147,4 @@ internal sealed class PatientStore(
             after = new PatientSortKey(rows[^1].FamilyNameKey, rows[^1].GivenNameKey, rows[^1].Mrn);
         }
     }
-
-#pragma warning disable CA1309 // In EF queries string.Compare becomes a SQL comparison in the column's binary collation.
-    /// <summary>The shard's patients that match <paramref name="search"/>, after <paramref name="after"/>, in the search order.</summary>
-    private static IQueryable<Patient> Matching(ShardDbContext context, PatientSearch search, PatientSortKey? after)
-    {
-        var query = context.Patients.AsNoTracking();
-
-        if (search.OnlyPatientId is { } only)
-        {
-            query = query.Where(p => p.Id == only);
-        }
-
-        foreach (var prefix in search.NamePrefixes)
-        {
-            var end = NameKey.PrefixEnd(prefix);
-            query = query.Where(p =>
-                (string.Compare(p.FamilyNameKey, prefix) >= 0 && string.Compare(p.FamilyNameKey, end) < 0) ||
-                (string.Compare(p.GivenNameKey, prefix) >= 0 && string.Compare(p.GivenNameKey, end) < 0));
-        }
-
-        if (search.MrnPrefix is { } mrn)
-        {
-            var end = NameKey.PrefixEnd(mrn);
-            query = query.Where(p => string.Compare(p.Mrn, mrn) >= 0 && string.Compare(p.Mrn, end) < 0);
-        }
-
-        if (search.BirthDate is { } birthDate)
-        {
-            query = query.Where(p => p.BirthDate == birthDate);
-        }
-
-        if (after is { } key)
-        {
-            query = query.Where(p =>
-                string.Compare(p.FamilyNameKey, key.FamilyNameKey) > 0 ||
-                (p.FamilyNameKey == key.FamilyNameKey && string.Compare(p.GivenNameKey, key.GivenNameKey) > 0) ||
-                (p.FamilyNameKey == key.FamilyNameKey && p.GivenNameKey == key.GivenNameKey &&
-                 string.Compare(p.Mrn, key.Mrn) > 0));
-        }
-
-        return query.OrderBy(p => p.FamilyNameKey).ThenBy(p => p.GivenNameKey).ThenBy(p => p.Mrn);
-    }
-#pragma warning restore CA1309
 }

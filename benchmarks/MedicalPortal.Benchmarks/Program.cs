@@ -19,7 +19,7 @@ using MedicalPortal.Benchmarks.Micro;
 //                                                               by the published portal in DIR
 //   compare --before DIR --after DIR [--workloads W,W] [--rounds N] [--seconds S] [--data DIR] [--report FILE]
 //                                                               two published builds alternated on the quick data set;
-//                                                               W: cached, cached-unaudited, uncached, search, visit, mixed
+//                                                               W: cached, cached-unaudited, uncached, search, search-unaudited, visit, mixed
 if (args.Length > 0 && args[0] == "micro")
 {
     BenchmarkSwitcher.FromAssembly(typeof(HotPaths).Assembly).Run(args[1..]);

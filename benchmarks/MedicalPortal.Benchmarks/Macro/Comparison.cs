@@ -19,6 +19,7 @@ internal sealed class Comparison(ComparisonOptions options)
             ["cached-unaudited"] = ("Read a patient, cached, reads not audited", "patient.lua", ["hot"], new() { ["Audit__RecordReads"] = "false" }),
             ["uncached"] = ("Read a patient, uncached", "patient.lua", ["ids"], new() { ["Cache__LocalEntries"] = "100" }),
             ["search"] = ("Patient search, 20 results", "search.lua", ["terms"], []),
+            ["search-unaudited"] = ("Patient search, 20 results, reads not audited", "search.lua", ["terms"], new() { ["Audit__RecordReads"] = "false" }),
             ["visit"] = ("Record a visit (HTTP)", "visit.lua", ["ids"], []),
             ["mixed"] = ("Mixed: 80% reads, 15% searches, 5% writes", "mixed.lua", ["ids", "terms"], []),
         };
