@@ -1,46 +1,36 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace MedicalPortal.Data.Providers.Sqlite;
 
 /// <summary>
-/// Lets SQLite itself wait for the write lock (<c>PRAGMA busy_timeout</c>, as long as the connection's timeout).
+/// Lets SQLite itself wait for the write lock (its busy timeout, as long as the connection's timeout).
 /// Microsoft.Data.Sqlite does not set one: on a busy database it sleeps 150 ms and tries again, so every collision of
 /// two writers on a shard cost at least 150 ms (the 150 and 300 ms p99s in docs/PERFORMANCE.md). SQLite's own handler
-/// retries within milliseconds of the lock being released.
+/// retries within milliseconds of the lock being released. It is set through SQLite's C function rather than a
+/// <c>PRAGMA busy_timeout</c> statement: the connection is opened for every query, and parsing and running that statement
+/// each time was a visible part of a search's cost in the profile (docs/PERFORMANCE.md).
 /// </summary>
 internal sealed class SqliteBusyTimeout : DbConnectionInterceptor
 {
     public static SqliteBusyTimeout Instance { get; } = new();
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = Pragma(connection);
-        command?.ExecuteNonQuery();
-    }
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
-    public override async Task ConnectionOpenedAsync(
+    public override Task ConnectionOpenedAsync(
         DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = Pragma(connection);
-        if (command is not null)
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        Apply(connection);
+        return Task.CompletedTask;
     }
 
-    private static SqliteCommand? Pragma(DbConnection connection)
+    private static void Apply(DbConnection connection)
     {
-        if (connection is not SqliteConnection sqlite)
+        if (connection is SqliteConnection { Handle: { } handle } sqlite)
         {
-            return null;
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_busy_timeout(handle, Math.Max(sqlite.DefaultTimeout, 1) * 1000), handle);
         }
-
-        var command = sqlite.CreateCommand();
-        command.CommandText = string.Create(
-            CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {Math.Max(sqlite.DefaultTimeout, 1) * 1000}");
-        return command;
     }
 }
