@@ -5,9 +5,6 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Audit;
-using MedicalPortal.Data.Providers.Sqlite;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Benchmarks.Micro;
 
@@ -30,16 +27,12 @@ public class HotPaths : IDisposable
     private KAnonymityPlan _plan = default!;
     private ExportPatient _patient = default!;
     private AuditEntry _entry = default!;
-    private SqliteConnection _connection = default!;
-    private SqliteShardDbContext _shard = default!;
+    private InMemoryShard _shard = default!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _connection = new SqliteConnection("Data Source=:memory:");
-        _connection.Open();
-        _shard = new SqliteShardDbContext(new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(_connection).Options);
-        _shard.Database.EnsureCreated(); // the audit head's statements read and lock real tables
+        _shard = new InMemoryShard(); // the audit head's statements read and lock real tables
 
         _pseudonyms = new StudyPseudonyms(Key, Guid.Parse("0198f0a0-2026-8000-8000-000000000001"));
         _patient = new ExportPatient(_patientId, new DateOnly(1958, 4, 2), Sex.Female, "02139",
@@ -77,14 +70,14 @@ public class HotPaths : IDisposable
     [Benchmark(Description = "Open and close the audit chain's statements (each audited save)")]
     public async Task AuditStatements()
     {
-        await using var statements = new AuditChainStatements(_shard);
+        await using var statements = new AuditChainStatements(_shard.Context);
     }
 
     [Benchmark(Description = "Lock and read the audit head with the fences, one command (each audited save), rolled back")]
     public async Task AuditHeadOpened()
     {
-        await using var transaction = await _shard.Database.BeginTransactionAsync();
-        await using var statements = new AuditChainStatements(_shard);
+        await using var transaction = await _shard.Context.Database.BeginTransactionAsync();
+        await using var statements = new AuditChainStatements(_shard.Context);
         await statements.OpenHeadAsync(CancellationToken.None);
         await transaction.RollbackAsync();
     }
@@ -101,7 +94,6 @@ public class HotPaths : IDisposable
         if (disposing)
         {
             _shard?.Dispose();
-            _connection?.Dispose();
         }
     }
 

@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Data.Patients;
-using MedicalPortal.Data.Providers.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace MedicalPortal.Benchmarks.Micro;
@@ -20,24 +18,21 @@ public class SearchQueries : IDisposable
     private static readonly string[] Syllables = ["an", "bel", "cor", "dan", "el", "fer", "gar", "hal", "is", "jor", "ka", "lin"];
 
     private readonly PatientSearch _search = PatientSearch.Parse("gar", cursor: null, limit: 20);
-    private SqliteConnection _connection = default!;
-    private SqliteShardDbContext _shard = default!;
+    private InMemoryShard _shard = default!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _connection = new SqliteConnection("Data Source=:memory:");
-        _connection.Open();
-        _shard = new SqliteShardDbContext(new DbContextOptionsBuilder<SqliteShardDbContext>().UseSqlite(_connection).Options);
-        _shard.Database.EnsureCreated();
+        _shard = new InMemoryShard();
 
         // Synthetic names from syllables; the move flag leaves the seeding out of the audit trail.
-        _shard.CopiesForMove = true;
+        var shard = _shard.Context;
+        shard.CopiesForMove = true;
         var random = new Random(17);
         var now = new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 5_000; i++)
         {
-            _shard.Patients.Add(Patient.Register(Guid.CreateVersion7(), Mrn.Generate(), new PatientInput
+            shard.Patients.Add(Patient.Register(Guid.CreateVersion7(), Mrn.Generate(), new PatientInput
             {
                 GivenName = Name(random),
                 FamilyName = Name(random),
@@ -46,15 +41,15 @@ public class SearchQueries : IDisposable
             }, now));
         }
 
-        _shard.SaveChanges();
-        _shard.ChangeTracker.Clear();
+        shard.SaveChanges();
+        shard.ChangeTracker.Clear();
     }
 
     [Benchmark(Baseline = true, Description = "One shard's first page, one name word, query built each time")]
-    public Task<List<Patient>> Built() => PatientSearchQuery.Matching(_shard, _search, after: null).Take(Take).ToListAsync();
+    public Task<List<Patient>> Built() => PatientSearchQuery.Matching(_shard.Context, _search, after: null).Take(Take).ToListAsync();
 
     [Benchmark(Description = "One shard's first page, one name word, compiled query")]
-    public Task<List<Patient>> Compiled() => PatientSearchQuery.ReadAsync(_shard, _search, after: null, Take, CancellationToken.None);
+    public Task<List<Patient>> Compiled() => PatientSearchQuery.ReadAsync(_shard.Context, _search, after: null, Take, CancellationToken.None);
 
     [GlobalCleanup]
     public void Dispose()
@@ -68,7 +63,6 @@ public class SearchQueries : IDisposable
         if (disposing)
         {
             _shard?.Dispose();
-            _connection?.Dispose();
         }
     }
 
