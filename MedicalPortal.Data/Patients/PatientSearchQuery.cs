@@ -10,7 +10,7 @@ namespace MedicalPortal.Data.Patients;
 /// One shard's patients matching a search, in the search order: the query <see cref="PatientStore"/> runs on each shard
 /// of a fan-out. The shape nearly every search has (one name word, first page or a next one) runs as a compiled query,
 /// which skips EF Core's expression tree work on each call (docs/PERFORMANCE.md); any other shape is built as it comes.
-/// Both give the same SQL, so the same plan: the name index, read from the prefix on.
+/// Both give the same SQL, so the same plan.
 /// </summary>
 internal static class PatientSearchQuery
 {
