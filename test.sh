@@ -36,6 +36,9 @@ trap 'trap "" HUP INT TERM; scripts/postgres.sh down --dir "${postgres_dir}"' EX
 postgres_env="$(scripts/postgres.sh up --test --clusters 3 --dir "${postgres_dir}")"
 eval "${postgres_env}" # export MEDICALPORTAL_TEST_POSTGRES=...
 
+# axe-core, which the end-to-end tests inject into each page they visit (the accessibility checks).
+(cd e2e/accessibility && npm ci --no-audit --no-fund --loglevel=error)
+
 # Every portal the tests start logs into this one file; the last project proves it holds no patient data.
 MEDICALPORTAL_TEST_LOG="$(mktemp -d)/test-run.log"
 export MEDICALPORTAL_TEST_LOG

@@ -78,7 +78,7 @@ public sealed partial class PatientDetail
         try
         {
             _patient = await Patients.GetAsync(user, Id, CancellationToken.None);
-            _breadcrumbs = [new("Patients", "patients"), new(PatientFormat.FullName(_patient), null, disabled: true)];
+            _breadcrumbs = [new("Patients", "patients"), new(PatientFormat.FullName(_patient), null)];
             var page = await VisitRecords.ListForPatientAsync(user, Id, cursor: null, limit: null, CancellationToken.None);
             _visits = [.. page.Items];
             _nextVisits = page.NextCursor;

@@ -65,7 +65,7 @@ public sealed partial class StudyDetail
         try
         {
             _study = await Studies.GetAsync(user, Id, CancellationToken.None);
-            _breadcrumbs = [new("Studies", "studies"), new(_study.Title, null, disabled: true)];
+            _breadcrumbs = [new("Studies", "studies"), new(_study.Title, null)];
             _preview = _rights.Can(Resource.Export, Operations.Retrieve) ? await PreviewAsync(user) : null;
             _enrollments = _rights.CanOnAllRecords(Resource.Enrollment, Operations.Retrieve) ? await ParticipantsAsync(user) : [];
             _error = null;
