@@ -72,7 +72,7 @@ public sealed class PatientDetailTests : ComponentTestContext
         Assert.Equal("Consent test study", cut.Find("[data-testid='patient-studies'] tbody td").TextContent.Trim());
         Assert.Contains("Consenting", cut.Find("[data-testid='patient-studies'] tbody tr").TextContent, StringComparison.Ordinal);
         Assert.Equal(
-            ["When", "Type", "Clinician", "Reason", "BP", "HR", "Temp", "Diagnoses", "Actions"],
+            ["When", "Type", "Clinician", "Reason", "Weight", "BP", "HR", "Temp", "Diagnoses", "Actions"],
             cut.FindAll(".mud-table-head th").Select(th => th.TextContent.Trim()));
     }
 
