@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AccessControl>();
         services.AddSingleton<PatientService>();
+        services.AddSingleton<RecentPatientsService>();
         services.AddSingleton<VisitService>();
         services.AddSingleton<StudyService>();
         services.AddSingleton<EnrollmentService>();
@@ -48,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IPseudonymKey, PseudonymKey>();
         services.AddSingleton<IAnonymizer>(sp => new Anonymizer(sp.GetRequiredService<IOptions<ExportOptions>>().Value.DateShift));
         services.AddSingleton<ExportService>();
+        services.AddSingleton<StudyOverviewService>();
         services.AddSingleton<IExtractionRunner, ExtractionRunner>();
         return services;
     }

@@ -88,6 +88,7 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<AuditAnchorFiles>();
         services.AddSingleton<IAuditAnchors, AuditAnchors>();
         services.AddSingleton<IAuditStore, AuditStore>();
+        services.AddSingleton<IAuditVerificationLog, AuditVerificationLog>();
         services.AddSingleton<DatabaseProviderServices>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;

@@ -5,7 +5,8 @@ using MedicalPortal.Core.Permissions;
 namespace MedicalPortal.Core.Audit;
 
 /// <summary>Reading the audit trail and checking its integrity: AuditLog Retrieve, and nothing else, ever.</summary>
-public sealed class AuditService(IAuditStore audit, AccessControl access, IAccessLog accessLog)
+public sealed class AuditService(
+    IAuditStore audit, AccessControl access, IAccessLog accessLog, IAuditVerificationLog verifications, TimeProvider clock)
 {
     /// <summary>
     /// The entries the query asks for. The trail shows old and new values of patient records, so a query is itself a
@@ -29,7 +30,16 @@ public sealed class AuditService(IAuditStore audit, AccessControl access, IAcces
     public async Task<IReadOnlyList<ChainVerification>> VerifyAsync(ICurrentUser user, CancellationToken cancellationToken)
     {
         await access.DemandAsync(user, Resource.AuditLog, Operations.Retrieve, cancellationToken);
-        return await audit.VerifyAsync(cancellationToken);
+        var results = await audit.VerifyAsync(cancellationToken);
+        await verifications.RecordAsync(results, user.UserName ?? "unknown", clock.GetUtcNow(), cancellationToken);
+        return results;
+    }
+
+    /// <summary>How each chain stood when last checked (by anyone, or by <c>verify-audit</c>), without checking again.</summary>
+    public async Task<IReadOnlyList<LastVerification>> LastVerificationAsync(ICurrentUser user, CancellationToken cancellationToken)
+    {
+        await access.DemandAsync(user, Resource.AuditLog, Operations.Retrieve, cancellationToken);
+        return await verifications.LastAsync(cancellationToken);
     }
 
     /// <summary>The filters the query set (and the page it asked for), named as the API names them.</summary>

@@ -1,3 +1,4 @@
+using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Paging;
 
 namespace MedicalPortal.Core.Audit;
@@ -13,7 +14,18 @@ public interface IAuditStore
     /// chain against the checkpoints of its head kept outside the databases (<see cref="IAuditAnchors"/>).
     /// </summary>
     Task<IReadOnlyList<ChainVerification>> VerifyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The records of <paramref name="resource"/> that the account <paramref name="actorId"/> opened one by one (not
+    /// those a list showed), each once, most recently opened first: at most <paramref name="limit"/>. A shard that does
+    /// not answer leaves its records out.
+    /// </summary>
+    Task<IReadOnlyList<OpenedRecord>> RecentlyOpenedByAsync(
+        string actorId, Resource resource, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>A record an account opened, and when it last did.</summary>
+public sealed record OpenedRecord(string ResourceId, DateTimeOffset OpenedAt);
 
 /// <summary>The result of checking one database's chain. <see cref="Problem"/> is null when it verifies.</summary>
 public sealed record ChainVerification(string Database, long Entries, ChainProblem? Problem)

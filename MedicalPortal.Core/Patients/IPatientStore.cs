@@ -23,4 +23,10 @@ public interface IPatientStore
 
     /// <summary>Searches every shard and merges the results in <see cref="PatientSortKey"/> order.</summary>
     Task<Page<PatientDto>> SearchAsync(PatientSearch search, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The patients whose records were created in [<paramref name="from"/>, <paramref name="to"/>) on every shard: how
+    /// many, and the newest <paramref name="limit"/>. A shard that does not answer is named, not counted.
+    /// </summary>
+    Task<RegisteredPatients> RegisteredBetweenAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
 }

@@ -77,6 +77,30 @@ public sealed class PatientService(
         return page;
     }
 
+    /// <summary>
+    /// The patients registered across the clinic in [<paramref name="from"/>, <paramref name="to"/>), such as the front
+    /// desk's "today": for a role that may read every patient. The newest listed are recorded as one read.
+    /// </summary>
+    public async Task<RegisteredPatients> RegisteredBetweenAsync(
+        ICurrentUser user, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+        if (await access.DemandAsync(user, Resource.Patient, Operations.Retrieve, cancellationToken) != AccessScope.AllRecords)
+        {
+            throw new AccessDeniedException(user.IsAuthenticated, Resource.Patient, Operations.Retrieve);
+        }
+
+        var registered = await store.RegisteredBetweenAsync(from, to, Math.Clamp(limit, 0, PageLimits.Max), cancellationToken);
+        if (registered.Newest.Count > 0)
+        {
+            await accessLog.RecordAsync(
+                new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.Patient, null, [.. registered.Newest.Select(p => p.Patient.Id)]),
+                cancellationToken);
+        }
+
+        return registered;
+    }
+
     public async Task<PatientDto> UpdateAsync(
         ICurrentUser user, Guid id, PatientInput input, int version, CancellationToken cancellationToken)
     {

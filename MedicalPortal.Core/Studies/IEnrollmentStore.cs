@@ -28,4 +28,7 @@ public interface IEnrollmentStore
 
     /// <summary>How many enrollments (active or withdrawn) a study has, over all shards.</summary>
     Task<int> CountForStudyAsync(Guid studyId, CancellationToken cancellationToken);
+
+    /// <summary>Every study's consents in force and withdrawn, counted on every shard.</summary>
+    Task<ConsentCounts> CountsByStudyAsync(CancellationToken cancellationToken);
 }

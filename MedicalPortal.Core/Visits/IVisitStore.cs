@@ -20,4 +20,10 @@ public interface IVisitStore
         CancellationToken cancellationToken);
 
     Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The visits first stored in [<paramref name="from"/>, <paramref name="to"/>) on every shard: how many, and the
+    /// newest <paramref name="limit"/> of them with their patients. A shard that does not answer is named, not counted.
+    /// </summary>
+    Task<RecordedVisits> RecordedBetweenAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
 }

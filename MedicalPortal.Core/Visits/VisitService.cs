@@ -62,6 +62,32 @@ public sealed class VisitService(
         return await visits.UpdateAsync(AuditActor.Of(user), id, version, patient.BirthDate, input, now, cancellationToken);
     }
 
+    /// <summary>
+    /// The visits recorded across the clinic in [<paramref name="from"/>, <paramref name="to"/>), such as a clinician's
+    /// "today": for a role that may read every patient's visits. Listing the newest shows their patients, which the
+    /// access log records as one read of those patients.
+    /// </summary>
+    public async Task<RecordedVisits> RecordedBetweenAsync(
+        ICurrentUser user, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
+        if (await access.DemandAsync(user, Resource.Visit, Operations.Retrieve, cancellationToken) != AccessScope.AllRecords)
+        {
+            throw new AccessDeniedException(user.IsAuthenticated, Resource.Visit, Operations.Retrieve);
+        }
+
+        var recorded = await visits.RecordedBetweenAsync(from, to, Math.Clamp(limit, 0, PageLimits.Max), cancellationToken);
+        if (recorded.Newest.Count > 0)
+        {
+            await accessLog.RecordAsync(
+                new AccessRecord(AuditActor.Of(user), AuditAction.Read, Resource.Visit, null,
+                    [.. recorded.Newest.Select(v => v.Visit.PatientId).Distinct()]),
+                cancellationToken);
+        }
+
+        return recorded;
+    }
+
     public async Task DeleteAsync(ICurrentUser user, Guid id, int? version, CancellationToken cancellationToken)
     {
         var scope = await access.DemandAsync(user, Resource.Visit, Operations.Delete, cancellationToken);

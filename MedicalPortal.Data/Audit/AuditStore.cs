@@ -88,6 +88,39 @@ internal sealed class AuditStore(
     /// A shard's archive of entries that other chains sealed (a bucket move brought them): each entry's seal must still
     /// match its content, and where its chain still holds it, be that chain's entry. Null for an empty archive.
     /// </summary>
+    public async Task<IReadOnlyList<OpenedRecord>> RecentlyOpenedByAsync(
+        string actorId, Resource resource, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actorId);
+        var kind = resource.ToString();
+        var read = nameof(AuditAction.Read);
+
+        // A record's reads are in its own shard's chain. The actor's index gives their entries; a record opened again
+        // and again takes several of them, so each shard gives a few times the limit before they are made distinct.
+        var perShard = await Task.WhenAll(shards.Known.Select(async shard =>
+        {
+            try
+            {
+                await using var context = shards.Create(shard);
+                return await context.Set<AuditEntry>().AsNoTracking()
+                    .Where(e => e.ActorId == actorId && e.Action == read && e.Resource == kind && e.ResourceId != null)
+                    .OrderByDescending(e => e.Sequence)
+                    .Take(limit * 8)
+                    .Select(e => new OpenedRecord(e.ResourceId!, e.Timestamp))
+                    .ToListAsync(cancellationToken);
+            }
+            catch (ShardUnavailableException)
+            {
+                return [];
+            }
+        }));
+        return perShard.SelectMany(opened => opened)
+            .OrderByDescending(opened => opened.OpenedAt)
+            .DistinctBy(opened => opened.ResourceId)
+            .Take(limit)
+            .ToList();
+    }
+
     private async Task<ChainVerification?> VerifyArchiveAsync(Database shard, IReadOnlyList<Database> databases, CancellationToken cancellationToken)
     {
         const int BatchSize = 2000;

@@ -57,6 +57,8 @@ public abstract class CatalogDbContext
 
     internal DbSet<ApiSessionRow> ApiSessions => Set<ApiSessionRow>();
 
+    internal DbSet<AuditVerificationRow> AuditVerifications => Set<AuditVerificationRow>();
+
     internal DbSet<ApiRefreshTokenRow> ApiRefreshTokens => Set<ApiRefreshTokenRow>();
 
     /// <summary>The key ring of ASP.NET Core Data Protection (cookies, bearer tokens, antiforgery).</summary>
@@ -155,6 +157,16 @@ public abstract class CatalogDbContext
             move.Property(m => m.Stage).HasConversion<string>().HasMaxLength(16);
             move.Property(m => m.StartedBy).HasMaxLength(256);
             move.Property(m => m.Checksums).HasMaxLength(512);
+        });
+
+        builder.Entity<AuditVerificationRow>(verification =>
+        {
+            // Not audited itself: an outcome anyone can reproduce by checking again, not a change to any record.
+            verification.ToTable("AuditVerifications");
+            verification.HasKey(v => v.Database);
+            verification.Property(v => v.Database).HasMaxLength(ShardNames.MaxLength);
+            verification.Property(v => v.Problem).HasMaxLength(32);
+            verification.Property(v => v.CheckedBy).HasMaxLength(AuditModel.ActorNameMaxLength);
         });
 
         builder.Entity<MrnReservation>(mrn =>

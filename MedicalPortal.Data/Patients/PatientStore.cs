@@ -108,6 +108,41 @@ internal sealed class PatientStore(
         };
     }
 
+    public async Task<RegisteredPatients> RegisteredBetweenAsync(
+        DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        var perShard = await Task.WhenAll(map.Shards.Select(async shard =>
+        {
+            try
+            {
+                return (Shard: shard, Found: ((int, List<RegisteredPatient>)?)await RegisteredOnShardAsync(shard, from, to, limit, cancellationToken));
+            }
+            catch (ShardUnavailableException)
+            {
+                return (Shard: shard, Found: default((int, List<RegisteredPatient>)?));
+            }
+        }));
+        return new RegisteredPatients(
+            perShard.Sum(result => result.Found?.Item1 ?? 0),
+            [.. perShard.SelectMany(result => result.Found?.Item2 ?? []).OrderByDescending(p => p.RegisteredAt).Take(limit)],
+            [.. perShard.Where(result => result.Found is null).Select(result => result.Shard)]);
+    }
+
+    private async Task<(int, List<RegisteredPatient>)> RegisteredOnShardAsync(
+        string shard, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        var registered = context.Patients.AsNoTracking().OwnedBy(map, shard).Where(p => p.CreatedAt >= from && p.CreatedAt < to);
+        var count = await registered.CountAsync(cancellationToken);
+        if (count == 0 || limit == 0)
+        {
+            return (count, []);
+        }
+
+        var newest = await registered.OrderByDescending(p => p.CreatedAt).Take(limit).ToListAsync(cancellationToken);
+        return (count, [.. newest.Select(p => new RegisteredPatient(p.ToDto(), p.CreatedAt))]);
+    }
+
     private async Task<(string Shard, List<Patient>? Patients)> SearchShardOrNoneAsync(
         string shard, PatientSearch search, CancellationToken cancellationToken)
     {

@@ -84,6 +84,9 @@ public abstract class ShardDbContext : DbContext, IAuditedContext
             patient.HasIndex(p => p.GivenNameKey);
             patient.HasIndex(p => p.BirthDate);
             patient.HasIndex(p => p.Bucket);
+
+            // The day's registrations (the front desk's home page).
+            patient.HasIndex(p => p.CreatedAt);
             patient.HasQueryFilter(p => !BucketFences.Any(f => f.State == FenceState.Moved && f.FirstBucket <= p.Bucket && f.LastBucket >= p.Bucket));
         });
 

@@ -115,4 +115,28 @@ internal sealed class EnrollmentStore(IShardMap map, ShardContextFactory shards,
         }));
         return counts.Sum();
     }
+
+    public async Task<ConsentCounts> CountsByStudyAsync(CancellationToken cancellationToken)
+    {
+        var perShard = await Task.WhenAll(map.Shards.Select(async shard =>
+        {
+            try
+            {
+                await using var context = shards.Create(shard);
+                var rows = await context.Enrollments.AsNoTracking().OwnedBy(map, shard)
+                    .GroupBy(e => e.StudyId)
+                    .Select(g => new { StudyId = g.Key, Active = g.Count(e => e.WithdrawnAt == null), Withdrawn = g.Count(e => e.WithdrawnAt != null) })
+                    .ToListAsync(cancellationToken);
+                return (Shard: shard, Rows: rows.Select(r => (r.StudyId, Counts: new StudyConsents(r.Active, r.Withdrawn))).ToList());
+            }
+            catch (ShardUnavailableException)
+            {
+                return (Shard: shard, Rows: default(List<(Guid StudyId, StudyConsents Counts)>));
+            }
+        }));
+        var studies = perShard.SelectMany(result => result.Rows ?? [])
+            .GroupBy(row => row.StudyId)
+            .ToDictionary(g => g.Key, g => new StudyConsents(g.Sum(r => r.Counts.Active), g.Sum(r => r.Counts.Withdrawn)));
+        return new ConsentCounts(studies, [.. perShard.Where(result => result.Rows is null).Select(result => result.Shard)]);
+    }
 }

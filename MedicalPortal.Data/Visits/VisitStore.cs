@@ -161,6 +161,48 @@ internal sealed class VisitStore(IShardMap map, ShardContextFactory shards, Shar
             return Staged.Invalidating(true, CacheKeys.Visits(visit.PatientId));
         }, cancellationToken);
 
+    public async Task<RecordedVisits> RecordedBetweenAsync(
+        DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        var perShard = await Task.WhenAll(map.Shards.Select(async shard =>
+        {
+            try
+            {
+                return (Shard: shard, Found: ((int, List<RecordedVisit>)?)await RecordedOnShardAsync(shard, from, to, limit, cancellationToken));
+            }
+            catch (ShardUnavailableException)
+            {
+                return (Shard: shard, Found: default((int, List<RecordedVisit>)?));
+            }
+        }));
+        return new RecordedVisits(
+            perShard.Sum(result => result.Found?.Item1 ?? 0),
+            [.. perShard.SelectMany(result => result.Found?.Item2 ?? []).OrderByDescending(v => v.RecordedAt).Take(limit)],
+            [.. perShard.Where(result => result.Found is null).Select(result => result.Shard)]);
+    }
+
+    // A visit's UpdatedAt is never before its CreatedAt: the UpdatedAt index finds the period's visits, and the test on
+    // CreatedAt keeps those first stored in it. A visit and its patient share the shard, so the name comes in the same query.
+    private async Task<(int, List<RecordedVisit>)> RecordedOnShardAsync(
+        string shard, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        await using var context = shards.Create(shard);
+        var recorded = context.Visits.AsNoTracking().OwnedBy(map, shard)
+            .Where(v => v.UpdatedAt >= from && v.CreatedAt >= from && v.CreatedAt < to);
+        var count = await recorded.CountAsync(cancellationToken);
+        if (count == 0 || limit == 0)
+        {
+            return (count, []);
+        }
+
+        var newest = await recorded
+            .OrderByDescending(v => v.CreatedAt)
+            .Take(limit)
+            .Join(context.Patients, v => v.PatientId, p => p.Id, (v, p) => new { Visit = v, p.GivenName, p.FamilyName, p.Mrn })
+            .ToListAsync(cancellationToken);
+        return (count, [.. newest.Select(row => new RecordedVisit(row.Visit.ToDto(), $"{row.GivenName} {row.FamilyName}", row.Mrn, row.Visit.CreatedAt))]);
+    }
+
     private static (DateTimeOffset StartedAt, Guid Id) ParseCursor(IReadOnlyList<string> parts) =>
         DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.None, out var startedAt)
         && Guid.TryParse(parts[1], out var id)

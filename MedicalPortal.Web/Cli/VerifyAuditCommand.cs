@@ -20,6 +20,8 @@ internal sealed class VerifyAuditCommand()
         var output = parseResult.InvocationConfiguration.Output;
         await services.GetRequiredService<IDatabaseInitializer>().InitializeAsync(cancellationToken);
         var results = await services.GetRequiredService<IAuditStore>().VerifyAsync(cancellationToken);
+        await services.GetRequiredService<IAuditVerificationLog>().RecordAsync(
+            results, "verify-audit", services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
         foreach (var result in results)
         {
             await (result.Problem is { } problem

@@ -22,6 +22,14 @@ public sealed class ClinicClock(IOptions<ClinicOptions> options, TimeProvider ti
         return new DateTimeOffset(unspecified, _zone.GetUtcOffset(unspecified));
     }
 
+    /// <summary>The clinic's calendar day <paramref name="day"/> as instants: from its midnight to the next.</summary>
+    public (DateTimeOffset From, DateTimeOffset To) Day(DateOnly day) =>
+        (FromClinic(day.ToDateTime(TimeOnly.MinValue)), FromClinic(day.AddDays(1).ToDateTime(TimeOnly.MinValue)));
+
+    /// <summary>The time of day in the clinic, such as 14:05.</summary>
+    public string FormatTime(DateTimeOffset instant) =>
+        ToClinic(instant).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     public string Format(DateTimeOffset instant) =>
         ToClinic(instant).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,8 @@ public sealed class AuditQueryRecordingTests
     private readonly PageStore _store = new();
     private readonly AuditService _service;
 
-    public AuditQueryRecordingTests() => _service = new AuditService(_store, new AccessControl(new FakePermissionStore()), _audit);
+    public AuditQueryRecordingTests() =>
+        _service = new AuditService(_store, new AccessControl(new FakePermissionStore()), _audit, new NoVerifications(), TimeProvider.System);
 
     [Fact]
     public async Task QueryAsync_PageNamingPatients_RecordsAReadOfTheAuditLogNamingEachOnce()
@@ -121,5 +122,19 @@ public sealed class AuditQueryRecordingTests
 
         public Task<IReadOnlyList<ChainVerification>> VerifyAsync(CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<ChainVerification>>([]);
+
+        public Task<IReadOnlyList<OpenedRecord>> RecentlyOpenedByAsync(
+            string actorId, Resource resource, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<OpenedRecord>>([]);
+    }
+
+    private sealed class NoVerifications : IAuditVerificationLog
+    {
+        public Task RecordAsync(
+            IReadOnlyList<ChainVerification> results, string checkedBy, DateTimeOffset checkedAt, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+
+        public Task<IReadOnlyList<LastVerification>> LastAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<LastVerification>>([]);
     }
 }

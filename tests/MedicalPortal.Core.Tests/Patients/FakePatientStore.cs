@@ -107,4 +107,12 @@ internal sealed class FakePatientStore : IPatientStore
             .ToList();
         return Task.FromResult(new Page<PatientDto>(items, null));
     }
+
+    public Task<RegisteredPatients> RegisteredBetweenAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        Calls++;
+        var registered = _patients.Values.Where(p => p.CreatedAt >= from && p.CreatedAt < to).ToList();
+        var newest = registered.OrderByDescending(p => p.CreatedAt).Take(limit).Select(p => new RegisteredPatient(p.ToDto(), p.CreatedAt)).ToList();
+        return Task.FromResult(new RegisteredPatients(registered.Count, newest, []));
+    }
 }

@@ -84,4 +84,10 @@ internal sealed class FakeEnrollmentStore : IEnrollmentStore
 
     public Task<int> CountForStudyAsync(Guid studyId, CancellationToken cancellationToken) =>
         Task.FromResult(_enrollments.Values.Count(e => e.StudyId == studyId));
+
+    public Task<ConsentCounts> CountsByStudyAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ConsentCounts(
+            _enrollments.Values.GroupBy(e => e.StudyId).ToDictionary(
+                g => g.Key, g => new StudyConsents(g.Count(e => e.IsActive), g.Count(e => !e.IsActive))),
+            []));
 }

@@ -98,4 +98,18 @@ internal sealed class FakeVisitStore(FakePatientStore patients) : IVisitStore
 
         return Task.CompletedTask;
     }
+
+    public Task<RecordedVisits> RecordedBetweenAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        Calls++;
+        var recorded = _visits.Values.Where(v => v.CreatedAt >= from && v.CreatedAt < to).ToList();
+        var newest = recorded
+            .OrderByDescending(v => v.CreatedAt)
+            .Take(limit)
+            .Select(v => patients.Stored.First(p => p.Id == v.PatientId) is var patient
+                ? new RecordedVisit(v.ToDto(), $"{patient.GivenName} {patient.FamilyName}", patient.Mrn, v.CreatedAt)
+                : null!)
+            .ToList();
+        return Task.FromResult(new RecordedVisits(recorded.Count, newest, []));
+    }
 }

@@ -48,6 +48,9 @@ public sealed class GatedPatientStore(IPatientStore inner) : IPatientStore
     public Task DeleteAsync(AuditActor actor, Guid id, int? expectedVersion, CancellationToken cancellationToken) =>
         inner.DeleteAsync(actor, id, expectedVersion, cancellationToken);
 
+    public Task<RegisteredPatients> RegisteredBetweenAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken) =>
+        inner.RegisteredBetweenAsync(from, to, limit, cancellationToken);
+
     public async Task<Page<PatientDto>> SearchAsync(PatientSearch search, CancellationToken cancellationToken)
     {
         await WaitIfFirstAsync(ref _searches, cancellationToken);

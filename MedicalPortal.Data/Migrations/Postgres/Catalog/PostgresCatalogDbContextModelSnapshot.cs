@@ -163,6 +163,35 @@ namespace MedicalPortal.Data.Migrations.Postgres.Catalog
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Audit.AuditVerificationRow", b =>
+                {
+                    b.Property<string>("Database")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CheckedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long?>("ProblemSequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Database");
+
+                    b.ToTable("AuditVerifications", (string)null);
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Catalog.BucketMoveRow", b =>
                 {
                     b.Property<Guid>("Id")

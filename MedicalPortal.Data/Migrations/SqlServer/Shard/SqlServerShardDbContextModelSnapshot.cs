@@ -107,6 +107,8 @@ namespace MedicalPortal.Data.Migrations.SqlServer.Shard
 
                     b.HasIndex("Bucket");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("GivenNameKey");
 
                     b.HasIndex("Mrn")

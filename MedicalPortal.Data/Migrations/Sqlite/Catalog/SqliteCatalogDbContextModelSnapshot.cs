@@ -161,6 +161,36 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Catalog
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("MedicalPortal.Data.Audit.AuditVerificationRow", b =>
+                {
+                    b.Property<string>("Database")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CheckedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CheckedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProblemSequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Database");
+
+                    b.ToTable("AuditVerifications", (string)null);
+                });
+
             modelBuilder.Entity("MedicalPortal.Data.Catalog.BucketMoveRow", b =>
                 {
                     b.Property<Guid>("Id")

@@ -101,6 +101,8 @@ namespace MedicalPortal.Data.Migrations.Sqlite.Shard
 
                     b.HasIndex("Bucket");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("GivenNameKey");
 
                     b.HasIndex("Mrn")

@@ -46,6 +46,10 @@ public sealed partial class PatientList : IDisposable
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
+    /// <summary>?register=true (the front desk's "Register a patient" on the home page): the register dialog opens at once.</summary>
+    [SupplyParameterFromQuery(Name = "register")]
+    public bool Register { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
         var user = await AuthenticationState.CurrentUserAsync();
@@ -55,6 +59,14 @@ public sealed partial class PatientList : IDisposable
         if (RendererInfo.IsInteractive)
         {
             await LoadAsync();
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && Register && _canRegister && RendererInfo.IsInteractive)
+        {
+            await RegisterAsync();
         }
     }
 

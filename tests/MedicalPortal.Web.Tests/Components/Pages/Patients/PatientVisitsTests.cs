@@ -97,17 +97,4 @@ public sealed class PatientVisitsTests : ComponentTestContext
         }, now), CancellationToken.None);
         return (patient, visit);
     }
-
-    private sealed record StaffUser(string Role) : ICurrentUser
-    {
-        public bool IsAuthenticated => true;
-
-        public string? AccountId => "test-account-0001";
-
-        public string? UserName => "test.user@clinic.test";
-
-        public IReadOnlyCollection<string> Roles => [Role];
-
-        public Guid? PatientId => null;
-    }
 }
