@@ -64,16 +64,21 @@ public sealed class VisitService(
 
     /// <summary>
     /// The visits recorded across the clinic in [<paramref name="from"/>, <paramref name="to"/>), such as a clinician's
-    /// "today": for a role that may read every patient's visits. Listing the newest shows their patients, which the
-    /// access log records as one read of those patients.
+    /// "today": for a role that may read every patient and their visits. Listing the newest shows their patients, which
+    /// the access log records as one read of those patients.
     /// </summary>
     public async Task<RecordedVisits> RecordedBetweenAsync(
         ICurrentUser user, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(from, to);
-        if (await access.DemandAsync(user, Resource.Visit, Operations.Retrieve, cancellationToken) != AccessScope.AllRecords)
+
+        // The list names each visit's patient: it takes the right to read every patient as well as every visit.
+        foreach (var resource in new[] { Resource.Visit, Resource.Patient })
         {
-            throw new AccessDeniedException(user.IsAuthenticated, Resource.Visit, Operations.Retrieve);
+            if (await access.DemandAsync(user, resource, Operations.Retrieve, cancellationToken) != AccessScope.AllRecords)
+            {
+                throw new AccessDeniedException(user.IsAuthenticated, resource, Operations.Retrieve);
+            }
         }
 
         var recorded = await visits.RecordedBetweenAsync(from, to, Math.Clamp(limit, 0, PageLimits.Max), cancellationToken);
