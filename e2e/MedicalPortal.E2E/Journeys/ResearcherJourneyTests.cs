@@ -26,6 +26,7 @@ public sealed partial class ResearcherJourneyTests(PortalFixture portal)
             // Created as a draft.
             await create.ClickAsync();
             var dialog = page.GetByRole(AriaRole.Dialog);
+            await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeEnabledAsync();
             await dialog.SelectAsync(page, "Status", "Draft");
             await dialog.TypeAsync("Title", title);
             await dialog.TypeAsync("Description", "Whether drinking more water lowers how often adults have headaches.");
@@ -41,6 +42,7 @@ public sealed partial class ResearcherJourneyTests(PortalFixture portal)
 
             // Edited: recruiting from now on, under a clearer title.
             await page.GetByRole(AriaRole.Button, new() { Name = "Edit study" }).ClickAsync();
+            await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true })).ToBeEnabledAsync();
             await dialog.SelectAsync(page, "Status", "Recruiting");
             await dialog.TypeAsync("Title", title + " in adults");
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();

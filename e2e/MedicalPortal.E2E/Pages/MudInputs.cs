@@ -14,8 +14,21 @@ internal static class MudInputs
 
     public static async Task SelectAsync(this ILocator scope, IPage page, string label, string option)
     {
-        await scope.GetByLabel(label, new() { Exact = true }).ClickAsync(new() { Force = true });
+        // A click that lands while a dialog is still opening can be lost; the list is asked for again until it opens.
         var list = page.Locator(".mud-popover-open");
+        for (var attempt = 1; ; attempt++)
+        {
+            await scope.GetByLabel(label, new() { Exact = true }).ClickAsync(new() { Force = true });
+            try
+            {
+                await list.GetByText(option, new() { Exact = true }).WaitForAsync(new() { Timeout = 5_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+
         await list.GetByText(option, new() { Exact = true }).ClickAsync();
         await list.WaitForAsync(new() { State = WaitForSelectorState.Detached });
     }
