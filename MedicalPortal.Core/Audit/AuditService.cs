@@ -1,12 +1,19 @@
 using System.Globalization;
 using MedicalPortal.Core.Paging;
+using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Sharding;
 
 namespace MedicalPortal.Core.Audit;
 
 /// <summary>Reading the audit trail and checking its integrity: AuditLog Retrieve, and nothing else, ever.</summary>
 public sealed class AuditService(
-    IAuditStore audit, AccessControl access, IAccessLog accessLog, IAuditVerificationLog verifications, TimeProvider clock)
+    IAuditStore audit,
+    AccessControl access,
+    IAccessLog accessLog,
+    IAuditVerificationLog verifications,
+    IPatientStore patients,
+    TimeProvider clock)
 {
     /// <summary>
     /// The entries the query asks for. The trail shows old and new values of patient records, so a query is itself a
@@ -33,6 +40,26 @@ public sealed class AuditService(
         var results = await audit.VerifyAsync(cancellationToken);
         await verifications.RecordAsync(results, user.UserName ?? "unknown", clock.GetUtcNow(), cancellationToken);
         return results;
+    }
+
+    /// <summary>
+    /// A page of the trail as an auditor reads it: <see cref="QueryAsync"/>'s page (recorded the same way, naming every
+    /// patient it shows) and each of those patients by MRN and name. A patient deleted since, or on a shard that does
+    /// not answer now, has no label; the screen shows their id.
+    /// </summary>
+    public async Task<AuditTrailPage> ReadTrailAsync(ICurrentUser user, AuditQuery query, CancellationToken cancellationToken)
+    {
+        var page = await QueryAsync(user, query, cancellationToken);
+        var ids = page.Items.SelectMany(PatientsOf).Distinct().ToList();
+        var labels = await Task.WhenAll(ids.Select(id => LabelAsync(id, cancellationToken)));
+        return new AuditTrailPage(page, labels.OfType<AuditPatient>().ToDictionary(label => label.Id));
+    }
+
+    /// <summary>Every patient an entry names: the one it changed or read, and those a list showed.</summary>
+    public static IEnumerable<Guid> PatientsOf(AuditEntryDto entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.PatientId is { } patient ? entry.PatientIds.Prepend(patient).Distinct() : entry.PatientIds;
     }
 
     /// <summary>How each chain stood when last checked (by anyone, or by <c>verify-audit</c>), without checking again.</summary>
@@ -64,4 +91,24 @@ public sealed class AuditService(
         Add("cursor", query.Cursor);
         return filters;
     }
+
+    private async Task<AuditPatient?> LabelAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await patients.FindAsync(id, cancellationToken) is { } patient
+                ? new AuditPatient(id, patient.Mrn, $"{patient.GivenName} {patient.FamilyName}")
+                : null;
+        }
+        catch (ShardUnavailableException)
+        {
+            return null;
+        }
+    }
 }
+
+/// <summary>A page of the trail and the patients it names, by id.</summary>
+public sealed record AuditTrailPage(Page<AuditEntryDto> Entries, IReadOnlyDictionary<Guid, AuditPatient> Patients);
+
+/// <summary>A patient as the trail shows them.</summary>
+public sealed record AuditPatient(Guid Id, string Mrn, string Name);

@@ -8,6 +8,7 @@ using MedicalPortal.Data.Health;
 using MedicalPortal.Data.Identity;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Api;
+using MedicalPortal.Web.Api.Audit;
 using MedicalPortal.Web.Api.Auth;
 using MedicalPortal.Web.Api.Export;
 using MedicalPortal.Web.Authentication;
@@ -272,6 +273,7 @@ public static class WebHostingExtensions
 
         app.MapApi();
         app.MapExportDownloads();
+        app.MapAuditDownloads();
         // The API's description is for integrators: outside Development, for signed-in callers only.
         var openApi = app.MapOpenApi();
         if (!app.Environment.IsDevelopment())

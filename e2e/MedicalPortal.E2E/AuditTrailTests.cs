@@ -1,5 +1,8 @@
+using MedicalPortal.Core.Audit;
+using MedicalPortal.Core.Permissions;
 using MedicalPortal.E2E.Infrastructure;
 using MedicalPortal.E2E.Pages;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -50,8 +53,25 @@ public sealed class AuditTrailTests(PortalFixture portal)
             await admin.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
             var update = admin.GetByTestId("audit-entries").Locator("tr").Filter(new() { HasText = "Phone" });
             await Expect(update.First).ToContainTextAsync("admin@clinic.test");
-            await Expect(update.First).ToContainTextAsync($"Phone: {before} → 555 010 7777");
+            var change = update.First.GetByTestId("audit-changes").Locator("tbody tr").Filter(new() { HasText = "Phone" });
+            await Expect(change.Locator("td")).ToHaveTextAsync([before, "555 010 7777"]);
+            await Expect(update.First.GetByTestId("audit-patients")).ToContainTextAsync("D000007");
+            await admin.ExpectAccessibleAsync("admin-audit-history");
             await admin.CaptureAsync("21-audit-history");
+
+            // The same history as a file: each change with the patient by MRN; downloading it is itself in the trail.
+            var download = await admin.RunAndWaitForDownloadAsync(() => admin.GetByTestId("audit-download").ClickAsync());
+            Assert.Matches("^audit-trail-[0-9]{8}T[0-9]{6}Z\\.csv$", download.SuggestedFilename);
+            var lines = await File.ReadAllLinesAsync(await download.PathAsync());
+            Assert.Equal(string.Join(',', AuditCsv.Header), lines[0]);
+            Assert.Contains(lines, line => line.Contains($"Phone: {before} -> 555 010 7777", StringComparison.Ordinal)
+                && line.Contains("D000007", StringComparison.Ordinal));
+            var patientId = admin.Url[(admin.Url.IndexOf("patientId=", StringComparison.Ordinal) + "patientId=".Length)..];
+            var reads = await portal.Server.Services.GetRequiredService<IAuditStore>().QueryAsync(
+                new AuditQuery { Resource = Resource.AuditLog, Action = AuditAction.Read, Actor = "admin@clinic.test", Limit = 50 }, CancellationToken.None);
+            Assert.True(
+                reads.Items.Count(e => e.Changes.Any(c => c.Property == "patientId" && c.New == patientId)) >= 2,
+                "The page read and the file's read of this patient's history are both in the trail.");
 
             // And every chain verifies.
             await admin.GotoAsync("/admin/audit/integrity");

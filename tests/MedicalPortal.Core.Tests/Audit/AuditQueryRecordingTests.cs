@@ -1,6 +1,7 @@
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Paging;
 using MedicalPortal.Core.Permissions;
+using MedicalPortal.Core.Tests.Patients;
 using MedicalPortal.Core.Tests.Permissions;
 using MedicalPortal.Core.Validation;
 
@@ -21,7 +22,8 @@ public sealed class AuditQueryRecordingTests
     private readonly AuditService _service;
 
     public AuditQueryRecordingTests() =>
-        _service = new AuditService(_store, new AccessControl(new FakePermissionStore()), _audit, new NoVerifications(), TimeProvider.System);
+        _service = new AuditService(
+            _store, new AccessControl(new FakePermissionStore()), _audit, new NoVerifications(), new FakePatientStore(), TimeProvider.System);
 
     [Fact]
     public async Task QueryAsync_PageNamingPatients_RecordsAReadOfTheAuditLogNamingEachOnce()

@@ -2,6 +2,7 @@ using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Core.Validation;
+using MedicalPortal.Web.Api.Audit;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Hosting;
 using Microsoft.AspNetCore.Components;
@@ -13,7 +14,7 @@ namespace MedicalPortal.Web.Components.Pages.Admin;
 /// <summary>The audit trail of every database, newest first, filtered; also a record's history (?patientId=, ?resourceId=).</summary>
 public sealed partial class AuditTrail
 {
-    private const int PageSize = 50;
+    private const int PageSize = 25;
 
     private string? _patientId;
     private string? _actor;
@@ -23,6 +24,9 @@ public sealed partial class AuditTrail
     private DateTime? _from;
     private DateTime? _to;
     private List<AuditEntryDto>? _entries;
+    private IReadOnlyDictionary<Guid, AuditPatient> _patients = new Dictionary<Guid, AuditPatient>();
+    private bool _canOpenPatients;
+    private string _downloadLink = AuditDownloads.Path;
     private string? _error;
     private List<string?> _cursors = [null];
     private int _page;
@@ -32,6 +36,9 @@ public sealed partial class AuditTrail
 
     [Inject]
     private ClinicClock Clock { get; set; } = default!;
+
+    [Inject]
+    private AccessControl Access { get; set; } = default!;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -46,6 +53,8 @@ public sealed partial class AuditTrail
     {
         _patientId = PatientIdQuery;
         _resourceId = ResourceIdQuery;
+        var rights = await Access.RightsAsync(await AuthenticationState.CurrentUserAsync(), CancellationToken.None);
+        _canOpenPatients = rights.CanOnAllRecords(Resource.Patient, Operations.Retrieve);
         await LoadAsync();
     }
 
@@ -92,8 +101,11 @@ public sealed partial class AuditTrail
                 Cursor = _cursors[_page],
                 Limit = PageSize,
             };
-            var page = await Audit.QueryAsync(await AuthenticationState.CurrentUserAsync(), query, CancellationToken.None);
+            var trail = await Audit.ReadTrailAsync(await AuthenticationState.CurrentUserAsync(), query, CancellationToken.None);
+            var page = trail.Entries;
             _entries = [.. page.Items];
+            _patients = trail.Patients;
+            _downloadLink = AuditDownloads.Link(query);
             if (page.NextCursor is not null && _cursors.Count == _page + 1)
             {
                 _cursors.Add(page.NextCursor);
@@ -107,9 +119,6 @@ public sealed partial class AuditTrail
             _entries ??= [];
         }
     }
-
-    private static IEnumerable<Guid> PatientsOf(AuditEntryDto entry) =>
-        entry.PatientIds.Count > 0 ? entry.PatientIds : entry.PatientId is { } id ? [id] : [];
 
     private static string Short(string? id) => id is null ? "" : id.Length > 13 ? $"{id[..8]}…" : id;
 
