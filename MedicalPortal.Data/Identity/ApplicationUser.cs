@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 
 namespace MedicalPortal.Data.Identity;
@@ -11,4 +12,11 @@ public sealed class ApplicationUser : IdentityUser
 
     /// <summary>For a patient's own account: the patient record it may see. Staff accounts have none.</summary>
     public Guid? PatientId { get; set; }
+
+    /// <summary>
+    /// The theme the person chose for the portal: <c>system</c>, <c>light</c> or <c>dark</c>; null until they choose
+    /// (the browser's own choice then stands). Follows them from one computer to the next.
+    /// </summary>
+    [MaxLength(8)]
+    public string? ColorScheme { get; set; }
 }

@@ -11,6 +11,7 @@ using MedicalPortal.Web.Api;
 using MedicalPortal.Web.Api.Audit;
 using MedicalPortal.Web.Api.Auth;
 using MedicalPortal.Web.Api.Export;
+using MedicalPortal.Web.Appearance;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Components;
 using MedicalPortal.Web.Components.Account;
@@ -89,6 +90,7 @@ public static class WebHostingExtensions
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 SessionLifetime.Apply(options.Events, security.Value);
+                ColorSchemes.FollowAccountOnSignIn(options.Events);
             });
         services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme)
             .Configure<IOptions<SecurityOptions>>((bearer, security) =>
@@ -226,6 +228,7 @@ public static class WebHostingExtensions
 
         app.UseCookiePolicy();
         app.UseSecurityHeaders();
+        app.UseColorSchemeHints();
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -274,6 +277,7 @@ public static class WebHostingExtensions
         app.MapApi();
         app.MapExportDownloads();
         app.MapAuditDownloads();
+        app.MapColorSchemePreference();
         // The API's description is for integrators: outside Development, for signed-in callers only.
         var openApi = app.MapOpenApi();
         if (!app.Environment.IsDevelopment())

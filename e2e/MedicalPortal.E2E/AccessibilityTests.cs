@@ -6,25 +6,45 @@ using static Microsoft.Playwright.Assertions;
 namespace MedicalPortal.E2E;
 
 /// <summary>
-/// Every page each role can reach, and the sign-in and account pages, scanned by axe-core in real Chromium: no serious
-/// or critical violation anywhere.
+/// Every page each role can reach, and the sign-in and account pages, scanned by axe-core in real Chromium, in the light
+/// theme and in the dark one (a computer set to dark, the portal following it): no serious or critical violation anywhere.
 /// </summary>
 [Collection(PortalTests.Name)]
 public sealed class AccessibilityTests(PortalFixture portal)
 {
-    public static TheoryData<string> Roles => new()
-    {
+    private static readonly string[] Emails =
+    [
         "admin@clinic.test", "doctor@clinic.test", "nurse@clinic.test", "reception@clinic.test",
         "researcher@clinic.test", "patient@clinic.test",
-    };
+    ];
 
-    [Fact]
-    public async Task SignedOutPages_HaveNoSeriousViolation()
+    public static TheoryData<string, ColorScheme> Roles
     {
-        var page = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl);
+        get
+        {
+            var data = new TheoryData<string, ColorScheme>();
+            foreach (var email in Emails)
+            {
+                data.Add(email, ColorScheme.Light);
+                data.Add(email, ColorScheme.Dark);
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<ColorScheme> Schemes => new() { ColorScheme.Light, ColorScheme.Dark };
+
+    [Theory]
+    [MemberData(nameof(Schemes))]
+    public async Task SignedOutPages_HaveNoSeriousViolation(ColorScheme scheme)
+    {
+        var page = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl, scheme);
         var violations = new List<string>();
         try
         {
+            // A browser's first request cannot yet tell its colour scheme (ColorSchemes); the pages after it can.
+            await page.GotoAsync("/");
             foreach (var path in new[]
                      {
                          "/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword",
@@ -32,7 +52,8 @@ public sealed class AccessibilityTests(PortalFixture portal)
                      })
             {
                 await page.GotoAsync(path);
-                violations.AddRange(await page.AccessibilityViolationsAsync(Screen("signed-out", path)));
+                await ExpectSchemeAsync(page, scheme);
+                violations.AddRange(await page.AccessibilityViolationsAsync(Screen($"signed-out-{Name(scheme)}", path)));
             }
         }
         finally
@@ -45,10 +66,10 @@ public sealed class AccessibilityTests(PortalFixture portal)
 
     [Theory]
     [MemberData(nameof(Roles))]
-    public async Task EveryPageOfTheRole_HasNoSeriousViolation(string email)
+    public async Task EveryPageOfTheRole_HasNoSeriousViolation(string email, ColorScheme scheme)
     {
-        var page = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl);
-        var role = email[..email.IndexOf('@', StringComparison.Ordinal)];
+        var page = await portal.Chromium.NewPageAsync(portal.Server.BaseUrl, scheme);
+        var role = $"{email[..email.IndexOf('@', StringComparison.Ordinal)]}-{Name(scheme)}";
         var violations = new List<string>();
         try
         {
@@ -58,6 +79,7 @@ public sealed class AccessibilityTests(PortalFixture portal)
                 await page.GotoAsync(path);
                 await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
                 await Expect(page.Locator(".dashboard-card .mud-progress-linear")).ToHaveCountAsync(0);
+                await ExpectSchemeAsync(page, scheme);
                 violations.AddRange(await page.AccessibilityViolationsAsync(Screen(role, path)));
             }
         }
@@ -104,9 +126,15 @@ public sealed class AccessibilityTests(PortalFixture portal)
             }
         }
 
-        paths.AddRange(["/Account/Manage/Email", "/Account/Manage/ChangePassword", "/Account/Manage/TwoFactorAuthentication"]);
+        paths.AddRange(["/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword", "/Account/Manage/TwoFactorAuthentication"]);
         return paths.Distinct().ToList();
     }
+
+    /// <summary>The page is in the theme the computer asks for (the dark theme alone sets the root's colour scheme).</summary>
+    private static Task ExpectSchemeAsync(IPage page, ColorScheme scheme) =>
+        Expect(page.Locator("html")).ToHaveCSSAsync("color-scheme", scheme == ColorScheme.Dark ? "dark" : "normal");
+
+    private static string Name(ColorScheme scheme) => scheme == ColorScheme.Dark ? "dark" : "light";
 
     private static string Screen(string role, string path) =>
         $"{role}{path.Replace('/', '-').TrimEnd('-')}";

@@ -37,8 +37,11 @@ public sealed class Chromium : IAsyncDisposable
         return new Chromium(playwright, browser);
     }
 
-    /// <summary>A fresh browser profile (its own cookies): one user at one desk.</summary>
-    public async Task<IPage> NewPageAsync(string baseUrl)
+    /// <summary>
+    /// A fresh browser profile (its own cookies): one user at one desk, whose computer is set to
+    /// <paramref name="colorScheme"/> (light unless said).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string baseUrl, ColorScheme colorScheme = ColorScheme.Light)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -46,6 +49,7 @@ public sealed class Chromium : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
             Locale = "en-US",
             TimezoneId = "UTC",
+            ColorScheme = colorScheme,
         });
         // Generous: CI machines are shared and slow; a real failure still fails, only later.
         context.SetDefaultTimeout(30_000);

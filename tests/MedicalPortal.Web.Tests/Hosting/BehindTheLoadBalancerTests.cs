@@ -68,7 +68,7 @@ public sealed partial class BehindTheLoadBalancerTests
         // The sign-in page, as the balancer forwards it over plain HTTP: its antiforgery cookie.
         using var page = await client.GetAsync("/Account/Login");
         var antiforgery = Assert.Single(page.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
-        var form = Forms().Match(await page.Content.ReadAsStringAsync()).Value;
+        var form = Forms().Matches(await page.Content.ReadAsStringAsync()).Select(m => m.Value).First(f => f.Contains("Input.Email", StringComparison.Ordinal));
         var fields = HiddenInputs().Matches(form).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
         fields["Input.Email"] = "clinician@clinic.test";
         fields["Input.Password"] = Password;
