@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using CsvHelper;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Data.Seeding;
@@ -37,8 +38,24 @@ public sealed class ResearchStudyTests(PortalFixture portal)
             await Expect(page.GetByTestId("participants")).ToHaveCountAsync(0);
             await page.CaptureAsync("40-study-researcher");
 
-            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-export").ClickAsync());
+            // While the server prepares the file (held here until the page has been looked at), the page says so.
+            var released = new TaskCompletionSource();
+            await page.RouteAsync("**/downloads/studies/**", async route =>
+            {
+                await released.Task;
+                await route.ContinueAsync();
+            });
+            var button = page.GetByTestId("download-export");
+            var status = page.Locator(".download-button").Filter(new() { Has = button }).GetByRole(AriaRole.Status);
+            var downloading = page.RunAndWaitForDownloadAsync(() => button.ClickAsync());
+            await Expect(status).ToHaveTextAsync("Preparing the file…");
+            await Expect(button).ToHaveAttributeAsync("aria-busy", "true");
+            released.SetResult();
+            var download = await downloading;
             Assert.Matches("^study-[0-9a-f-]{36}-[0-9]{8}T[0-9]{6}Z\\.csv$", download.SuggestedFilename);
+            await Expect(status).ToHaveTextAsync(new Regex($"^Downloaded {Regex.Escape(download.SuggestedFilename)} \\([0-9.]+ [KM]B\\)\\.$"));
+            await Expect(button).Not.ToHaveAttributeAsync("aria-busy", "true");
+            await page.UnrouteAllAsync();
             var rows = Parse(await download.PathAsync());
 
             Assert.Equal(ResearchCsv.Header, rows[0]);
