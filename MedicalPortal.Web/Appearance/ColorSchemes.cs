@@ -112,8 +112,8 @@ public static class ColorSchemes
     }
 
     /// <summary>
-    /// Asks Chromium-based browsers for their colour scheme on every request (<c>Critical-CH</c>: the first request
-    /// is repeated with it), and tells caches that a page depends on it.
+    /// Asks Chromium-based browsers for their colour scheme on every request (<c>Critical-CH</c>: a page first asked for
+    /// without it may be asked for again with it), and tells caches that a page depends on it.
     /// </summary>
     internal static IApplicationBuilder UseColorSchemeHints(this IApplicationBuilder app) =>
         app.Use((context, next) =>
@@ -124,8 +124,12 @@ public static class ColorSchemes
                 if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                 {
                     headers["Accept-CH"] = ClientHint;
-                    headers["Critical-CH"] = ClientHint;
                     headers.Vary = StringValues.Concat(headers.Vary, ClientHint);
+                    if (HttpMethods.IsGet(context.Request.Method))
+                    {
+                        // Only a GET may be repeated for the hint: a form's answer never asks to be sent again.
+                        headers["Critical-CH"] = ClientHint;
+                    }
                 }
 
                 return Task.CompletedTask;

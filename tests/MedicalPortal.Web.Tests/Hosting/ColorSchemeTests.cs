@@ -88,6 +88,22 @@ public sealed class ColorSchemeTests(ColorSchemeTests.OwnPortal fixture) : IClas
     }
 
     [Fact]
+    public async Task FormAnswer_AsksForTheSchemeWithoutAskingToBeSentAgain()
+    {
+        // Arrange
+        using var browser = AccountPages.Anonymous(Portal);
+
+        // Act: a sign-in that fails renders the page again, as the answer to a POST.
+        using var answer = await browser.SubmitAsync(
+            "/Account/Login", "login", new() { ["Input.Email"] = DemoUsers.Nurse, ["Input.Password"] = "not the password at all" });
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(ColorSchemes.ClientHint, Assert.Single(answer.Headers.GetValues("Accept-CH")));
+        Assert.False(answer.Headers.Contains("Critical-CH"));
+    }
+
+    [Fact]
     public async Task Choose_SignedIn_IsKeptOnTheAccountAndInTheBrowser_AndGoesBackToThePage()
     {
         // Arrange
