@@ -38,6 +38,8 @@ eval "${postgres_env}" # export MEDICALPORTAL_TEST_POSTGRES=...
 
 # axe-core, which the end-to-end tests inject into each page they visit (the accessibility checks).
 (cd e2e/accessibility && npm ci --no-audit --no-fund --loglevel=error)
+# Redocly, which lints the OpenAPI document the portal serves (tests/MedicalPortal.Web.Tests/Api/OpenApiDocumentTests).
+(cd openapi && npm ci --no-audit --no-fund --loglevel=error)
 
 # Every portal the tests start logs into this one file; the last project proves it holds no patient data.
 MEDICALPORTAL_TEST_LOG="$(mktemp -d)/test-run.log"

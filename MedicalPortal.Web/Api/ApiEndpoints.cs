@@ -28,12 +28,13 @@ internal static class ApiEndpoints
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
         // No request of the API carries more than a record or two: a bigger body is refused (413) before it is read.
-        var api = app.MapGroup(Prefix).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        var api = app.MapGroup(Prefix).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).WithProblemResponses();
 
         // The benchmark baseline: anonymous, no database, a few bytes of JSON.
         api.MapGet("/ping", () => TypedResults.Ok(new Pong("ok")))
             .AllowAnonymous()
             .WithName("Ping")
+            .WithTags("Service")
             .WithSummary("Liveness of the API itself; touches no database.");
 
         api.MapAuthEndpoints();

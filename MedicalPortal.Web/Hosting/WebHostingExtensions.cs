@@ -123,17 +123,7 @@ public static class WebHostingExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddExceptionHandler<UnreadableRequestHandler>();
-        services.AddOpenApi(options =>
-        {
-            // The document describes the JSON API only, not the Identity form endpoints of the UI.
-            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
-            options.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "MedicalPortal API";
-                document.Info.Description = "Patients and visits across all shards. Authenticate with POST /api/v1/auth/login and send the access token as a bearer token.";
-                return Task.CompletedTask;
-            });
-        });
+        services.AddApiDocument();
         services.AddHealthChecks().AddCheck<StoppingHealthCheck>("node", tags: ["ready"]).AddMedicalPortalDatabases();
 
         // Cache hits, misses and errors and the HTTP server's own metrics, exported over OTLP when a collector is

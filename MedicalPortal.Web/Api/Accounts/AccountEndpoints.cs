@@ -17,15 +17,20 @@ internal static class AccountEndpoints
     public static void MapAccountEndpoints(this IEndpointRouteBuilder api)
     {
         var accounts = api.MapGroup("/accounts").WithTags("Accounts");
-        accounts.MapGet("/", ListAsync).WithSummary("Staff accounts.");
-        accounts.MapPost("/", CreateAsync).WithSummary("Opens a staff account with a role.");
-        accounts.MapPut("/{id}/role", ChangeRoleAsync).WithSummary("Gives the account another role.");
-        accounts.MapPost("/{id}/lock", LockAsync).WithSummary("Locks a staff or patient account: its sessions and tokens stop working.");
-        accounts.MapDelete("/{id}/lock", UnlockAsync).WithSummary("Unlocks a staff or patient account.");
-        accounts.MapPut("/{id}/password", ResetPasswordAsync).WithSummary("Sets a new password.");
-        accounts.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes a staff account.");
+        accounts.MapGet("/", ListAsync).WithName("ListStaffAccounts").WithSummary("Staff accounts.");
+        accounts.MapPost("/", CreateAsync).WithName("CreateStaffAccount")
+            .WithSummary("Opens a staff account with a role.");
+        accounts.MapPut("/{id}/role", ChangeRoleAsync).WithName("ChangeAccountRole")
+            .WithSummary("Gives the account another role.");
+        accounts.MapPost("/{id}/lock", LockAsync).WithName("LockAccount")
+            .WithSummary("Locks a staff or patient account: its sessions and tokens stop working.");
+        accounts.MapDelete("/{id}/lock", UnlockAsync).WithName("UnlockAccount")
+            .WithSummary("Unlocks a staff or patient account.");
+        accounts.MapPut("/{id}/password", ResetPasswordAsync).WithName("ResetAccountPassword")
+            .WithSummary("Sets a new password.");
+        accounts.MapDelete("/{id}", DeleteAsync).WithName("DeleteStaffAccount").WithSummary("Deletes a staff account.");
 
-        api.MapGet("/patients/{id:guid}/account", FindForPatientAsync).WithTags("Accounts")
+        api.MapGet("/patients/{id:guid}/account", FindForPatientAsync).WithName("GetPatientAccount").ProducesProblem(StatusCodes.Status503ServiceUnavailable).WithTags("Accounts")
             .WithSummary("The patient's online account (404 when the patient has none), to lock or unlock through /accounts/{id}/lock.")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
@@ -69,7 +74,7 @@ internal static class AccountEndpoints
         return TypedResults.NoContent();
     }
 
-    internal sealed record RoleRequest(string? Role);
+    internal sealed record RoleRequest(string? Role = null);
 
-    internal sealed record PasswordRequest(string? Password);
+    internal sealed record PasswordRequest(string? Password = null);
 }

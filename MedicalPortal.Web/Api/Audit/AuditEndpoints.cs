@@ -12,10 +12,12 @@ internal static class AuditEndpoints
 {
     public static void MapAuditEndpoints(this IEndpointRouteBuilder api)
     {
-        var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", QueryAsync)
+        // The trail and its chains are kept in every shard as well as in the catalog.
+        var audit = api.MapGroup("/audit").WithTags("Audit").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        audit.MapGet("/", QueryAsync).WithName("QueryAuditTrail")
             .WithSummary("Audit entries of every database, newest first; filter by patientId, actor, resource, resourceId, action, from, to.");
-        audit.MapGet("/integrity", VerifyAsync).WithSummary("Checks every audit chain; names the first bad entry per database.");
+        audit.MapGet("/integrity", VerifyAsync).WithName("VerifyAuditChains")
+            .WithSummary("Checks every audit chain; names the first bad entry per database.");
     }
 
     private static async Task<Ok<Page<AuditEntryDto>>> QueryAsync(

@@ -22,14 +22,22 @@ internal static class AuthEndpoints
 {
     public static void MapAuthEndpoints(this IEndpointRouteBuilder api)
     {
+        // Sign-in, refresh and registration may be refused by the sign-in throttling (429, with Retry-After) unread.
         var auth = api.MapGroup("/auth").WithTags("Authentication").AllowAnonymous();
-        auth.MapPost("/login", LoginAsync).WithSummary("Exchanges e-mail and password for an access and a refresh token.");
-        auth.MapPost("/refresh", RefreshAsync)
-            .WithSummary("Exchanges a refresh token, once, for new tokens; a refresh token used twice ends its session.");
-        auth.MapPost("/logout", LogoutAsync)
+        auth.MapPost("/login", LoginAsync).WithName("SignIn")
+            .WithSummary("Exchanges e-mail and password for an access and a refresh token.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/refresh", RefreshAsync).WithName("RefreshTokens")
+            .WithSummary("Exchanges a refresh token, once, for new tokens; a refresh token used twice ends its session.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        auth.MapPost("/logout", LogoutAsync).WithName("SignOut")
             .WithSummary("Ends the API session of the refresh token sent (or of the access token used): all its tokens stop working.");
-        auth.MapPost("/register", RegisterAsync)
-            .WithSummary("Self-registration of a patient: always the Patient role, linked to a new patient record.");
+        auth.MapPost("/register", RegisterAsync).WithName("RegisterPatientAccount")
+            .WithSummary("Self-registration of a patient: always the Patient role, linked to a new patient record.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<Created<Registered>> RegisterAsync(
@@ -141,27 +149,27 @@ internal static class AuthEndpoints
     private static ProblemHttpResult NotValidAnyMore() =>
         TypedResults.Problem("The refresh token is not valid any more. Sign in again.", statusCode: StatusCodes.Status401Unauthorized);
 
-    internal sealed record LoginRequest(string? Email, string? Password, string? TwoFactorCode);
+    internal sealed record LoginRequest(string? Email = null, string? Password = null, string? TwoFactorCode = null);
 
-    internal sealed record RefreshRequest(string? RefreshToken);
+    internal sealed record RefreshRequest(string? RefreshToken = null);
 
-    internal sealed record LogoutRequest(string? RefreshToken);
+    internal sealed record LogoutRequest(string? RefreshToken = null);
 
     internal sealed record Registered(string AccountId, Guid PatientId);
 
     /// <summary><c>{ email, password, givenName, familyName, birthDate, sex }</c> plus any patient contact field.</summary>
     internal sealed record RegisterRequest(
-        string? Email,
-        string? Password,
-        string? GivenName,
-        string? FamilyName,
-        DateOnly? BirthDate,
-        Sex? Sex,
-        string? Phone,
-        string? AddressLine,
-        string? City,
-        string? State,
-        string? PostalCode)
+        string? Email = null,
+        string? Password = null,
+        string? GivenName = null,
+        string? FamilyName = null,
+        DateOnly? BirthDate = null,
+        Sex? Sex = null,
+        string? Phone = null,
+        string? AddressLine = null,
+        string? City = null,
+        string? State = null,
+        string? PostalCode = null)
     {
         public SelfRegistration ToRegistration() => new()
         {

@@ -23,12 +23,12 @@ internal static class ExportEndpoints
     public static void MapExportEndpoints(this IEndpointRouteBuilder api)
     {
         var studies = api.MapGroup("/studies").WithTags("Export");
-        studies.MapGet("/{id:guid}/export.csv", DownloadAsync)
+        studies.MapGet("/{id:guid}/export.csv", DownloadAsync).WithName("DownloadStudyExport").ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The study's anonymized export as CSV, streamed; recorded in the audit trail.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
-        studies.MapGet("/{id:guid}/extractions", ListExtractionsAsync)
+        studies.MapGet("/{id:guid}/extractions", ListExtractionsAsync).WithName("ListExtractions")
             .WithSummary("The scheduled extractions of the study, newest first, with row counts and SHA-256.");
-        studies.MapGet("/{id:guid}/extractions/{runId:guid}.csv", ExtractionFileAsync)
+        studies.MapGet("/{id:guid}/extractions/{runId:guid}.csv", ExtractionFileAsync).WithName("DownloadExtraction")
             .WithSummary("The file of one completed extraction; recorded in the audit trail.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv");
     }

@@ -12,15 +12,22 @@ internal static class PatientEndpoints
 {
     public static void MapPatientEndpoints(this IEndpointRouteBuilder api)
     {
-        var patients = api.MapGroup("/patients").WithTags("Patients");
+        // Every patient operation reads or writes a shard, which may not answer (503).
+        var patients = api.MapGroup("/patients").WithTags("Patients").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        patients.MapGet("/", SearchAsync).WithSummary("Searches patients on every shard by name, MRN or birth date.");
-        patients.MapPost("/", RegisterAsync).WithSummary("Registers a patient; without an MRN the server assigns one.");
-        patients.MapGet("/{id:guid}", GetAsync).WithSummary("One patient.");
-        patients.MapPut("/{id:guid}", UpdateAsync).WithSummary("Updates a patient; send the version you read (409 if stale).");
-        patients.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Deletes a patient with their visits and enrollments.");
-        patients.MapGet("/{id:guid}/visits", ListVisitsAsync).WithSummary("A patient's visits, newest first.");
-        patients.MapPost("/{id:guid}/visits", RecordVisitAsync).WithSummary("Records a visit for the patient.");
+        patients.MapGet("/", SearchAsync).WithName("SearchPatients")
+            .WithSummary("Searches patients on every shard by name, MRN or birth date.");
+        patients.MapPost("/", RegisterAsync).WithName("RegisterPatient")
+            .WithSummary("Registers a patient; without an MRN the server assigns one.");
+        patients.MapGet("/{id:guid}", GetAsync).WithName("GetPatient").WithSummary("One patient.");
+        patients.MapPut("/{id:guid}", UpdateAsync).WithName("UpdatePatient")
+            .WithSummary("Updates a patient; send the version you read (409 if stale).");
+        patients.MapDelete("/{id:guid}", DeleteAsync).WithName("DeletePatient")
+            .WithSummary("Deletes a patient with their visits and enrollments.");
+        patients.MapGet("/{id:guid}/visits", ListVisitsAsync).WithName("ListPatientVisits")
+            .WithSummary("A patient's visits, newest first.");
+        patients.MapPost("/{id:guid}/visits", RecordVisitAsync).WithName("RecordVisit")
+            .WithSummary("Records a visit for the patient.");
     }
 
     private static async Task<Ok<Page<PatientDto>>> SearchAsync(

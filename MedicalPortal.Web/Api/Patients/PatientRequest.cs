@@ -7,19 +7,19 @@ namespace MedicalPortal.Web.Api.Patients;
 /// <c>mrn</c> may be left out on POST (the server assigns one), and PUT must carry the <c>version</c> it read.
 /// </summary>
 public sealed record PatientRequest(
-    Guid? Id,
-    string? Mrn,
-    string? GivenName,
-    string? FamilyName,
-    DateOnly? BirthDate,
-    Sex? Sex,
-    string? Phone,
-    string? Email,
-    string? AddressLine,
-    string? City,
-    string? State,
-    string? PostalCode,
-    int? Version)
+    Guid? Id = null,
+    string? Mrn = null,
+    string? GivenName = null,
+    string? FamilyName = null,
+    DateOnly? BirthDate = null,
+    Sex? Sex = null,
+    string? Phone = null,
+    string? Email = null,
+    string? AddressLine = null,
+    string? City = null,
+    string? State = null,
+    string? PostalCode = null,
+    int? Version = null)
 {
     public PatientInput ToInput() => new()
     {

@@ -12,11 +12,13 @@ internal static class RoleEndpoints
     public static void MapRoleEndpoints(this IEndpointRouteBuilder api)
     {
         var roles = api.MapGroup("/roles").WithTags("Roles");
-        roles.MapGet("/", ListAsync).WithSummary("Roles with their permissions and number of holders.");
-        roles.MapPost("/", CreateAsync).WithSummary("Creates a role with no rights.");
-        roles.MapPut("/{name}", RenameAsync).WithSummary("Renames a role (not a built-in one).");
-        roles.MapDelete("/{name}", DeleteAsync).WithSummary("Deletes a role nobody holds (not a built-in one).");
-        roles.MapPut("/{name}/permissions/{resource}", GrantAsync)
+        roles.MapGet("/", ListAsync).WithName("ListRoles")
+            .WithSummary("Roles with their permissions and number of holders.");
+        roles.MapPost("/", CreateAsync).WithName("CreateRole").WithSummary("Creates a role with no rights.");
+        roles.MapPut("/{name}", RenameAsync).WithName("RenameRole").WithSummary("Renames a role (not a built-in one).");
+        roles.MapDelete("/{name}", DeleteAsync).WithName("DeleteRole")
+            .WithSummary("Deletes a role nobody holds (not a built-in one).");
+        roles.MapPut("/{name}/permissions/{resource}", GrantAsync).WithName("SetRolePermissions")
             .WithSummary("Sets what the role may do to a resource, e.g. { \"operations\": [\"retrieve\", \"update\"] }.");
     }
 
@@ -54,9 +56,9 @@ internal static class RoleEndpoints
         return TypedResults.Ok(RoleView.From(await service.GrantAsync(PrincipalUser.From(user), name, parsed, operations, cancellationToken)));
     }
 
-    internal sealed record NameRequest(string? Name);
+    internal sealed record NameRequest(string? Name = null);
 
-    internal sealed record GrantRequest(IReadOnlyList<Operations>? Operations);
+    internal sealed record GrantRequest(IReadOnlyList<Operations>? Operations = null);
 
     /// <summary>A role as JSON: its name, holders, and per resource the operations as a list of words.</summary>
     internal sealed record RoleView(string Name, int Holders, bool BuiltIn, IReadOnlyDictionary<Resource, IReadOnlyList<Operations>> Permissions)

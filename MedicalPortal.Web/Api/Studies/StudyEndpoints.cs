@@ -10,18 +10,27 @@ internal static class StudyEndpoints
     public static void MapStudyEndpoints(this IEndpointRouteBuilder api)
     {
         var studies = api.MapGroup("/studies").WithTags("Studies");
-        studies.MapGet("/", ListAsync).WithSummary("All studies, newest first.");
-        studies.MapPost("/", CreateAsync).WithSummary("Creates a study.");
-        studies.MapGet("/{id:guid}", GetAsync).WithSummary("One study.");
-        studies.MapPut("/{id:guid}", UpdateAsync).WithSummary("Updates a study; send the version you read (409 if stale).");
-        studies.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Deletes a study nobody was enrolled in (others are closed).");
-        studies.MapGet("/{id:guid}/enrollments", ListEnrollmentsAsync).WithSummary("The study's enrollments (a patient sees only their own).");
-        studies.MapPost("/{id:guid}/enrollments", EnrollAsync).WithSummary("Records a patient's consent to the study.");
+        studies.MapGet("/", ListAsync).WithName("ListStudies").WithSummary("All studies, newest first.");
+        studies.MapPost("/", CreateAsync).WithName("CreateStudy").WithSummary("Creates a study.");
+        studies.MapGet("/{id:guid}", GetAsync).WithName("GetStudy").WithSummary("One study.");
+        studies.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateStudy")
+            .WithSummary("Updates a study; send the version you read (409 if stale).");
+        studies.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteStudy")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Deletes a study nobody was enrolled in (others are closed).");
+        studies.MapGet("/{id:guid}/enrollments", ListEnrollmentsAsync).WithName("ListEnrollments")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("The study's enrollments (a patient sees only their own).");
+        studies.MapPost("/{id:guid}/enrollments", EnrollAsync).WithName("RecordConsent")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Records a patient's consent to the study.");
 
-        var enrollments = api.MapGroup("/enrollments").WithTags("Studies");
-        enrollments.MapGet("/{id:guid}", GetEnrollmentAsync).WithSummary("One enrollment.");
-        enrollments.MapPut("/{id:guid}", CorrectConsentAsync).WithSummary("Corrects the date of consent.");
-        enrollments.MapDelete("/{id:guid}", WithdrawAsync).WithSummary("Withdraws consent: left out of every later extraction.");
+        var enrollments = api.MapGroup("/enrollments").WithTags("Studies").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        enrollments.MapGet("/{id:guid}", GetEnrollmentAsync).WithName("GetEnrollment").WithSummary("One enrollment.");
+        enrollments.MapPut("/{id:guid}", CorrectConsentAsync).WithName("CorrectConsent")
+            .WithSummary("Corrects the date of consent.");
+        enrollments.MapDelete("/{id:guid}", WithdrawAsync).WithName("WithdrawConsent")
+            .WithSummary("Withdraws consent: left out of every later extraction.");
     }
 
     private static async Task<Ok<ListResponse<StudyDto>>> ListAsync(StudyService service, ClaimsPrincipal user, CancellationToken cancellationToken) =>

@@ -9,10 +9,11 @@ internal static class VisitEndpoints
 {
     public static void MapVisitEndpoints(this IEndpointRouteBuilder api)
     {
-        var visits = api.MapGroup("/visits").WithTags("Visits");
-        visits.MapGet("/{id:guid}", GetAsync).WithSummary("One visit.");
-        visits.MapPut("/{id:guid}", UpdateAsync).WithSummary("Corrects a visit; send the version you read (409 if stale).");
-        visits.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Deletes a visit.");
+        var visits = api.MapGroup("/visits").WithTags("Visits").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        visits.MapGet("/{id:guid}", GetAsync).WithName("GetVisit").WithSummary("One visit.");
+        visits.MapPut("/{id:guid}", UpdateAsync).WithName("CorrectVisit")
+            .WithSummary("Corrects a visit; send the version you read (409 if stale).");
+        visits.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteVisit").WithSummary("Deletes a visit.");
     }
 
     private static async Task<Ok<VisitDto>> GetAsync(
