@@ -15,6 +15,7 @@ using MedicalPortal.Web.Appearance;
 using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Components;
 using MedicalPortal.Web.Components.Account;
+using MedicalPortal.Web.Fhir;
 using MedicalPortal.Web.Jobs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -242,6 +243,19 @@ public static class WebHostingExtensions
                 api.UseStatusCodePages();
             });
 
+        // FHIR answers every error with an OperationOutcome, those of authorization (401, 403) included.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(FhirEndpoints.Prefix),
+            fhir =>
+            {
+                fhir.Use((context, next) =>
+                {
+                    context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+                    return next(context);
+                });
+                fhir.UseStatusCodePages(new StatusCodePagesOptions { HandleAsync = FhirEndpoints.WriteStatusAsync });
+            });
+
         // Before anything looks at a password or a token: too many attempts never reach the endpoints.
         app.UseSignInThrottling();
 
@@ -268,6 +282,7 @@ public static class WebHostingExtensions
         app.MapExportDownloads();
         app.MapAuditDownloads();
         app.MapColorSchemePreference();
+        app.MapFhir();
         // The API's description is for integrators: outside Development, for signed-in callers only.
         var openApi = app.MapOpenApi();
         if (!app.Environment.IsDevelopment())

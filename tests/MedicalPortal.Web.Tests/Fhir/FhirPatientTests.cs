@@ -1,0 +1,218 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Firely.Fhir.Validation;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Specification.Terminology;
+using MedicalPortal.Core.Audit;
+using MedicalPortal.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Task = System.Threading.Tasks.Task;
+
+namespace MedicalPortal.Web.Tests.Fhir;
+
+/// <summary>
+/// FHIR R4 at /fhir/r4 as a FHIR client uses it: every resource it answers with, errors included, parses with the
+/// Firely SDK and validates against the core R4 definitions; a Patient read carries the record's values and is in the
+/// audit trail like any read; search finds by MRN, name and birth date across the shards and pages with next links;
+/// the permission matrix and the patient's own-record scope hold.
+/// </summary>
+[Collection(SharedPortals.Default)]
+public sealed class FhirPatientTests(PortalFactory portal)
+{
+    private static readonly JsonSerializerOptions Fhir = new JsonSerializerOptions().ForFhir();
+
+    private static readonly Lazy<Validator> CoreValidator = new(() =>
+    {
+        var definitions = new CachedResolver(ZipSource.CreateValidationSource());
+        return new Validator(definitions, LocalTerminologyService.CreateDefaultForCore(definitions));
+    });
+
+    [Fact]
+    public async Task Metadata_WithoutSigningIn_IsAValidCapabilityStatementForPatientReadAndSearch()
+    {
+        using var client = portal.CreateAnonymousClient();
+
+        var statement = await ReadAsync<CapabilityStatement>(client, "/fhir/r4/metadata", HttpStatusCode.OK);
+
+        Assert.Equal(FHIRVersion.N4_0_1, statement.FhirVersion);
+        var patient = Assert.Single(statement.Rest[0].Resource);
+        Assert.Equal("Patient", patient.Type);
+        Assert.Equal(["name", "birthdate", "identifier"], patient.SearchParam.Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task ReadPatient_AsDoctor_IsAValidPatientWithTheRecordsValues_AndTheReadIsAudited()
+    {
+        // Arrange: a patient registered through the JSON API.
+        using var client = await portal.CreateClientForAsync(DemoUsers.Doctor);
+        using var created = await client.PostAsJsonAsync("/api/v1/patients", ApiRequests.Patient("Fhirread", "Example", city: "Springfield"));
+        var json = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = json.Text("id");
+
+        // Act
+        var patient = await ReadAsync<Patient>(client, $"/fhir/r4/Patient/{id}", HttpStatusCode.OK);
+
+        // Assert
+        Assert.Equal(id, patient.Id);
+        Assert.Equal(("urn:medicalportal:mrn", json.Text("mrn")), (patient.Identifier[0].System, patient.Identifier[0].Value));
+        Assert.Equal(("Example", "Fhirread"), (patient.Name[0].Family, patient.Name[0].Given.Single()));
+        Assert.Equal(("1980-01-02", AdministrativeGender.Female, "Springfield"), (patient.BirthDate, patient.Gender, patient.Address[0].City));
+        var reads = await portal.Services.GetRequiredService<IAuditStore>().QueryAsync(
+            new AuditQuery { PatientId = Guid.Parse(id), Action = AuditAction.Read, Limit = 10 }, CancellationToken.None);
+        Assert.Contains(reads.Items, e => e.ActorName == DemoUsers.Doctor);
+    }
+
+    [Fact]
+    public async Task SearchByIdentifier_FindsExactlyThatRecord_InAValidSearchsetBundle()
+    {
+        // Arrange
+        using var client = await portal.CreateClientForAsync(DemoUsers.Nurse);
+        var mrn = (await ReadAsync<Bundle>(client, "/fhir/r4/Patient?_count=1", HttpStatusCode.OK)).Entry[0].Resource is Patient first
+            ? first.Identifier[0].Value
+            : throw new InvalidOperationException("No demo patient.");
+
+        // Act
+        var bundle = await ReadAsync<Bundle>(client, $"/fhir/r4/Patient?identifier=urn:medicalportal:mrn|{mrn}", HttpStatusCode.OK);
+
+        // Assert
+        Assert.Equal(Bundle.BundleType.Searchset, bundle.Type);
+        var entry = Assert.Single(bundle.Entry);
+        var found = Assert.IsType<Patient>(entry.Resource);
+        Assert.Equal(mrn, found.Identifier[0].Value);
+        Assert.Equal(Bundle.SearchEntryMode.Match, entry.Search?.Mode);
+        Assert.EndsWith($"/fhir/r4/Patient/{found.Id}", entry.FullUrl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SearchByNameAndBirthDate_PagesWithNextLinks_WithoutRepeatingAPatient()
+    {
+        // Arrange: three patients sharing a family name and a birth date.
+        using var client = await portal.CreateClientForAsync(DemoUsers.Doctor);
+        foreach (var given in new[] { "Ann", "Bea", "Cyd" })
+        {
+            using var created = await client.PostAsJsonAsync("/api/v1/patients", ApiRequests.Patient(given, "Fhirpaged", birthDate: "1975-06-07"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        // Act: two a page, following the next links.
+        var seen = new List<string>();
+        var url = "/fhir/r4/Patient?name=Fhirpaged&birthdate=1975-06-07&_count=2";
+        var pages = 0;
+        while (url is not null)
+        {
+            var bundle = await ReadAsync<Bundle>(client, url, HttpStatusCode.OK);
+            seen.AddRange(bundle.Entry.Select(e => Assert.IsType<Patient>(e.Resource).Name[0].Given.Single() ?? ""));
+            url = bundle.Link.FirstOrDefault(l => l.Relation == "next")?.Url is { } next ? new Uri(next).PathAndQuery : null;
+            pages++;
+        }
+
+        // Assert
+        Assert.Equal(["Ann", "Bea", "Cyd"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(2, pages);
+    }
+
+    [Fact]
+    public async Task ReadPatient_Unknown_IsAValidOperationOutcomeWith404()
+    {
+        using var client = await portal.CreateClientForAsync(DemoUsers.Doctor);
+
+        var outcome = await ReadAsync<OperationOutcome>(client, $"/fhir/r4/Patient/{Guid.NewGuid()}", HttpStatusCode.NotFound);
+
+        Assert.Equal(OperationOutcome.IssueType.NotFound, outcome.Issue.Single().Code);
+    }
+
+    [Fact]
+    public async Task Search_WithoutAToken_IsAValidOperationOutcomeWith401()
+    {
+        using var client = portal.CreateAnonymousClient();
+
+        var outcome = await ReadAsync<OperationOutcome>(client, "/fhir/r4/Patient?name=A", HttpStatusCode.Unauthorized);
+
+        Assert.Equal(OperationOutcome.IssueType.Login, outcome.Issue.Single().Code);
+    }
+
+    [Fact]
+    public async Task Search_AsResearcher_WhoMayNotRetrievePatients_IsAValidOperationOutcomeWith403()
+    {
+        using var client = await portal.CreateClientForAsync(DemoUsers.Researcher);
+
+        var outcome = await ReadAsync<OperationOutcome>(client, "/fhir/r4/Patient?name=A", HttpStatusCode.Forbidden);
+
+        Assert.Equal(OperationOutcome.IssueType.Forbidden, outcome.Issue.Single().Code);
+    }
+
+    [Fact]
+    public async Task Patient_SeesOnlyTheirOwnRecord_OthersAreNotFound()
+    {
+        // Arrange: the demo patient's own record, and someone else's.
+        using var doctor = await portal.CreateClientForAsync(DemoUsers.Doctor);
+        var other = Assert.IsType<Patient>((await ReadAsync<Bundle>(doctor, "/fhir/r4/Patient?_count=1", HttpStatusCode.OK)).Entry[0].Resource);
+        using var patient = await portal.CreateClientForAsync(DemoUsers.Patient);
+
+        // Act
+        var own = await ReadAsync<Bundle>(patient, "/fhir/r4/Patient", HttpStatusCode.OK);
+        var refused = await ReadAsync<OperationOutcome>(patient, $"/fhir/r4/Patient/{other.Id}", HttpStatusCode.NotFound);
+
+        // Assert
+        var entry = Assert.Single(own.Entry);
+        Assert.NotEqual(other.Id, Assert.IsType<Patient>(entry.Resource).Id);
+        Assert.Equal(OperationOutcome.IssueType.NotFound, refused.Issue.Single().Code);
+    }
+
+    [Theory]
+    [InlineData("_format=xml", null, HttpStatusCode.NotAcceptable)]
+    [InlineData(null, "application/fhir+xml", HttpStatusCode.NotAcceptable)]
+    [InlineData("_format=json", null, HttpStatusCode.OK)]
+    [InlineData(null, "application/fhir+json", HttpStatusCode.OK)]
+    public async Task Format_JsonIsAnswered_XmlIsAValidOperationOutcomeWith406(string? format, string? accept, HttpStatusCode expected)
+    {
+        using var client = portal.CreateAnonymousClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/fhir/r4/metadata" + (format is null ? "" : "?" + format));
+        if (accept is not null)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        var resource = Validated(await response.Content.ReadAsStringAsync());
+        Assert.IsType(expected == HttpStatusCode.OK ? typeof(CapabilityStatement) : typeof(OperationOutcome), resource);
+    }
+
+    [Fact]
+    public void CoreValidator_RejectsAPatientThatBreaksAnR4Invariant()
+    {
+        // A contact with neither details nor an organization breaks pat-1: the validator the other tests rely on sees it.
+        var invalid = new Patient { Id = "example", Contact = [new Patient.ContactComponent { Gender = AdministrativeGender.Other }] };
+
+        var outcome = CoreValidator.Value.Validate(invalid);
+
+        Assert.Contains(outcome.Issue, i => i.Severity == OperationOutcome.IssueSeverity.Error);
+    }
+
+    /// <summary>GETs <paramref name="path"/>, expects <paramref name="status"/> and FHIR JSON, and returns the resource, validated.</summary>
+    private static async Task<T> ReadAsync<T>(HttpClient client, string path, HttpStatusCode status)
+        where T : Resource
+    {
+        using var response = await client.GetAsync(path);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        return Assert.IsType<T>(Validated(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>Parses FHIR JSON and validates it against the core R4 definitions; fails on any error.</summary>
+    private static Resource Validated(string json)
+    {
+        var resource = JsonSerializer.Deserialize<Resource>(json, Fhir) ?? throw new InvalidOperationException("No resource.");
+        var outcome = CoreValidator.Value.Validate(resource);
+        var errors = outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
+        Assert.True(errors.Count == 0, string.Join('\n', errors.Select(e => $"{e.Code}: {e.Details?.Text ?? e.Diagnostics} at {string.Join(',', e.Expression ?? [])}")));
+        return resource;
+    }
+}
