@@ -7,7 +7,9 @@ using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Records;
 using MedicalPortal.Core.Sharding;
+using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Validation;
+using MedicalPortal.Core.Visits;
 using MedicalPortal.Web.Api;
 using MedicalPortal.Web.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +22,8 @@ namespace MedicalPortal.Web.Fhir;
 
 /// <summary>
 /// HL7 FHIR R4 under <c>/fhir/r4</c>, read and search, JSON only (<c>application/fhir+json</c>, or <c>_format=json</c>):
-/// the CapabilityStatement, and <c>Patient</c> read and search by name, birth date and MRN across every shard. Every
+/// the CapabilityStatement, <c>Patient</c> read and search by name, birth date and MRN across every shard, and a
+/// patient's Encounters, vital-sign Observations, Conditions and Consents. Every
 /// call goes through the same Core services as the JSON API, with the same bearer tokens, permission checks, read audit
 /// and cache; every error is an OperationOutcome. Decision 0041.
 /// </summary>
@@ -45,6 +48,30 @@ internal static class FhirEndpoints
                 : throw new RecordNotFoundException(MedicalPortal.Core.Permissions.Resource.Patient)));
         secured.MapGet("/Patient", (HttpContext context, PatientService patients, ClaimsPrincipal user, CancellationToken cancellationToken) =>
             Answer(context, () => SearchPatientsAsync(context, patients, PrincipalUser.From(user), cancellationToken)));
+
+        // A patient's visits, as Encounters, their vital signs as Observations, their diagnoses as Conditions.
+        secured.MapGet("/Encounter", (HttpContext context, VisitService visits, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            Answer(context, () => SearchVisitsAsync(context, visits, PrincipalUser.From(user), "Encounter",
+                visit => [FhirResources.Encounter(visit)], cancellationToken)));
+        secured.MapGet("/Observation", (HttpContext context, VisitService visits, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var codes = Codes(context.Request.Query["code"].FirstOrDefault());
+            return Answer(context, () => SearchVisitsAsync(context, visits, PrincipalUser.From(user), "Observation",
+                visit => FhirResources.Observations(visit).Where(o => codes is null || FhirResources.CodesOf(o).Any(codes.Contains)),
+                cancellationToken));
+        });
+        secured.MapGet("/Condition", (HttpContext context, VisitService visits, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            Answer(context, () => SearchVisitsAsync(context, visits, PrincipalUser.From(user), "Condition",
+                FhirResources.Conditions, cancellationToken)));
+
+        // A patient's consents to research studies (enrollments), current and withdrawn.
+        secured.MapGet("/Consent", (HttpContext context, EnrollmentService enrollments, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            Answer(context, async () =>
+            {
+                var patientId = PatientParameter(context.Request);
+                var consents = await enrollments.ListForPatientAsync(PrincipalUser.From(user), patientId, cancellationToken);
+                return Searchset(context, "Consent", consents.Select(e => (Resource)FhirResources.Consent(e, studyTitle: null)), nextCursor: null, []);
+            }));
         return app;
     }
 
@@ -144,46 +171,85 @@ internal static class FhirEndpoints
         var identifier = query["identifier"].FirstOrDefault() is { } token ? token[(token.IndexOf('|', StringComparison.Ordinal) + 1)..] : null;
         var terms = new[] { query["name"].FirstOrDefault(), identifier, query["birthdate"].FirstOrDefault() }
             .Where(t => !string.IsNullOrWhiteSpace(t));
-        int? count = query["_count"].FirstOrDefault() is { } text
-            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ValidationFailedException("_count", "_count must be a whole number.")
-            : null;
-        var search = PatientSearch.Parse(string.Join(' ', terms), query["_cursor"].FirstOrDefault(), count);
+        var search = PatientSearch.Parse(string.Join(' ', terms), query["_cursor"].FirstOrDefault(), Count(context.Request));
         var page = await patients.SearchAsync(user, search, cancellationToken);
 
+        // An identifier names one record exactly; the search matched MRNs that start with it.
+        var matches = page.Items.Where(p => identifier is null || p.Mrn == identifier).Select(p => (Resource)FhirResources.Patient(p));
+        return Searchset(context, "Patient", matches, page.NextCursor, page.UnavailableShards);
+    }
+
+    // One page of a patient's visits (patient=, _count, _cursor), each turned into its resources of one type.
+    private static async Task<Resource> SearchVisitsAsync(
+        HttpContext context, VisitService visits, ICurrentUser user, string type, Func<VisitDto, IEnumerable<Resource>> resources,
+        CancellationToken cancellationToken)
+    {
+        var patientId = PatientParameter(context.Request);
+        var page = await visits.ListForPatientAsync(user, patientId, context.Request.Query["_cursor"].FirstOrDefault(), Count(context.Request), cancellationToken);
+        return Searchset(context, type, page.Items.SelectMany(resources), page.NextCursor, page.UnavailableShards);
+    }
+
+    // A searchset Bundle of the matches, with its self link, a next link when there is a next page, and an outcome entry
+    // when shards did not answer.
+    private static Bundle Searchset(HttpContext context, string type, IEnumerable<Resource> matches, string? nextCursor, IReadOnlyList<string> unavailable)
+    {
         var baseUrl = BaseUrl(context.Request);
+        var query = context.Request.Query;
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Timestamp = DateTimeOffset.UtcNow };
-        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = $"{baseUrl}/Patient{context.Request.QueryString}" });
-        if (page.NextCursor is { } cursor)
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = $"{baseUrl}/{type}{context.Request.QueryString}" });
+        if (nextCursor is { } cursor)
         {
             var next = query.Where(q => q.Key != "_cursor").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
                 .Append($"_cursor={Uri.EscapeDataString(cursor)}");
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{baseUrl}/Patient?{string.Join('&', next)}" });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{baseUrl}/{type}?{string.Join('&', next)}" });
         }
 
-        // An identifier names one record exactly; the search matched MRNs that start with it.
-        foreach (var patient in page.Items.Where(p => identifier is null || p.Mrn == identifier))
+        foreach (var resource in matches)
         {
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = $"{baseUrl}/Patient/{patient.Id:D}",
-                Resource = FhirResources.Patient(patient),
+                FullUrl = $"{baseUrl}/{type}/{resource.Id}",
+                Resource = resource,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             });
         }
 
-        if (page.UnavailableShards.Count > 0)
+        if (unavailable.Count > 0)
         {
             // The page is partial: say so in the bundle, as an OperationOutcome with mode "outcome".
             bundle.Entry.Add(new Bundle.EntryComponent
             {
                 Resource = FhirResources.Outcome(OperationOutcome.IssueType.Incomplete,
-                    $"Some patients could not be searched: {string.Join(", ", page.UnavailableShards)} did not answer.", OperationOutcome.IssueSeverity.Warning),
+                    $"Some records could not be searched: {string.Join(", ", unavailable)} did not answer.", OperationOutcome.IssueSeverity.Warning),
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
             });
         }
 
         return bundle;
     }
+
+    // patient=Patient/{id} or patient={id}: whose records a search is of (required).
+    private static Guid PatientParameter(HttpRequest request)
+    {
+        var value = request.Query["patient"].FirstOrDefault() ?? "";
+        var id = value.StartsWith("Patient/", StringComparison.Ordinal) ? value["Patient/".Length..] : value;
+        return Guid.TryParse(id, out var patientId)
+            ? patientId
+            : throw new ValidationFailedException("patient", "Name the patient whose records to search: patient=Patient/{id}.");
+    }
+
+    private static int? Count(HttpRequest request) =>
+        request.Query["_count"].FirstOrDefault() is { } text
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ValidationFailedException("_count", "_count must be a whole number.")
+            : null;
+
+    // code=8480-6 or code=http://loinc.org|8480-6, several separated by commas; null when the search names none.
+    private static HashSet<string>? Codes(string? parameter) =>
+        string.IsNullOrWhiteSpace(parameter)
+            ? null
+            : parameter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(token => token[(token.IndexOf('|', StringComparison.Ordinal) + 1)..])
+                .ToHashSet(StringComparer.Ordinal);
 
     private static CapabilityStatement Capabilities(HttpContext context, TimeProvider clock) => new()
     {
@@ -220,9 +286,22 @@ internal static class FhirEndpoints
                             SearchParam("identifier", SearchParamType.Token, $"The MRN ({FhirResources.MrnSystem})."),
                         ],
                     },
+                    SearchOnly("Encounter", "The patient's visits."),
+                    SearchOnly("Observation", "The vital signs of the patient's visits, in LOINC.", SearchParam("code", SearchParamType.Token, "LOINC codes, comma separated.")),
+                    SearchOnly("Condition", "The ICD-10 diagnoses of the patient's visits."),
+                    SearchOnly("Consent", "The patient's consents to research studies."),
                 ],
             },
         ],
+    };
+
+    // A resource searched by patient (and the extra parameters given), never read on its own.
+    private static CapabilityStatement.ResourceComponent SearchOnly(string type, string documentation, params CapabilityStatement.SearchParamComponent[] more) => new()
+    {
+        Type = type,
+        Documentation = documentation,
+        Interaction = [new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.SearchType }],
+        SearchParam = [SearchParam("patient", SearchParamType.Reference, "The patient (required): Patient/{id}."), .. more],
     };
 
     private static CapabilityStatement.SearchParamComponent SearchParam(string name, SearchParamType type, string documentation) =>

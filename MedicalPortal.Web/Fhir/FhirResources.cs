@@ -1,5 +1,8 @@
-using MedicalPortal.Core.Patients;
+using System.Globalization;
 using Hl7.Fhir.Model;
+using MedicalPortal.Core.Patients;
+using MedicalPortal.Core.Studies;
+using MedicalPortal.Core.Visits;
 using CorePatient = MedicalPortal.Core.Patients.PatientDto;
 using FhirPatient = Hl7.Fhir.Model.Patient;
 
@@ -65,6 +68,160 @@ internal static class FhirResources
 
         return resource;
     }
+
+    public const string Loinc = "http://loinc.org";
+
+    public const string Ucum = "http://unitsofmeasure.org";
+
+    public const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
+
+    /// <summary>The identifier system of the portal's medical studies (a Consent names the study it is to).</summary>
+    public const string StudySystem = "urn:medicalportal:study";
+
+    /// <summary>A visit as the Encounter it was: finished, its class from its type, its clinician, its reason.</summary>
+    public static Encounter Encounter(VisitDto visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        var encounter = new Encounter
+        {
+            Id = visit.Id.ToString("D"),
+            Meta = new Meta { VersionId = visit.Version.ToString(CultureInfo.InvariantCulture) },
+            Status = Hl7.Fhir.Model.Encounter.EncounterStatus.Finished,
+            Class = visit.Type switch
+            {
+                VisitType.Emergency => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "EMER", "emergency"),
+                VisitType.Telehealth => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"),
+                _ => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"),
+            },
+            Type = [new CodeableConcept { Text = VisitTypeName(visit.Type) }],
+            Subject = PatientReference(visit.PatientId),
+            Period = new Period { StartElement = new FhirDateTime(visit.StartedAt) },
+            Participant = [new Encounter.ParticipantComponent { Individual = new ResourceReference { Display = visit.Clinician } }],
+        };
+        if (visit.Reason is { } reason)
+        {
+            encounter.ReasonCode.Add(new CodeableConcept { Text = reason });
+        }
+
+        return encounter;
+    }
+
+    /// <summary>The vital signs a visit recorded, each an Observation coded in LOINC with its UCUM unit.</summary>
+    public static IEnumerable<Observation> Observations(VisitDto visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        if (visit.HeightCm is { } height)
+        {
+            yield return Vital(visit, "height", "8302-2", "Body height", Quantity(height, "cm", "cm"));
+        }
+
+        if (visit.WeightKg is { } weight)
+        {
+            yield return Vital(visit, "weight", "29463-7", "Body weight", Quantity(weight, "kg", "kg"));
+        }
+
+        if (visit.Systolic is { } systolic && visit.Diastolic is { } diastolic)
+        {
+            var pressure = Vital(visit, "blood-pressure", "85354-9", "Blood pressure panel with all children optional", value: null);
+            pressure.Component.Add(new Observation.ComponentComponent
+            {
+                Code = new CodeableConcept(Loinc, "8480-6", "Systolic blood pressure"),
+                Value = Quantity(systolic, "mmHg", "mm[Hg]"),
+            });
+            pressure.Component.Add(new Observation.ComponentComponent
+            {
+                Code = new CodeableConcept(Loinc, "8462-4", "Diastolic blood pressure"),
+                Value = Quantity(diastolic, "mmHg", "mm[Hg]"),
+            });
+            yield return pressure;
+        }
+
+        if (visit.HeartRate is { } rate)
+        {
+            yield return Vital(visit, "heart-rate", "8867-4", "Heart rate", Quantity(rate, "beats/minute", "/min"));
+        }
+
+        if (visit.TemperatureC is { } temperature)
+        {
+            yield return Vital(visit, "temperature", "8310-5", "Body temperature", Quantity(temperature, "C", "Cel"));
+        }
+    }
+
+    /// <summary>The LOINC codes an Observation answers to: its own and its components'.</summary>
+    public static IEnumerable<string> CodesOf(Observation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        return observation.Code.Coding.Concat(observation.Component.SelectMany(c => c.Code.Coding)).Select(c => c.Code).OfType<string>();
+    }
+
+    /// <summary>The ICD-10 codes a visit recorded, each an encounter-diagnosis Condition.</summary>
+    public static IEnumerable<Condition> Conditions(VisitDto visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        return visit.DiagnosisCodes.Select((code, index) => new Condition
+        {
+            Id = $"{visit.Id:D}-dx{index + 1}",
+            VerificationStatus = new CodeableConcept("http://terminology.hl7.org/CodeSystem/condition-ver-status", "confirmed"),
+            Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/condition-category", "encounter-diagnosis")],
+            Code = new CodeableConcept(Icd10, code),
+            Subject = PatientReference(visit.PatientId),
+            Encounter = new ResourceReference($"Encounter/{visit.Id:D}"),
+            RecordedDateElement = new FhirDateTime(visit.StartedAt),
+        });
+    }
+
+    /// <summary>A consent to a research study: active until withdrawn, then inactive, its period saying when.</summary>
+    public static Consent Consent(EnrollmentDto enrollment, string? studyTitle)
+    {
+        ArgumentNullException.ThrowIfNull(enrollment);
+        return new Consent
+        {
+            Id = enrollment.Id.ToString("D"),
+            Meta = new Meta { VersionId = enrollment.Version.ToString(CultureInfo.InvariantCulture) },
+            Identifier = [new Identifier(StudySystem, enrollment.StudyId.ToString("D")) { Use = Identifier.IdentifierUse.Secondary }],
+            Status = enrollment.WithdrawnAt is null ? Hl7.Fhir.Model.Consent.ConsentState.Active : Hl7.Fhir.Model.Consent.ConsentState.Inactive,
+            Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "research", "Research"),
+            Category = [new CodeableConcept(Loinc, "59284-0", "Consent Document") { Text = studyTitle is null ? "Research study" : $"Research study: {studyTitle}" }],
+            Patient = PatientReference(enrollment.PatientId),
+            DateTimeElement = new FhirDateTime(enrollment.ConsentedAt),
+            PolicyRule = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in"),
+            Provision = new Consent.provisionComponent
+            {
+                Type = Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit,
+                Period = new Period
+                {
+                    StartElement = new FhirDateTime(enrollment.ConsentedAt),
+                    EndElement = enrollment.WithdrawnAt is { } withdrawn ? new FhirDateTime(withdrawn) : null,
+                },
+            },
+        };
+    }
+
+    public static ResourceReference PatientReference(Guid patientId) => new($"Patient/{patientId:D}");
+
+    private static Observation Vital(VisitDto visit, string key, string loinc, string display, Quantity? value) => new()
+    {
+        Id = $"{visit.Id:D}-{key}",
+        Status = ObservationStatus.Final,
+        Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs")],
+        Code = new CodeableConcept(Loinc, loinc, display),
+        Subject = PatientReference(visit.PatientId),
+        Encounter = new ResourceReference($"Encounter/{visit.Id:D}"),
+        Effective = new FhirDateTime(visit.StartedAt),
+        Value = value,
+    };
+
+    private static Quantity Quantity(decimal value, string unit, string code) =>
+        new() { Value = value, Unit = unit, System = Ucum, Code = code };
+
+    private static string VisitTypeName(VisitType type) => type switch
+    {
+        VisitType.Checkup => "Checkup",
+        VisitType.FollowUp => "Follow-up",
+        VisitType.Emergency => "Emergency",
+        VisitType.Telehealth => "Telehealth",
+        _ => "Procedure",
+    };
 
     /// <summary>An OperationOutcome with one issue: what every FHIR error answers with.</summary>
     public static OperationOutcome Outcome(OperationOutcome.IssueType code, string message, OperationOutcome.IssueSeverity severity = OperationOutcome.IssueSeverity.Error) =>

@@ -2,11 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
-using Hl7.Fhir.Specification.Source;
-using Hl7.Fhir.Specification.Terminology;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,24 +19,16 @@ namespace MedicalPortal.Web.Tests.Fhir;
 [Collection(SharedPortals.Default)]
 public sealed class FhirPatientTests(PortalFactory portal)
 {
-    private static readonly JsonSerializerOptions Fhir = new JsonSerializerOptions().ForFhir();
-
-    private static readonly Lazy<Validator> CoreValidator = new(() =>
-    {
-        var definitions = new CachedResolver(ZipSource.CreateValidationSource());
-        return new Validator(definitions, LocalTerminologyService.CreateDefaultForCore(definitions));
-    });
-
     [Fact]
     public async Task Metadata_WithoutSigningIn_IsAValidCapabilityStatementForPatientReadAndSearch()
     {
         using var client = portal.CreateAnonymousClient();
 
-        var statement = await ReadAsync<CapabilityStatement>(client, "/fhir/r4/metadata", HttpStatusCode.OK);
+        var statement = await FhirAssert.ReadAsync<CapabilityStatement>(client, "/fhir/r4/metadata", HttpStatusCode.OK);
 
         Assert.Equal(FHIRVersion.N4_0_1, statement.FhirVersion);
-        var patient = Assert.Single(statement.Rest[0].Resource);
-        Assert.Equal("Patient", patient.Type);
+        Assert.Equal(["Patient", "Encounter", "Observation", "Condition", "Consent"], statement.Rest[0].Resource.Select(r => r.Type));
+        var patient = statement.Rest[0].Resource[0];
         Assert.Equal(["name", "birthdate", "identifier"], patient.SearchParam.Select(p => p.Name));
     }
 
@@ -54,7 +42,7 @@ public sealed class FhirPatientTests(PortalFactory portal)
         var id = json.Text("id");
 
         // Act
-        var patient = await ReadAsync<Patient>(client, $"/fhir/r4/Patient/{id}", HttpStatusCode.OK);
+        var patient = await FhirAssert.ReadAsync<Patient>(client, $"/fhir/r4/Patient/{id}", HttpStatusCode.OK);
 
         // Assert
         Assert.Equal(id, patient.Id);
@@ -71,12 +59,12 @@ public sealed class FhirPatientTests(PortalFactory portal)
     {
         // Arrange
         using var client = await portal.CreateClientForAsync(DemoUsers.Nurse);
-        var mrn = (await ReadAsync<Bundle>(client, "/fhir/r4/Patient?_count=1", HttpStatusCode.OK)).Entry[0].Resource is Patient first
+        var mrn = (await FhirAssert.ReadAsync<Bundle>(client, "/fhir/r4/Patient?_count=1", HttpStatusCode.OK)).Entry[0].Resource is Patient first
             ? first.Identifier[0].Value
             : throw new InvalidOperationException("No demo patient.");
 
         // Act
-        var bundle = await ReadAsync<Bundle>(client, $"/fhir/r4/Patient?identifier=urn:medicalportal:mrn|{mrn}", HttpStatusCode.OK);
+        var bundle = await FhirAssert.ReadAsync<Bundle>(client, $"/fhir/r4/Patient?identifier=urn:medicalportal:mrn|{mrn}", HttpStatusCode.OK);
 
         // Assert
         Assert.Equal(Bundle.BundleType.Searchset, bundle.Type);
@@ -104,7 +92,7 @@ public sealed class FhirPatientTests(PortalFactory portal)
         var pages = 0;
         while (url is not null)
         {
-            var bundle = await ReadAsync<Bundle>(client, url, HttpStatusCode.OK);
+            var bundle = await FhirAssert.ReadAsync<Bundle>(client, url, HttpStatusCode.OK);
             seen.AddRange(bundle.Entry.Select(e => Assert.IsType<Patient>(e.Resource).Name[0].Given.Single() ?? ""));
             url = bundle.Link.FirstOrDefault(l => l.Relation == "next")?.Url is { } next ? new Uri(next).PathAndQuery : null;
             pages++;
@@ -120,7 +108,7 @@ public sealed class FhirPatientTests(PortalFactory portal)
     {
         using var client = await portal.CreateClientForAsync(DemoUsers.Doctor);
 
-        var outcome = await ReadAsync<OperationOutcome>(client, $"/fhir/r4/Patient/{Guid.NewGuid()}", HttpStatusCode.NotFound);
+        var outcome = await FhirAssert.ReadAsync<OperationOutcome>(client, $"/fhir/r4/Patient/{Guid.NewGuid()}", HttpStatusCode.NotFound);
 
         Assert.Equal(OperationOutcome.IssueType.NotFound, outcome.Issue.Single().Code);
     }
@@ -130,7 +118,7 @@ public sealed class FhirPatientTests(PortalFactory portal)
     {
         using var client = portal.CreateAnonymousClient();
 
-        var outcome = await ReadAsync<OperationOutcome>(client, "/fhir/r4/Patient?name=A", HttpStatusCode.Unauthorized);
+        var outcome = await FhirAssert.ReadAsync<OperationOutcome>(client, "/fhir/r4/Patient?name=A", HttpStatusCode.Unauthorized);
 
         Assert.Equal(OperationOutcome.IssueType.Login, outcome.Issue.Single().Code);
     }
@@ -140,7 +128,7 @@ public sealed class FhirPatientTests(PortalFactory portal)
     {
         using var client = await portal.CreateClientForAsync(DemoUsers.Researcher);
 
-        var outcome = await ReadAsync<OperationOutcome>(client, "/fhir/r4/Patient?name=A", HttpStatusCode.Forbidden);
+        var outcome = await FhirAssert.ReadAsync<OperationOutcome>(client, "/fhir/r4/Patient?name=A", HttpStatusCode.Forbidden);
 
         Assert.Equal(OperationOutcome.IssueType.Forbidden, outcome.Issue.Single().Code);
     }
@@ -150,12 +138,12 @@ public sealed class FhirPatientTests(PortalFactory portal)
     {
         // Arrange: the demo patient's own record, and someone else's.
         using var doctor = await portal.CreateClientForAsync(DemoUsers.Doctor);
-        var other = Assert.IsType<Patient>((await ReadAsync<Bundle>(doctor, "/fhir/r4/Patient?_count=1", HttpStatusCode.OK)).Entry[0].Resource);
+        var other = Assert.IsType<Patient>((await FhirAssert.ReadAsync<Bundle>(doctor, "/fhir/r4/Patient?_count=1", HttpStatusCode.OK)).Entry[0].Resource);
         using var patient = await portal.CreateClientForAsync(DemoUsers.Patient);
 
         // Act
-        var own = await ReadAsync<Bundle>(patient, "/fhir/r4/Patient", HttpStatusCode.OK);
-        var refused = await ReadAsync<OperationOutcome>(patient, $"/fhir/r4/Patient/{other.Id}", HttpStatusCode.NotFound);
+        var own = await FhirAssert.ReadAsync<Bundle>(patient, "/fhir/r4/Patient", HttpStatusCode.OK);
+        var refused = await FhirAssert.ReadAsync<OperationOutcome>(patient, $"/fhir/r4/Patient/{other.Id}", HttpStatusCode.NotFound);
 
         // Assert
         var entry = Assert.Single(own.Entry);
@@ -181,7 +169,7 @@ public sealed class FhirPatientTests(PortalFactory portal)
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
-        var resource = Validated(await response.Content.ReadAsStringAsync());
+        var resource = FhirAssert.Validated(await response.Content.ReadAsStringAsync());
         Assert.IsType(expected == HttpStatusCode.OK ? typeof(CapabilityStatement) : typeof(OperationOutcome), resource);
     }
 
@@ -191,28 +179,8 @@ public sealed class FhirPatientTests(PortalFactory portal)
         // A contact with neither details nor an organization breaks pat-1: the validator the other tests rely on sees it.
         var invalid = new Patient { Id = "example", Contact = [new Patient.ContactComponent { Gender = AdministrativeGender.Other }] };
 
-        var outcome = CoreValidator.Value.Validate(invalid);
+        var outcome = FhirAssert.CoreValidator.Validate(invalid);
 
         Assert.Contains(outcome.Issue, i => i.Severity == OperationOutcome.IssueSeverity.Error);
-    }
-
-    /// <summary>GETs <paramref name="path"/>, expects <paramref name="status"/> and FHIR JSON, and returns the resource, validated.</summary>
-    private static async Task<T> ReadAsync<T>(HttpClient client, string path, HttpStatusCode status)
-        where T : Resource
-    {
-        using var response = await client.GetAsync(path);
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
-        return Assert.IsType<T>(Validated(await response.Content.ReadAsStringAsync()));
-    }
-
-    /// <summary>Parses FHIR JSON and validates it against the core R4 definitions; fails on any error.</summary>
-    private static Resource Validated(string json)
-    {
-        var resource = JsonSerializer.Deserialize<Resource>(json, Fhir) ?? throw new InvalidOperationException("No resource.");
-        var outcome = CoreValidator.Value.Validate(resource);
-        var errors = outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
-        Assert.True(errors.Count == 0, string.Join('\n', errors.Select(e => $"{e.Code}: {e.Details?.Text ?? e.Diagnostics} at {string.Join(',', e.Expression ?? [])}")));
-        return resource;
     }
 }
