@@ -97,6 +97,32 @@ internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
         _ => throw new ArgumentOutOfRangeException(nameof(resource), $"No representative call for {operation} on {resource}."),
     };
 
+    /// <summary>The FHIR interactions, each with the resource and operation of the matrix that governs it.</summary>
+    public static IReadOnlyList<(string Interaction, Resource Resource)> FhirInteractions { get; } =
+    [
+        ("Patient read", Resource.Patient),
+        ("Encounter search", Resource.Visit),
+        ("Observation search", Resource.Visit),
+        ("Condition search", Resource.Visit),
+        ("Consent search", Resource.Enrollment),
+    ];
+
+    /// <summary>
+    /// Prepares a fresh patient with a visit and a consent (or uses the caller's own record) and returns the FHIR read
+    /// of <paramref name="interaction"/> on it.
+    /// </summary>
+    public async Task<HttpRequestMessage> PrepareFhirAsync(string interaction, bool ownRecord)
+    {
+        var patient = await PatientAsync(ownRecord);
+        await admin.RecordVisitAsync(patient, ApiRequests.Visit());
+        await admin.EnrollAsync((await StudyAsync()).Id(), patient);
+        return interaction switch
+        {
+            "Patient read" => Send(HttpMethod.Get, $"/fhir/r4/Patient/{patient}"),
+            _ => Send(HttpMethod.Get, $"/fhir/r4/{interaction.Split(' ')[0]}?patient=Patient/{patient}"),
+        };
+    }
+
     /// <summary>2xx when the matrix grants the operation, otherwise 403 with problem details: no more, no fewer.</summary>
     public static async Task AssertAnswerAsync(bool granted, HttpResponseMessage response)
     {
