@@ -1,4 +1,5 @@
 using Bunit;
+using MedicalPortal.Core.Accounts;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
 using MedicalPortal.Core.Permissions;
@@ -12,8 +13,8 @@ using MudBlazor;
 namespace MedicalPortal.Web.Tests.Components.Pages.Patients;
 
 /// <summary>
-/// The summary and the studies parts of the patient record, each on its own: what they show of the record, the actions
-/// the rights they are given allow (and no other), and the changes they hand to their page.
+/// The summary, studies and online-account parts of the patient record, each on its own: what they show of the record,
+/// the actions the rights they are given allow (and no other), and the changes they hand to their page.
 /// </summary>
 public sealed class PatientRecordPartsTests : ComponentTestContext
 {
@@ -136,6 +137,42 @@ public sealed class PatientRecordPartsTests : ComponentTestContext
 
         Assert.Equal("Not taking part in any study.", cut.Find("[data-testid='patient-studies'] .mud-card-content").TextContent.Trim());
     }
+
+    [Fact]
+    public async Task OnlineAccount_None_SaysSoWithNothingToLock()
+    {
+        var patient = await SeedPatientAsync(RoleNames.Admin);
+
+        var cut = RenderAccount(patient, RoleNames.Admin, account: null);
+
+        Assert.Equal("This patient has no online account.", cut.Find("[data-testid='no-online-account']").TextContent.Trim());
+        Assert.Empty(cut.FindAll("button"));
+    }
+
+    [Theory]
+    [InlineData(RoleNames.Admin, false, "Active", new[] { "Lock account" })]
+    [InlineData(RoleNames.Admin, true, "Locked", new[] { "Unlock account" })]
+    [InlineData(RoleNames.Doctor, true, "Locked", new string[0])]
+    public async Task OnlineAccount_ShowsItsStateAndOnlyTheActionTheRightsAllow(string role, bool locked, string state, string[] expected)
+    {
+        // Arrange: Account Retrieve is what makes the page show the part; Update is what offers locking.
+        var patient = await SeedPatientAsync(role);
+        var account = new AccountDto("account-1", "own.record@example.test", "Testy Recordpart", [RoleNames.Patient], locked, TwoFactorEnabled: false, patient.Id);
+
+        // Act
+        var cut = RenderAccount(patient, role, account);
+
+        // Assert
+        Assert.Equal("own.record@example.test", cut.Find("[data-testid='online-account-email']").TextContent.Trim());
+        Assert.Equal(state, cut.Find("[data-testid='online-account-status']").TextContent.Trim());
+        Assert.Equal(expected, cut.FindAll("button").Select(b => b.TextContent.Trim()));
+    }
+
+    private IRenderedComponent<PatientOnlineAccount> RenderAccount(PatientDto patient, string role, AccountDto? account) =>
+        Render<PatientOnlineAccount>(p => p
+            .Add(c => c.Patient, patient)
+            .Add(c => c.Rights, RightsOf(role))
+            .Add(c => c.Account, account));
 
     private IRenderedComponent<PatientStudies> RenderStudies(PatientDto patient, string role, IReadOnlyList<EnrollmentDto> enrollments, params StudyDto[] studies) =>
         Render<PatientStudies>(p => p
