@@ -6,6 +6,7 @@ using MedicalPortal.Core.Permissions;
 using MedicalPortal.Core.Sharding;
 using MedicalPortal.Web.Components.Pages.Patients;
 using MedicalPortal.Web.Tests.Infrastructure;
+using static MedicalPortal.Web.Tests.Infrastructure.MudForms;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -240,21 +241,4 @@ public sealed class PatientFormDialogTests : ComponentTestContext
         cut.FindAll(".mud-popover-provider .mud-list-item");
 
     private static IElement RegisterButton(IRenderedComponent<IComponent> cut) => SubmitButton(cut, "Register");
-
-    private static IElement SubmitButton(IRenderedComponent<IComponent> cut, string text) =>
-        cut.FindAll("button[type='submit']").Single(b => b.TextContent.Trim() == text);
-
-    /// <summary>The input a visible label names.</summary>
-    private static IElement Input(IRenderedComponent<IComponent> cut, string label)
-    {
-        var id = cut.FindAll("label.mud-input-label").Single(l => l.TextContent.Trim() == label).GetAttribute("for");
-        return cut.Find($"input[id='{id}']");
-    }
-
-    /// <summary>The error messages MudBlazor shows under the field with <paramref name="label"/>.</summary>
-    private static List<string> MessagesUnder(IRenderedComponent<IComponent> cut, string label)
-    {
-        var control = Input(cut, label).Closest(".mud-input-control") ?? throw new InvalidOperationException($"No input control for {label}.");
-        return control.QuerySelectorAll(".mud-input-helper-text.mud-input-error").Select(m => m.TextContent.Trim()).ToList();
-    }
 }

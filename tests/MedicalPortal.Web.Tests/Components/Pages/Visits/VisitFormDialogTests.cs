@@ -1,4 +1,3 @@
-using AngleSharp.Dom;
 using Bunit;
 using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
@@ -7,6 +6,7 @@ using MedicalPortal.Core.Visits;
 using MedicalPortal.Web.Components.Pages.Visits;
 using MedicalPortal.Web.Hosting;
 using MedicalPortal.Web.Tests.Infrastructure;
+using static MedicalPortal.Web.Tests.Infrastructure.MudForms;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -172,21 +172,4 @@ public sealed class VisitFormDialogTests : ComponentTestContext
     private static async Task<IReadOnlyList<VisitDto>> ListAsync(IVisitStore visits, PatientDto patient) =>
         (await visits.ListForPatientAsync(patient.Id, cursor: null, limit: 50, CancellationToken.None))?.Items
         ?? throw new InvalidOperationException("The test patient is gone.");
-
-    private static IElement SubmitButton(IRenderedComponent<IComponent> cut, string text) =>
-        cut.FindAll("button[type='submit']").Single(b => b.TextContent.Trim() == text);
-
-    /// <summary>The input a visible label names.</summary>
-    private static IElement Input(IRenderedComponent<IComponent> cut, string label)
-    {
-        var id = cut.FindAll("label.mud-input-label").Single(l => l.TextContent.Trim() == label).GetAttribute("for");
-        return cut.Find($"input[id='{id}'], textarea[id='{id}']");
-    }
-
-    /// <summary>The error messages MudBlazor shows under the field with <paramref name="label"/>.</summary>
-    private static List<string> MessagesUnder(IRenderedComponent<IComponent> cut, string label)
-    {
-        var control = Input(cut, label).Closest(".mud-input-control") ?? throw new InvalidOperationException($"No input control for {label}.");
-        return control.QuerySelectorAll(".mud-input-helper-text.mud-input-error").Select(m => m.TextContent.Trim()).ToList();
-    }
 }
