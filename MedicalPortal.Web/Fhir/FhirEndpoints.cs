@@ -12,9 +12,8 @@ using MedicalPortal.Core.Validation;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Web.Api;
 using MedicalPortal.Web.Authentication;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Resource = Hl7.Fhir.Model.Resource;
 using Task = System.Threading.Tasks.Task;
 
@@ -23,9 +22,9 @@ namespace MedicalPortal.Web.Fhir;
 /// <summary>
 /// HL7 FHIR R4 under <c>/fhir/r4</c>, read and search, JSON only (<c>application/fhir+json</c>, or <c>_format=json</c>):
 /// the CapabilityStatement, <c>Patient</c> read and search by name, birth date and MRN across every shard, and a
-/// patient's Encounters, vital-sign Observations, Conditions and Consents. Every
-/// call goes through the same Core services as the JSON API, with the same bearer tokens, permission checks, read audit
-/// and cache; every error is an OperationOutcome. Decision 0041.
+/// patient's Encounters, vital-sign Observations, Conditions and Consents. Every call goes through the same Core
+/// services as the JSON API, with the same bearer tokens, permission checks, read audit and cache; every error is an
+/// OperationOutcome. Decision 0041.
 /// </summary>
 internal static class FhirEndpoints
 {
@@ -70,7 +69,7 @@ internal static class FhirEndpoints
             {
                 var patientId = PatientParameter(context.Request);
                 var consents = await enrollments.ListForPatientAsync(PrincipalUser.From(user), patientId, cancellationToken);
-                return Searchset(context, "Consent", consents.Select(e => (Resource)FhirResources.Consent(e, studyTitle: null)), nextCursor: null, []);
+                return Searchset(context, "Consent", consents.Select(e => (Resource)FhirResources.Consent(e)), nextCursor: null, []);
             }));
         return app;
     }

@@ -23,7 +23,7 @@ internal static class FhirResources
         var resource = new FhirPatient
         {
             Id = patient.Id.ToString("D"),
-            Meta = new Meta { VersionId = patient.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Meta = new Meta { VersionId = patient.Version.ToString(CultureInfo.InvariantCulture) },
             Identifier =
             [
                 new Identifier(MrnSystem, patient.Mrn)
@@ -41,7 +41,7 @@ internal static class FhirResources
                 Sex.Other => AdministrativeGender.Other,
                 _ => AdministrativeGender.Unknown,
             },
-            BirthDate = patient.BirthDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            BirthDate = patient.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
 
         if (patient.Phone is { } phone)
@@ -170,8 +170,8 @@ internal static class FhirResources
         });
     }
 
-    /// <summary>A consent to a research study: active until withdrawn, then inactive, its period saying when.</summary>
-    public static Consent Consent(EnrollmentDto enrollment, string? studyTitle)
+    /// <summary>A consent to a research study (named by its identifier): active until withdrawn, then inactive, its period saying when.</summary>
+    public static Consent Consent(EnrollmentDto enrollment)
     {
         ArgumentNullException.ThrowIfNull(enrollment);
         return new Consent
@@ -181,7 +181,7 @@ internal static class FhirResources
             Identifier = [new Identifier(StudySystem, enrollment.StudyId.ToString("D")) { Use = Identifier.IdentifierUse.Secondary }],
             Status = enrollment.WithdrawnAt is null ? Hl7.Fhir.Model.Consent.ConsentState.Active : Hl7.Fhir.Model.Consent.ConsentState.Inactive,
             Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "research", "Research"),
-            Category = [new CodeableConcept(Loinc, "59284-0", "Consent Document") { Text = studyTitle is null ? "Research study" : $"Research study: {studyTitle}" }],
+            Category = [new CodeableConcept(Loinc, "59284-0", "Consent Document") { Text = "Consent to a research study" }],
             Patient = PatientReference(enrollment.PatientId),
             DateTimeElement = new FhirDateTime(enrollment.ConsentedAt),
             PolicyRule = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "OPTIN", "opt-in"),

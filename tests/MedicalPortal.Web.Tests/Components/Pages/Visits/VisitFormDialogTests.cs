@@ -44,8 +44,12 @@ public sealed class VisitFormDialogTests : ComponentTestContext
         // Arrange
         var (cut, patient, visits) = await RenderProvidersAsync();
         var dialog = await ShowAsync(cut, patient, visit: null);
+        // The pickers take a typed value a moment later on a busy machine; the form is not sent before both show it
+        // (a date still at today with the time of 09:30 would be a visit in the future before 09:30 UTC).
         Input(cut, "Date").Change("2026-03-04");
+        cut.WaitForAssertion(() => Assert.Equal("2026-03-04", Input(cut, "Date").GetAttribute("value")), _patience);
         Input(cut, "Time").Change("09:30");
+        cut.WaitForAssertion(() => Assert.Equal("09:30", Input(cut, "Time").GetAttribute("value")), _patience);
         Input(cut, "Clinician").Input("Dr. Form Test");
         Input(cut, "Reason for visit").Input("Annual check");
         Input(cut, "Weight (kg)").Input("72.5");
@@ -56,7 +60,8 @@ public sealed class VisitFormDialogTests : ComponentTestContext
 
         // Act
         SubmitButton(cut, "Record visit").Click();
-        var result = await dialog.Result.WaitAsync(_patience);
+        cut.WaitForAssertion(() => Assert.True(dialog.Result.IsCompleted, "The form is still open: " + string.Join(" ", FormMessages(cut))), _patience);
+        var result = await dialog.Result;
 
         // Assert: the visit, in the clinic's time (UTC in these tests), as the patient's record will list it.
         var recorded = Assert.IsType<VisitDto>(result?.Data);
@@ -168,6 +173,10 @@ public sealed class VisitFormDialogTests : ComponentTestContext
         cut.WaitForAssertion(() => SubmitButton(cut, visit is null ? "Record visit" : "Save"), _patience);
         return dialog;
     }
+
+    // What the form says is wrong, if anything: the messages under its fields and its alerts.
+    private static IEnumerable<string> FormMessages(IRenderedComponent<IComponent> cut) =>
+        cut.FindAll("[role='dialog'] .mud-input-error, [role='dialog'] .mud-alert").Select(e => e.TextContent.Trim());
 
     private static async Task<IReadOnlyList<VisitDto>> ListAsync(IVisitStore visits, PatientDto patient) =>
         (await visits.ListForPatientAsync(patient.Id, cursor: null, limit: 50, CancellationToken.None))?.Items
