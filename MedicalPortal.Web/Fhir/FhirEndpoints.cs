@@ -194,7 +194,8 @@ internal static class FhirEndpoints
     {
         var baseUrl = BaseUrl(context.Request);
         var query = context.Request.Query;
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Timestamp = DateTimeOffset.UtcNow };
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Timestamp = now };
         bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = $"{baseUrl}/{type}{context.Request.QueryString}" });
         if (nextCursor is { } cursor)
         {
