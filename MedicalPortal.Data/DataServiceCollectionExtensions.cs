@@ -158,6 +158,8 @@ public static class DataServiceCollectionExtensions
 
         services.AddSingleton<IExportSource, ExportSource>();
         services.AddSingleton<IExtractionStore, ExtractionStore>();
+        services.AddSingleton(sp => new ExportDirectory(
+            sp.GetRequiredService<IOptions<ExportOptions>>(), sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<DataDirectory>()));
         services.AddSingleton<IExtractionFileStore, ExtractionFileStore>();
 
         services.AddSingleton<ISystemStatusSource, SystemStatusSource>();

@@ -6,6 +6,9 @@ using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Core.Export;
 
+/// <summary>Writes the rows of a release in one format and returns how many rows it wrote.</summary>
+public delegate Task<int> ReleaseWriter(IAsyncEnumerable<ResearchRow> rows, CancellationToken cancellationToken);
+
 /// <summary>
 /// The anonymized research export of a study: three streamed passes over the participants (class sizes for
 /// k-anonymity, the diagnosis codes of the release, then the rows), written as CSV as they come. Every export is in the
@@ -24,6 +27,10 @@ public sealed class ExportService(
 {
     /// <summary>Patients per disclosure entry in the audit trail: the rows held back until it is durable.</summary>
     private const int AuditBatch = 256;
+
+    /// <summary>Whether <paramref name="user"/> may export studies at all (Export Retrieve).</summary>
+    public Task AuthorizeAsync(ICurrentUser user, CancellationToken cancellationToken) =>
+        access.DemandAsync(user, Resource.Export, Operations.Retrieve, cancellationToken);
 
     /// <summary>
     /// Whether <paramref name="user"/> may export the study, and that it exists: checked before a download sends its
@@ -60,12 +67,24 @@ public sealed class ExportService(
     public async Task<ExportSummary> DownloadAsync(ICurrentUser user, Guid studyId, Stream output, CancellationToken cancellationToken)
     {
         await AuthorizeDownloadAsync(user, studyId, cancellationToken);
-        return (await WriteCoreAsync(AuditActor.Of(user), studyId, window: null, previous: null, output, cancellationToken)).Summary;
+        return (await WriteCoreAsync(AuditActor.Of(user), studyId, window: null, previous: null, Csv(output), cancellationToken)).Summary;
     }
 
     /// <summary>The full export, as the <c>export</c> command writes it (no user: the caller names the actor).</summary>
     public async Task<ExportSummary> WriteAsync(AuditActor actor, Guid studyId, Stream output, CancellationToken cancellationToken) =>
-        (await WriteCoreAsync(actor, studyId, window: null, previous: null, output, cancellationToken)).Summary;
+        (await WriteCoreAsync(actor, studyId, window: null, previous: null, Csv(output), cancellationToken)).Summary;
+
+    /// <summary>
+    /// The full export in another format: the same release as the CSV (the same research ids, generalizations, held-back
+    /// patients and codes, the same audit trail of who received which patients' data), handed row by row, each
+    /// patient's rows together, to <paramref name="write"/>. For a caller <see cref="AuthorizeDownloadAsync"/> admitted,
+    /// named by <paramref name="actor"/> (it may run after the request that asked for it).
+    /// </summary>
+    public async Task<ExportSummary> ReleaseAsync(AuditActor actor, Guid studyId, ReleaseWriter write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return (await WriteCoreAsync(actor, studyId, window: null, previous: null, write, cancellationToken)).Summary;
+    }
 
     /// <summary>
     /// One incremental extraction (the scheduled job, as the system): the patients with anything new or changed in
@@ -79,11 +98,13 @@ public sealed class ExportService(
         Guid studyId, ChangeWindow window, ExtractionBaseline? previous, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
-        return WriteCoreAsync(AuditActor.System, studyId, window, previous, output, cancellationToken);
+        return WriteCoreAsync(AuditActor.System, studyId, window, previous, Csv(output), cancellationToken);
     }
 
+    private static ReleaseWriter Csv(Stream output) => (rows, cancellationToken) => ResearchCsv.WriteAsync(output, rows, cancellationToken);
+
     private async Task<ExtractionResult> WriteCoreAsync(
-        AuditActor actor, Guid studyId, ChangeWindow? window, ExtractionBaseline? previous, Stream output, CancellationToken cancellationToken)
+        AuditActor actor, Guid studyId, ChangeWindow? window, ExtractionBaseline? previous, ReleaseWriter write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var exportDate = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -151,7 +172,7 @@ public sealed class ExportService(
         var written = 0;
         try
         {
-            written = await ResearchCsv.WriteAsync(output, Rows(), cancellationToken);
+            written = await write(Rows(), cancellationToken);
         }
         finally
         {

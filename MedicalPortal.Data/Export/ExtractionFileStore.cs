@@ -1,20 +1,15 @@
 using System.Security.Cryptography;
 using MedicalPortal.Core.Export;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Data.Export;
 
 /// <summary>
-/// Extraction files in <c>Export:Directory</c> (relative to the content root; unset: <c>exports</c> in the data folder):
-/// <c>&lt;study id&gt;/&lt;window end&gt;.csv</c>, written first as <c>.&lt;name&gt;.tmp</c> beside it and renamed once on disk.
+/// Extraction files in the <see cref="ExportDirectory"/>: <c>&lt;study id&gt;/&lt;window end&gt;.csv</c>, written first as
+/// <c>.&lt;name&gt;.tmp</c> beside it and renamed once on disk.
 /// </summary>
-internal sealed class ExtractionFileStore(IOptions<ExportOptions> options, IHostEnvironment environment, DataDirectory dataDirectory)
-    : IExtractionFileStore
+internal sealed class ExtractionFileStore(ExportDirectory directory) : IExtractionFileStore
 {
-    private readonly string _root = string.IsNullOrWhiteSpace(options.Value.Directory)
-        ? Path.Combine(dataDirectory.Path, "exports")
-        : Path.GetFullPath(options.Value.Directory, environment.ContentRootPath);
+    private readonly string _root = directory.Path;
 
     public async Task WriteTemporaryAsync(ExtractionRun run, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
     {

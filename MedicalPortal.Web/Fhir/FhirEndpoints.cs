@@ -12,6 +12,7 @@ using MedicalPortal.Core.Validation;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Web.Api;
 using MedicalPortal.Web.Authentication;
+using MedicalPortal.Web.Fhir.Bulk;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Resource = Hl7.Fhir.Model.Resource;
@@ -71,6 +72,9 @@ internal static class FhirEndpoints
                 var consents = await enrollments.ListForPatientAsync(PrincipalUser.From(user), patientId, cancellationToken);
                 return Searchset(context, "Consent", consents.Select(e => (Resource)FhirResources.Consent(e)), nextCursor: null, []);
             }));
+
+        // A study's anonymized release, in the Bulk Data pattern.
+        secured.MapBulkExport();
         return app;
     }
 
@@ -100,9 +104,18 @@ internal static class FhirEndpoints
     }
 
     // Negotiates the format, runs the read, and turns Core's refusals into OperationOutcomes with their status.
-    private static async Task<IResult> Answer(HttpContext context, Func<Task<Resource>> read)
+    private static Task<IResult> Answer(HttpContext context, Func<Task<Resource>> read) =>
+        AnswerAsync(context, async () => Written(context, await read(), StatusCodes.Status200OK));
+
+    /// <summary>
+    /// Runs <paramref name="answer"/> and turns Core's refusals into OperationOutcomes with their status; first, when
+    /// <paramref name="negotiate"/>, answers 406 to a caller that does not take JSON.
+    /// </summary>
+    public static async Task<IResult> AnswerAsync(HttpContext context, Func<Task<IResult>> answer, bool negotiate = true)
     {
-        if (!AcceptsJson(context.Request))
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(answer);
+        if (negotiate && !AcceptsJson(context.Request))
         {
             return Written(context, FhirResources.Outcome(OperationOutcome.IssueType.NotSupported,
                 "This server answers in JSON only: ask for application/fhir+json (or _format=json)."), StatusCodes.Status406NotAcceptable);
@@ -110,7 +123,7 @@ internal static class FhirEndpoints
 
         try
         {
-            return Written(context, await read(), StatusCodes.Status200OK);
+            return await answer();
         }
         catch (AccessDeniedException e)
         {
@@ -148,7 +161,8 @@ internal static class FhirEndpoints
         }
     }
 
-    private static IResult Written(HttpContext context, Resource resource, int status) =>
+    /// <summary>A FHIR resource as the answer, with its status.</summary>
+    public static IResult Written(HttpContext context, Resource resource, int status) =>
         Results.Text(JsonSerializer.Serialize(resource, resource.GetType(), Json), $"{ContentType}; fhirVersion=4.0", System.Text.Encoding.UTF8, status);
 
     // JSON unless the caller asks for something else: _format wins over Accept, as the specification says.
@@ -259,6 +273,7 @@ internal static class FhirEndpoints
         Software = new CapabilityStatement.SoftwareComponent { Name = "MedicalPortal" },
         Implementation = new CapabilityStatement.ImplementationComponent { Description = "MedicalPortal FHIR R4", Url = BaseUrl(context.Request) },
         FhirVersion = FHIRVersion.N4_0_1,
+        Instantiates = ["http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"],
         Format = ["json", ContentType],
         Rest =
         [
@@ -290,6 +305,19 @@ internal static class FhirEndpoints
                     SearchOnly("Observation", "The vital signs of the patient's visits, in LOINC.", SearchParam("code", SearchParamType.Token, "LOINC codes, comma separated.")),
                     SearchOnly("Condition", "The ICD-10 diagnoses of the patient's visits."),
                     SearchOnly("Consent", "The patient's consents to research studies."),
+                    new CapabilityStatement.ResourceComponent
+                    {
+                        Type = "Group",
+                        Documentation = "A research study's consenting participants: $export gives the study's anonymized release as NDJSON (Bulk Data).",
+                        Operation =
+                        [
+                            new CapabilityStatement.OperationComponent
+                            {
+                                Name = "export",
+                                Definition = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export",
+                            },
+                        ],
+                    },
                 ],
             },
         ],

@@ -87,12 +87,7 @@ internal static class FhirResources
             Id = visit.Id.ToString("D"),
             Meta = new Meta { VersionId = visit.Version.ToString(CultureInfo.InvariantCulture) },
             Status = Hl7.Fhir.Model.Encounter.EncounterStatus.Finished,
-            Class = visit.Type switch
-            {
-                VisitType.Emergency => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "EMER", "emergency"),
-                VisitType.Telehealth => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"),
-                _ => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"),
-            },
+            Class = EncounterClass(visit.Type),
             Type = [new CodeableConcept { Text = VisitTypeName(visit.Type) }],
             Subject = PatientReference(visit.PatientId),
             Period = new Period { StartElement = new FhirDateTime(visit.StartedAt) },
@@ -110,19 +105,45 @@ internal static class FhirResources
     public static IEnumerable<Observation> Observations(VisitDto visit)
     {
         ArgumentNullException.ThrowIfNull(visit);
-        if (visit.HeightCm is { } height)
+        return Observations(
+            visit.Id.ToString("D"),
+            PatientReference(visit.PatientId),
+            new FhirDateTime(visit.StartedAt),
+            new VitalSigns(visit.HeightCm, visit.WeightKg, visit.Systolic, visit.Diastolic, visit.HeartRate, visit.TemperatureC));
+    }
+
+    /// <summary>
+    /// The vital signs of the Encounter <paramref name="encounterId"/> of <paramref name="subject"/>, each an Observation
+    /// coded in LOINC with its UCUM unit (blood pressure as the panel with its two components), named after the Encounter.
+    /// </summary>
+    public static IEnumerable<Observation> Observations(string encounterId, ResourceReference subject, FhirDateTime effective, VitalSigns vitals)
+    {
+        ArgumentNullException.ThrowIfNull(vitals);
+        Observation Vital(string key, string loinc, string display, Quantity? value) => new()
         {
-            yield return Vital(visit, "height", "8302-2", "Body height", Quantity(height, "cm", "cm"));
+            Id = $"{encounterId}-{key}",
+            Status = ObservationStatus.Final,
+            Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs")],
+            Code = new CodeableConcept(Loinc, loinc, display),
+            Subject = subject,
+            Encounter = new ResourceReference($"Encounter/{encounterId}"),
+            Effective = effective,
+            Value = value,
+        };
+
+        if (vitals.HeightCm is { } height)
+        {
+            yield return Vital("height", "8302-2", "Body height", Quantity(height, "cm", "cm"));
         }
 
-        if (visit.WeightKg is { } weight)
+        if (vitals.WeightKg is { } weight)
         {
-            yield return Vital(visit, "weight", "29463-7", "Body weight", Quantity(weight, "kg", "kg"));
+            yield return Vital("weight", "29463-7", "Body weight", Quantity(weight, "kg", "kg"));
         }
 
-        if (visit.Systolic is { } systolic && visit.Diastolic is { } diastolic)
+        if (vitals.Systolic is { } systolic && vitals.Diastolic is { } diastolic)
         {
-            var pressure = Vital(visit, "blood-pressure", "85354-9", "Blood pressure panel with all children optional", value: null);
+            var pressure = Vital("blood-pressure", "85354-9", "Blood pressure panel with all children optional", value: null);
             pressure.Component.Add(new Observation.ComponentComponent
             {
                 Code = new CodeableConcept(Loinc, "8480-6", "Systolic blood pressure"),
@@ -136,14 +157,14 @@ internal static class FhirResources
             yield return pressure;
         }
 
-        if (visit.HeartRate is { } rate)
+        if (vitals.HeartRate is { } rate)
         {
-            yield return Vital(visit, "heart-rate", "8867-4", "Heart rate", Quantity(rate, "beats/minute", "/min"));
+            yield return Vital("heart-rate", "8867-4", "Heart rate", Quantity(rate, "beats/minute", "/min"));
         }
 
-        if (visit.TemperatureC is { } temperature)
+        if (vitals.TemperatureC is { } temperature)
         {
-            yield return Vital(visit, "temperature", "8310-5", "Body temperature", Quantity(temperature, "C", "Cel"));
+            yield return Vital("temperature", "8310-5", "Body temperature", Quantity(temperature, "C", "Cel"));
         }
     }
 
@@ -158,17 +179,24 @@ internal static class FhirResources
     public static IEnumerable<Condition> Conditions(VisitDto visit)
     {
         ArgumentNullException.ThrowIfNull(visit);
-        return visit.DiagnosisCodes.Select((code, index) => new Condition
+        return Conditions(visit.Id.ToString("D"), PatientReference(visit.PatientId), new FhirDateTime(visit.StartedAt), visit.DiagnosisCodes);
+    }
+
+    /// <summary>
+    /// The ICD-10 <paramref name="codes"/> of the Encounter <paramref name="encounterId"/> of <paramref name="subject"/>,
+    /// each an encounter-diagnosis Condition named after the Encounter.
+    /// </summary>
+    public static IEnumerable<Condition> Conditions(string encounterId, ResourceReference subject, FhirDateTime recorded, IEnumerable<string> codes) =>
+        codes.Select((code, index) => new Condition
         {
-            Id = $"{visit.Id:D}-dx{index + 1}",
+            Id = $"{encounterId}-dx{index + 1}",
             VerificationStatus = new CodeableConcept("http://terminology.hl7.org/CodeSystem/condition-ver-status", "confirmed"),
             Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/condition-category", "encounter-diagnosis")],
             Code = new CodeableConcept(Icd10, code),
-            Subject = PatientReference(visit.PatientId),
-            Encounter = new ResourceReference($"Encounter/{visit.Id:D}"),
-            RecordedDateElement = new FhirDateTime(visit.StartedAt),
+            Subject = subject,
+            Encounter = new ResourceReference($"Encounter/{encounterId}"),
+            RecordedDateElement = recorded,
         });
-    }
 
     /// <summary>A consent to a research study (named by its identifier): active until withdrawn, then inactive, its period saying when.</summary>
     public static Consent Consent(EnrollmentDto enrollment)
@@ -197,24 +225,23 @@ internal static class FhirResources
         };
     }
 
-    public static ResourceReference PatientReference(Guid patientId) => new($"Patient/{patientId:D}");
+    /// <summary>What a visit measured, whichever way the visit and its patient are named.</summary>
+    public sealed record VitalSigns(decimal? HeightCm, decimal? WeightKg, int? Systolic, int? Diastolic, int? HeartRate, decimal? TemperatureC);
 
-    private static Observation Vital(VisitDto visit, string key, string loinc, string display, Quantity? value) => new()
-    {
-        Id = $"{visit.Id:D}-{key}",
-        Status = ObservationStatus.Final,
-        Category = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs")],
-        Code = new CodeableConcept(Loinc, loinc, display),
-        Subject = PatientReference(visit.PatientId),
-        Encounter = new ResourceReference($"Encounter/{visit.Id:D}"),
-        Effective = new FhirDateTime(visit.StartedAt),
-        Value = value,
-    };
+    public static ResourceReference PatientReference(Guid patientId) => new($"Patient/{patientId:D}");
 
     private static Quantity Quantity(decimal value, string unit, string code) =>
         new() { Value = value, Unit = unit, System = Ucum, Code = code };
 
-    private static string VisitTypeName(VisitType type) => type switch
+    /// <summary>The Encounter class of a visit type: emergency, virtual, or ambulatory.</summary>
+    public static Coding EncounterClass(VisitType type) => type switch
+    {
+        VisitType.Emergency => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "EMER", "emergency"),
+        VisitType.Telehealth => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"),
+        _ => new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"),
+    };
+
+    public static string VisitTypeName(VisitType type) => type switch
     {
         VisitType.Checkup => "Checkup",
         VisitType.FollowUp => "Follow-up",

@@ -16,6 +16,7 @@ using MedicalPortal.Web.Authentication;
 using MedicalPortal.Web.Components;
 using MedicalPortal.Web.Components.Account;
 using MedicalPortal.Web.Fhir;
+using MedicalPortal.Web.Fhir.Bulk;
 using MedicalPortal.Web.Jobs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
@@ -56,6 +57,7 @@ public static class WebHostingExtensions
             .ValidateOnStart();
         services.AddSingleton<ClinicClock>();
         services.AddHostedService<ScheduledExtraction>();
+        services.AddFhirBulkExport();
         services.AddAuditAnchoring();
 
         services.AddRazorComponents().AddInteractiveServerComponents();

@@ -20,16 +20,19 @@ namespace MedicalPortal.Web.Tests.Fhir;
 public sealed class FhirPatientTests(PortalFactory portal)
 {
     [Fact]
-    public async Task Metadata_WithoutSigningIn_IsAValidCapabilityStatementForPatientReadAndSearch()
+    public async Task Metadata_WithoutSigningIn_IsAValidCapabilityStatementForPatientReadAndSearchAndTheGroupExport()
     {
         using var client = portal.CreateAnonymousClient();
 
         var statement = await FhirAssert.ReadAsync<CapabilityStatement>(client, "/fhir/r4/metadata", HttpStatusCode.OK);
 
         Assert.Equal(FHIRVersion.N4_0_1, statement.FhirVersion);
-        Assert.Equal(["Patient", "Encounter", "Observation", "Condition", "Consent"], statement.Rest[0].Resource.Select(r => r.Type));
+        Assert.Equal(["Patient", "Encounter", "Observation", "Condition", "Consent", "Group"], statement.Rest[0].Resource.Select(r => r.Type));
         var patient = statement.Rest[0].Resource[0];
         Assert.Equal(["name", "birthdate", "identifier"], patient.SearchParam.Select(p => p.Name));
+        var export = statement.Rest[0].Resource[5].Operation.Single();
+        Assert.Equal(("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"), (export.Name, export.Definition));
+        Assert.Equal(["http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data"], statement.Instantiates);
     }
 
     [Fact]

@@ -105,6 +105,7 @@ internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
         ("Observation search", Resource.Visit),
         ("Condition search", Resource.Visit),
         ("Consent search", Resource.Enrollment),
+        ("Group export", Resource.Export),
     ];
 
     /// <summary>
@@ -119,8 +120,16 @@ internal sealed class MatrixProbe(HttpClient admin, Guid ownPatientId)
         return interaction switch
         {
             "Patient read" => Send(HttpMethod.Get, $"/fhir/r4/Patient/{patient}"),
+            "Group export" => BulkKickOff(Send(HttpMethod.Get, $"/fhir/r4/Group/{(await StudyAsync()).Id()}/$export")),
             _ => Send(HttpMethod.Get, $"/fhir/r4/{interaction.Split(' ')[0]}?patient=Patient/{patient}"),
         };
+    }
+
+    // The Bulk Data kick-off asks for the asynchronous answer, as the specification requires.
+    private static HttpRequestMessage BulkKickOff(HttpRequestMessage request)
+    {
+        request.Headers.Add("Prefer", "respond-async");
+        return request;
     }
 
     /// <summary>2xx when the matrix grants the operation, otherwise 403 with problem details: no more, no fewer.</summary>
