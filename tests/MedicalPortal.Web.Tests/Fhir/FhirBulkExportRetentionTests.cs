@@ -1,0 +1,64 @@
+using System.Text.Json;
+using MedicalPortal.Data.Export;
+using MedicalPortal.Web.Fhir.Bulk;
+using MedicalPortal.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MedicalPortal.Web.Tests.Fhir;
+
+/// <summary>
+/// The files of Bulk Data exports are kept <c>Fhir:BulkExportHours</c> (24) after they finish and then deleted by the
+/// sweep every node runs; the portal's clock is moved, not waited for.
+/// </summary>
+public sealed class FhirBulkExportRetentionTests(ClockedPortal clocked) : IClassFixture<ClockedPortal>
+{
+    [Fact]
+    public async Task Sweep_FinishedExportsPastTheirHours_AreDeleted_YoungerOnesAndRunningOnesStay()
+    {
+        var expired = await PlantAsync(BulkExportStatus.Completed, finishedAgo: TimeSpan.FromHours(25));
+        var failedLongAgo = await PlantAsync(BulkExportStatus.Failed, finishedAgo: TimeSpan.FromHours(24));
+        var young = await PlantAsync(BulkExportStatus.Completed, finishedAgo: TimeSpan.FromHours(23));
+        var running = await PlantAsync(BulkExportStatus.Running, finishedAgo: null);
+
+        // The next beat sweeps.
+        clocked.Clock.Advance(BulkExports.HeartbeatInterval);
+        for (var waited = 0; (Directory.Exists(expired) || Directory.Exists(failedLongAgo)) && waited < 100; waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(Directory.Exists(expired), "A file kept past its 24 hours.");
+        Assert.False(Directory.Exists(failedLongAgo), "A failed export's folder kept past its 24 hours.");
+        Assert.True(Directory.Exists(young), "A file deleted before its 24 hours.");
+        Assert.True(Directory.Exists(running), "A running export's folder deleted.");
+    }
+
+    // A job folder as a node leaves it on the shared export directory, with an NDJSON file when it completed.
+    private async Task<string> PlantAsync(BulkExportStatus status, TimeSpan? finishedAgo)
+    {
+        var now = clocked.Clock.GetUtcNow();
+        var job = new BulkExportJob
+        {
+            Id = Guid.CreateVersion7(),
+            StudyId = Guid.CreateVersion7(),
+            AccountId = "someone",
+            RequestedBy = "researcher@clinic.test",
+            TransactionTime = now - (finishedAgo ?? TimeSpan.Zero) - TimeSpan.FromMinutes(1),
+            Request = "http://localhost/fhir/r4/Group/x/$export",
+            Types = ["Patient"],
+            Status = status,
+            HeartbeatAt = now - (finishedAgo ?? TimeSpan.Zero),
+            FinishedAt = finishedAgo is { } ago ? now - ago : null,
+            Output = status == BulkExportStatus.Completed ? new Dictionary<string, int> { ["Patient"] = 1 } : new Dictionary<string, int>(),
+        };
+        var folder = Path.Combine(clocked.Portal.Services.GetRequiredService<ExportDirectory>().Path, "bulk", job.Id.ToString("D"));
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "job.json"), JsonSerializer.SerializeToUtf8Bytes(job, BulkExportJob.Json));
+        if (status == BulkExportStatus.Completed)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "Patient.ndjson"), "{\"resourceType\":\"Patient\",\"id\":\"x\"}\n");
+        }
+
+        return folder;
+    }
+}
