@@ -1,14 +1,23 @@
 using System.Text.Json;
+using MedicalPortal.Core;
+using MedicalPortal.Data;
 using MedicalPortal.Data.Export;
+using MedicalPortal.Testing;
 using MedicalPortal.Web.Fhir.Bulk;
+using MedicalPortal.Web.Hosting;
 using MedicalPortal.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Web.Tests.Fhir;
 
 /// <summary>
 /// The files of Bulk Data exports are kept <c>Fhir:BulkExportHours</c> (24) after they finish and then deleted by the
-/// sweep every node runs; the portal's clock is moved, not waited for.
+/// sweep every node runs (the portal's clock is moved, not waited for); a setting outside 1 to 720 stops the start.
 /// </summary>
 public sealed class FhirBulkExportRetentionTests(ClockedPortal clocked) : IClassFixture<ClockedPortal>
 {
@@ -31,6 +40,31 @@ public sealed class FhirBulkExportRetentionTests(ClockedPortal clocked) : IClass
         Assert.False(Directory.Exists(failedLongAgo), "A failed export's folder kept past its 24 hours.");
         Assert.True(Directory.Exists(young), "A file deleted before its 24 hours.");
         Assert.True(Directory.Exists(running), "A running export's folder deleted.");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("721")]
+    public async Task BadBulkExportHours_StopsTheStartNamingTheKey(string value)
+    {
+        var directory = TestDatabaseSettings.NewDirectory();
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development, ContentRootPath = directory });
+            builder.Configuration.AddInMemoryCollection(TestDatabaseSettings.For(directory));
+            builder.Configuration["Fhir:BulkExportHours"] = value;
+            builder.Logging.ClearProviders();
+            builder.AddMedicalPortalCore().AddMedicalPortalData().AddMedicalPortalWeb();
+            await using var app = builder.Build();
+
+            var refused = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+            Assert.Contains(nameof(BulkExportOptions.BulkExportHours), refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TestDatabaseSettings.Delete(directory);
+        }
     }
 
     // A job folder as a node leaves it on the shared export directory, with an NDJSON file when it completed.
