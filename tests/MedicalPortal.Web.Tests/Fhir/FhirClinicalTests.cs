@@ -15,9 +15,9 @@ namespace MedicalPortal.Web.Tests.Fhir;
 /// A patient's visit as FHIR R4 sees it: the Encounter, its vital signs as Observations coded in LOINC with UCUM
 /// units (searchable by code), its ICD-10 diagnoses as Conditions, and the patient's research consents as Consents,
 /// every answer valid against the core R4 definitions; a search needs its patient, and the matrix holds.
+/// On SQLite files and on PostgreSQL.
 /// </summary>
-[Collection(SharedPortals.Default)]
-public sealed class FhirClinicalTests(PortalFactory portal)
+public abstract class FhirClinicalTests(PortalFactory portal)
 {
     [Fact]
     public async Task Encounter_OfARecordedVisit_IsFinishedAmbulatoryWithItsClinicianAndReason()
@@ -167,4 +167,10 @@ public sealed class FhirClinicalTests(PortalFactory portal)
 
     private static (decimal? Value, string Code, string System) Value(Observation observation) =>
         observation.Value is Quantity quantity ? (quantity.Value, quantity.Code, quantity.System) : throw new InvalidOperationException("Not a quantity.");
+
+    [Collection(SharedPortals.Default)]
+    public sealed class OnSqlite(PortalFactory fixture) : FhirClinicalTests(fixture);
+
+    [Collection(SharedPortals.Postgres)]
+    public sealed class OnPostgres(PostgresPortal fixture) : FhirClinicalTests(fixture.Portal);
 }

@@ -15,9 +15,9 @@ namespace MedicalPortal.Web.Tests.Fhir;
 /// Firely SDK and validates against the core R4 definitions; a Patient read carries the record's values and is in the
 /// audit trail like any read; search finds by MRN, name and birth date across the shards and pages with next links;
 /// the permission matrix and the patient's own-record scope hold.
+/// On SQLite files and on PostgreSQL.
 /// </summary>
-[Collection(SharedPortals.Default)]
-public sealed class FhirPatientTests(PortalFactory portal)
+public abstract class FhirPatientTests(PortalFactory portal)
 {
     [Fact]
     public async Task Metadata_WithoutSigningIn_IsAValidCapabilityStatementForPatientReadAndSearchAndTheGroupExport()
@@ -186,4 +186,10 @@ public sealed class FhirPatientTests(PortalFactory portal)
 
         Assert.Contains(outcome.Issue, i => i.Severity == OperationOutcome.IssueSeverity.Error);
     }
+
+    [Collection(SharedPortals.Default)]
+    public sealed class OnSqlite(PortalFactory fixture) : FhirPatientTests(fixture);
+
+    [Collection(SharedPortals.Postgres)]
+    public sealed class OnPostgres(PostgresPortal fixture) : FhirPatientTests(fixture.Portal);
 }
