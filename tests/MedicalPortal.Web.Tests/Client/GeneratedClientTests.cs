@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using MedicalPortal.Client;
 using MedicalPortal.Client.Models;
+using MedicalPortal.Data;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,9 +16,9 @@ namespace MedicalPortal.Web.Tests.Client;
 /// <summary>
 /// The C# client Kiota generated from the OpenAPI document (clients/MedicalPortal.Client), driving the main journeys
 /// over HTTP against the real portal on Kestrel, as an integrator's program would: sign in, search, register a patient,
-/// record a visit, meet a conflict as a typed problem, and page with cursors.
+/// record a visit, meet a conflict as a typed problem, and page with cursors. On SQLite files and on PostgreSQL.
 /// </summary>
-public sealed class GeneratedClientTests(GeneratedClientTests.PortalOnKestrel portal) : IClassFixture<GeneratedClientTests.PortalOnKestrel>
+public abstract class GeneratedClientTests(GeneratedClientTests.PortalOnKestrel portal)
 {
     [Fact]
     public async Task SignIn_ThenSearch_FindsTheDemoPatientsAcrossTheShards()
@@ -136,20 +137,25 @@ public sealed class GeneratedClientTests(GeneratedClientTests.PortalOnKestrel po
         Assert.Equal(8, seen.Distinct().Count());
     }
 
-    /// <summary>The portal on Kestrel on a free loopback port, with its demo data.</summary>
-    public sealed class PortalOnKestrel : IDisposable
+    /// <summary>The portal on Kestrel on a free loopback port, with its demo data, on SQLite files or on <see cref="Databases"/>.</summary>
+    public class PortalOnKestrel : IAsyncLifetime, IAsyncDisposable
     {
-        private readonly PortalFactory _factory = new() { Settings = PortalFactory.UnthrottledSignIn };
         private readonly List<HttpClient> _clients = [];
+        private PortalFactory? _factory;
 
-        public PortalOnKestrel()
+        public string BaseUrl { get; private set; } = "";
+
+        /// <summary>The databases to run on; null: the embedded default's SQLite files.</summary>
+        protected TestDatabases? Databases { get; set; }
+
+        public virtual Task InitializeAsync()
         {
+            _factory = new PortalFactory { Settings = PortalFactory.UnthrottledSignIn, Databases = Databases };
             _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
             _factory.StartServer();
             BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+            return Task.CompletedTask;
         }
-
-        public string BaseUrl { get; }
 
         /// <summary>The generated client, over the network, sending <paramref name="accessToken"/> as its bearer token.</summary>
         public PortalApiClient Client(string? accessToken)
@@ -171,10 +177,39 @@ public sealed class GeneratedClientTests(GeneratedClientTests.PortalOnKestrel po
             return Client(tokens?.AccessToken ?? throw new InvalidOperationException("No access token."));
         }
 
-        public void Dispose()
+        Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+        /// <summary>Stops the portal, then drops its databases, if it has its own.</summary>
+        public async ValueTask DisposeAsync()
         {
             _clients.ForEach(c => c.Dispose());
-            _factory.Dispose();
+            if (_factory is { } factory)
+            {
+                _factory = null;
+                await factory.DisposeAsync();
+            }
+
+            if (Databases is { } databases)
+            {
+                Databases = null;
+                await databases.DisposeAsync();
+            }
+
+            GC.SuppressFinalize(this);
         }
     }
+
+    /// <summary>The same portal on Kestrel on fresh PostgreSQL databases (a catalog and its shards).</summary>
+    public sealed class PostgresPortalOnKestrel : PortalOnKestrel
+    {
+        public override async Task InitializeAsync()
+        {
+            Databases = await TestDatabases.CreateAsync(DatabaseProvider.Postgres);
+            await Task.Run(base.InitializeAsync);
+        }
+    }
+
+    public sealed class OnSqlite(PortalOnKestrel fixture) : GeneratedClientTests(fixture), IClassFixture<PortalOnKestrel>;
+
+    public sealed class OnPostgres(PostgresPortalOnKestrel fixture) : GeneratedClientTests(fixture), IClassFixture<PostgresPortalOnKestrel>;
 }
