@@ -100,7 +100,8 @@ public sealed class Anonymizer(bool dateShift = false) : IAnonymizer
 
     private static string SexOf(Sex sex) => sex.ToString().ToLowerInvariant();
 
-    private static string VisitTypeOf(VisitType type) => type switch
+    /// <summary>A visit type as the release spells it: "checkup", "follow-up", ...</summary>
+    public static string VisitTypeOf(VisitType type) => type switch
     {
         VisitType.FollowUp => "follow-up",
         _ => type.ToString().ToLowerInvariant(),

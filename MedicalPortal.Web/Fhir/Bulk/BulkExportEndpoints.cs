@@ -51,6 +51,9 @@ internal static class BulkExportEndpoints
         HttpContext context, BulkExports bulk, ClaimsPrincipal principal, string id, CancellationToken cancellationToken) =>
         FhirEndpoints.AnswerAsync(context, async () =>
         {
+            // Whether the account may export at all comes first: one that may not learns nothing else.
+            var user = PrincipalUser.From(principal);
+            await bulk.AuthorizeAsync(user, cancellationToken);
             var request = context.Request;
             var types = KickOffParameters(request);
             if (!Guid.TryParse(id, out var studyId))
@@ -61,7 +64,7 @@ internal static class BulkExportEndpoints
             try
             {
                 var requestUrl = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
-                var job = await bulk.StartAsync(PrincipalUser.From(principal), studyId, types, requestUrl, cancellationToken);
+                var job = await bulk.StartAsync(user, studyId, types, requestUrl, cancellationToken);
                 context.Response.Headers.ContentLocation = StatusUrl(request, job.Id);
                 return FhirEndpoints.Written(context, FhirResources.Outcome(OperationOutcome.IssueType.Informational,
                     "The export has started: poll the Content-Location for its files.", OperationOutcome.IssueSeverity.Information),
@@ -88,7 +91,8 @@ internal static class BulkExportEndpoints
                     headers.RetryAfter = "2";
                     return Results.StatusCode(StatusCodes.Status202Accepted);
                 case BulkExportStatus.Failed:
-                    return FhirEndpoints.Written(context, FhirResources.Outcome(OperationOutcome.IssueType.Exception, job.Error ?? "The export failed."),
+                    return FhirEndpoints.Written(context, FhirResources.Outcome(
+                        job.Transient ? OperationOutcome.IssueType.Transient : OperationOutcome.IssueType.Exception, job.Error ?? "The export failed."),
                         StatusCodes.Status500InternalServerError);
                 default:
                     headers.Expires = bulk.ExpiresAt(job).ToString("R", CultureInfo.InvariantCulture);
@@ -111,8 +115,8 @@ internal static class BulkExportEndpoints
         FhirEndpoints.AnswerAsync(context, async () =>
         {
             var job = await bulk.FindAsync(PrincipalUser.From(principal), jobId, cancellationToken);
-            var path = bulk.FileOf(job, type) ?? throw new RecordNotFoundException(Resource.Export);
-            return Results.File(path, NdjsonContentType);
+            var file = bulk.OpenFile(job, type) ?? throw new RecordNotFoundException(Resource.Export);
+            return Results.Stream(file, NdjsonContentType);
         }, negotiate: false);
 
     // _outputFormat must be NDJSON; _type picks among the release's types; the parameters this export cannot honour
@@ -130,7 +134,8 @@ internal static class BulkExportEndpoints
             throw new ValidationFailedException(unsupported, $"{unsupported} is not supported here. {Unsupported[unsupported]}");
         }
 
-        if (query["_outputFormat"].FirstOrDefault() is { } format && !OutputFormats.Contains(format))
+        // An unencoded "+" in the query arrives as a space: application/fhir ndjson is what the caller meant.
+        if (query["_outputFormat"].FirstOrDefault() is { } format && !OutputFormats.Contains(format.Replace(' ', '+')))
         {
             throw new ValidationFailedException("_outputFormat", $"This server writes NDJSON only: _outputFormat={NdjsonContentType}.");
         }

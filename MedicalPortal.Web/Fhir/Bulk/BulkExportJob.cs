@@ -44,6 +44,9 @@ internal sealed record BulkExportJob
     /// <summary>Why it failed, in words for the requester: never a patient's data.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Whether it failed for a passing reason (a shard did not answer, a node stopped): starting again may work.</summary>
+    public bool Transient { get; init; }
+
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

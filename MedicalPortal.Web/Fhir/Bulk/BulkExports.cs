@@ -28,8 +28,14 @@ internal sealed partial class BulkExports(
     /// <summary>How often the running node says that a job is still running, and looks for a cancellation.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>A running job that has not beaten for this long is taken for lost (its node stopped).</summary>
+    /// <summary>
+    /// A running job that has not beaten for this long is taken for lost (its node stopped): twelve beats, room for a
+    /// slow share and for the nodes' clocks to differ by some seconds.
+    /// </summary>
     public static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often each node deletes what is kept no longer.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     private const string JobFile = "job.json";
     private const string CancelFile = "cancel";
@@ -37,10 +43,19 @@ internal sealed partial class BulkExports(
 
     private readonly ConcurrentDictionary<Guid, LocalJob> _running = new();
     private readonly string _root = Path.Combine(directory.Path, "bulk");
-    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
+    // Kick-offs on this node one at a time, so that one account's two at once cannot both pass the check that none of
+    // its exports runs. Across nodes the check is as good as the share's view of the other nodes' jobs.
+    private readonly SemaphoreSlim _starting = new(1, 1);
+
+    // Stops the jobs of this node when the host stops: they end failed, and their requesters start them again.
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>How long a finished job's files are kept.</summary>
     public TimeSpan Retention => TimeSpan.FromHours(options.Value.BulkExportHours);
+
+    /// <summary>Whether <paramref name="user"/> may export studies at all: checked before anything else is said.</summary>
+    public Task AuthorizeAsync(ICurrentUser user, CancellationToken cancellationToken) => exports.AuthorizeAsync(user, cancellationToken);
 
     /// <summary>
     /// Starts the export of <paramref name="types"/> of the study for <paramref name="user"/>, who must be allowed to
@@ -53,31 +68,40 @@ internal sealed partial class BulkExports(
         ArgumentNullException.ThrowIfNull(user);
         await exports.AuthorizeDownloadAsync(user, studyId, cancellationToken);
         var accountId = user.AccountId ?? throw new AccessDeniedException(isAuthenticated: false, Resource.Export, Operations.Retrieve);
-        if (Jobs().FirstOrDefault(j => j.AccountId == accountId && j.Status == BulkExportStatus.Running && !IsLost(j) && !IsCancelled(j.Id)) is { } busy)
-        {
-            throw new BulkExportBusyException(busy.Id);
-        }
 
-        var now = clock.GetUtcNow();
-        var job = new BulkExportJob
+        await _starting.WaitAsync(cancellationToken);
+        try
         {
-            Id = Guid.CreateVersion7(now),
-            StudyId = studyId,
-            AccountId = accountId,
-            RequestedBy = AuditActor.Of(user).Name,
-            TransactionTime = now,
-            Request = request,
-            Types = types,
-            Status = BulkExportStatus.Running,
-            HeartbeatAt = now,
-        };
-        Directory.CreateDirectory(FolderOf(job.Id));
-        var local = new LocalJob(job, new NdjsonRelease(FolderOf(job.Id), studyId, types), CancellationTokenSource.CreateLinkedTokenSource(Stopping));
-        await SaveAsync(local, job, CancellationToken.None);
-        _running[job.Id] = local;
-        local.Task = Task.Run(() => RunAsync(local), CancellationToken.None);
-        LogStarted(job.Id, studyId);
-        return job;
+            if (Jobs().FirstOrDefault(j => j.AccountId == accountId && j.Status == BulkExportStatus.Running && !IsLost(j) && !IsCancelled(j.Id)) is { } busy)
+            {
+                throw new BulkExportBusyException(busy.Id);
+            }
+
+            var now = clock.GetUtcNow();
+            var job = new BulkExportJob
+            {
+                Id = Guid.CreateVersion7(now),
+                StudyId = studyId,
+                AccountId = accountId,
+                RequestedBy = AuditActor.Of(user).Name,
+                TransactionTime = now,
+                Request = request,
+                Types = types,
+                Status = BulkExportStatus.Running,
+                HeartbeatAt = now,
+            };
+            Directory.CreateDirectory(FolderOf(job.Id));
+            var local = new LocalJob(job, new NdjsonRelease(FolderOf(job.Id), studyId, types), _stopping.Token);
+            await UpdateAsync(local, _ => job, final: false);
+            _running[job.Id] = local;
+            local.Work = Task.Run(() => RunAsync(local), CancellationToken.None);
+            LogStarted(job.Id, studyId);
+            return job;
+        }
+        finally
+        {
+            _starting.Release();
+        }
     }
 
     /// <summary>
@@ -87,11 +111,12 @@ internal sealed partial class BulkExports(
     public async Task<BulkExportJob> FindAsync(ICurrentUser user, Guid jobId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+
+        // Permission first, so that an account without it learns nothing about which jobs exist.
+        await exports.AuthorizeAsync(user, cancellationToken);
         var job = Read(jobId);
         if (job is null || job.AccountId != user.AccountId || IsCancelled(jobId))
         {
-            // Permission is checked first, so that an account without it learns nothing about which jobs exist.
-            await exports.AuthorizeAsync(user, cancellationToken);
             throw new RecordNotFoundException(Resource.Export);
         }
 
@@ -101,8 +126,11 @@ internal sealed partial class BulkExports(
             : job;
     }
 
-    /// <summary>Where the file of <paramref name="type"/> of a completed job is; null when it has none.</summary>
-    public string? FileOf(BulkExportJob job, string type)
+    /// <summary>
+    /// Opens the file of <paramref name="type"/> of a completed job for reading; null when it has none, or it has just
+    /// been deleted (its requester cancelled it, or its hours ran out).
+    /// </summary>
+    public Stream? OpenFile(BulkExportJob job, string type)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (job.Status != BulkExportStatus.Completed || !job.Output.ContainsKey(type))
@@ -110,8 +138,17 @@ internal sealed partial class BulkExports(
             return null;
         }
 
-        var path = Path.Combine(FolderOf(job.Id), NdjsonRelease.FileName(type));
-        return File.Exists(path) ? path : null;
+        try
+        {
+            // Open, a deletion of the folder does not cut the answer short.
+            return new FileStream(
+                Path.Combine(FolderOf(job.Id), NdjsonRelease.FileName(type)),
+                FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -122,26 +159,35 @@ internal sealed partial class BulkExports(
     public async Task CancelAsync(ICurrentUser user, Guid jobId, CancellationToken cancellationToken)
     {
         var job = await FindAsync(user, jobId, cancellationToken);
-        if (job.Status != BulkExportStatus.Running)
+        if (job.Status == BulkExportStatus.Running)
         {
-            Delete(jobId);
+            try
+            {
+                await File.WriteAllTextAsync(Path.Combine(FolderOf(jobId), CancelFile), "", cancellationToken);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // It finished and went in the meantime.
+                return;
+            }
+
+            if (_running.TryGetValue(jobId, out var local))
+            {
+                local.Cancel();
+                return;
+            }
+
+            // Not running here: unless it ended between the two reads (then nothing will delete it but this), the node
+            // running it stops at its next beat and deletes the folder.
+            if (Read(jobId) is not { Status: BulkExportStatus.Running })
+            {
+                Delete(jobId);
+            }
+
             return;
         }
 
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(FolderOf(jobId), CancelFile), "", cancellationToken);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // It finished and went in the meantime.
-            return;
-        }
-
-        if (_running.TryGetValue(jobId, out var local))
-        {
-            local.Cancel();
-        }
+        Delete(jobId);
     }
 
     /// <summary>The time a finished job's files are deleted: the manifest's <c>Expires</c>.</summary>
@@ -151,49 +197,71 @@ internal sealed partial class BulkExports(
         return (job.FinishedAt ?? job.HeartbeatAt) + Retention;
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        _starting.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Stopping = stoppingToken;
-        using var timer = new PeriodicTimer(HeartbeatInterval, clock);
+        // The beats and the sweep each on their own timer: a slow sweep of a large share never delays a beat (which
+        // would have the other nodes take a running job for lost).
+        await Task.WhenAll(
+            EveryAsync(HeartbeatInterval, BeatAsync, stoppingToken),
+            EveryAsync(SweepInterval, () => { Sweep(); return Task.CompletedTask; }, stoppingToken));
+
+        // The jobs of this node end failed as the host stops.
+        await Task.WhenAll(_running.Values.Select(j => j.Work));
+    }
+
+    // Runs the step on each tick; a step that fails is logged and the next tick tries again: one unreadable folder on the
+    // share must not stop the service on every node.
+    private async Task EveryAsync(TimeSpan interval, Func<Task> step, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await BeatAsync();
-                if (clock.GetUtcNow() - _lastSweep >= TimeSpan.FromMinutes(1))
+                try
                 {
-                    Sweep();
-                    _lastSweep = clock.GetUtcNow();
+                    await step();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogStepFailed(e);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-
-        // The host is stopping: the jobs it runs end as failed (their requesters start them again elsewhere).
-        await Task.WhenAll(_running.Values.Select(j => j.Task));
     }
-
-    private CancellationToken Stopping { get; set; }
 
     private async Task RunAsync(LocalJob local)
     {
         var job = local.Job;
         try
         {
-            var final = await ReleaseAsync(local);
+            var final = await WriteReleaseAsync(local);
             if (final is null)
             {
                 // Cancelled by its requester: no state is saved after this, and the folder goes.
-                await local.FinishAsync();
+                await UpdateAsync(local, current => current, final: true);
                 Delete(job.Id);
                 LogCancelled(job.Id);
                 return;
             }
 
-            await SaveAsync(local, final, CancellationToken.None);
-            await local.FinishAsync();
+            await UpdateAsync(local, _ => final, final: true);
             LogFinished(job.Id, final.Status, final.Resources);
             if (IsCancelled(job.Id))
             {
@@ -213,7 +281,7 @@ internal sealed partial class BulkExports(
     }
 
     // Writes the release; returns the job's final state, or null when its requester cancelled it.
-    private async Task<BulkExportJob?> ReleaseAsync(LocalJob local)
+    private async Task<BulkExportJob?> WriteReleaseAsync(LocalJob local)
     {
         var job = local.Job;
         try
@@ -233,22 +301,22 @@ internal sealed partial class BulkExports(
         }
         catch (OperationCanceledException) when (local.Token.IsCancellationRequested)
         {
-            return Failed(job, "The server stopped before the export finished. Start it again.");
+            return Failed(job, "The server stopped before the export finished. Start it again.", transient: true);
         }
         catch (ShardUnavailableException e)
         {
             // Names the shards that did not answer, nothing of any patient.
-            return Failed(job, $"{e.Message} Start the export again when they are back.");
+            return Failed(job, $"{e.Message} Start the export again when they are back.", transient: true);
         }
         catch (Exception e)
         {
             LogFailed(e, job.Id);
-            return Failed(job, $"The export failed. The clinic's log has the details (job {job.Id:D}).");
+            return Failed(job, $"The export failed. The clinic's log has the details (job {job.Id:D}).", transient: false);
         }
     }
 
-    private BulkExportJob Failed(BulkExportJob job, string error) =>
-        job with { Status = BulkExportStatus.Failed, FinishedAt = clock.GetUtcNow(), Resources = 0, Error = error };
+    private BulkExportJob Failed(BulkExportJob job, string error, bool transient) =>
+        job with { Status = BulkExportStatus.Failed, FinishedAt = clock.GetUtcNow(), Resources = 0, Error = error, Transient = transient };
 
     // Says that each running job is still running, with how far it got, and stops those cancelled on another node.
     private async Task BeatAsync()
@@ -263,7 +331,7 @@ internal sealed partial class BulkExports(
                     continue;
                 }
 
-                await SaveAsync(local, local.Job with { HeartbeatAt = clock.GetUtcNow(), Resources = local.Release.Resources }, CancellationToken.None);
+                await UpdateAsync(local, current => current with { HeartbeatAt = clock.GetUtcNow(), Resources = local.Release.Resources }, final: false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -276,28 +344,41 @@ internal sealed partial class BulkExports(
     // folders whose deletion was interrupted.
     private void Sweep()
     {
-        if (Directory.Exists(_root))
+        if (!Directory.Exists(_root))
         {
-            foreach (var trash in Directory.EnumerateDirectories(_root, TrashPrefix + "*"))
-            {
-                DeleteTrash(trash, Guid.Empty);
-            }
+            return;
+        }
+
+        foreach (var trash in Directory.EnumerateDirectories(_root, TrashPrefix + "*"))
+        {
+            DeleteTrash(trash, Guid.Empty);
         }
 
         var now = clock.GetUtcNow();
-        foreach (var job in Jobs())
+        foreach (var folder in Directory.EnumerateDirectories(_root))
         {
-            if (!_running.ContainsKey(job.Id) && (job.FinishedAt ?? job.HeartbeatAt) + Retention <= now)
+            if (!Guid.TryParse(Path.GetFileName(folder), out var id) || _running.ContainsKey(id))
             {
-                Delete(job.Id);
+                continue;
+            }
+
+            // A folder without a readable state (its node stopped before writing it, or it was damaged) goes by its age.
+            var since = Read(id) is { } job ? job.FinishedAt ?? job.HeartbeatAt : new DateTimeOffset(Directory.GetLastWriteTimeUtc(folder), TimeSpan.Zero);
+            if (since + Retention <= now)
+            {
+                Delete(id);
             }
         }
     }
 
-    // Writes the job file whole under a temporary name and renames it: a reader on any node sees the old or the new.
-    private async Task SaveAsync(LocalJob local, BulkExportJob job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the state <paramref name="change"/> makes of the job's latest one: whole under a temporary name, then
+    /// renamed, so that a reader on any node sees the old state or the new. Once a <paramref name="final"/> state is
+    /// saved, no beat overwrites it.
+    /// </summary>
+    private static async Task UpdateAsync(LocalJob local, Func<BulkExportJob, BulkExportJob> change, bool final)
     {
-        await local.Gate.WaitAsync(cancellationToken);
+        await local.Gate.WaitAsync();
         try
         {
             if (local.IsFinished)
@@ -305,11 +386,17 @@ internal sealed partial class BulkExports(
                 return;
             }
 
-            var path = Path.Combine(FolderOf(job.Id), JobFile);
-            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(job, BulkExportJob.Json), cancellationToken);
-            File.Move(temporary, path, overwrite: true);
-            local.Job = job;
+            var job = change(local.Job);
+            if (!final || job.Status != BulkExportStatus.Running)
+            {
+                var path = Path.Combine(local.Folder, JobFile);
+                var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+                await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(job, BulkExportJob.Json));
+                File.Move(temporary, path, overwrite: true);
+                local.Job = job;
+            }
+
+            local.IsFinished = final;
         }
         finally
         {
@@ -317,6 +404,8 @@ internal sealed partial class BulkExports(
         }
     }
 
+    // A job's state, or null when there is none (deleted, never written whole, or unreadable: then the sweep's
+    // retention deletes the folder by its age).
     private BulkExportJob? Read(Guid jobId)
     {
         try
@@ -325,6 +414,11 @@ internal sealed partial class BulkExports(
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            LogUnreadable(e, jobId);
             return null;
         }
     }
@@ -362,6 +456,11 @@ internal sealed partial class BulkExports(
             // Another node deleted it first.
             return;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogUndeleted(e, jobId);
+            return;
+        }
 
         DeleteTrash(trash, jobId);
     }
@@ -376,7 +475,7 @@ internal sealed partial class BulkExports(
         {
             // Another node's sweep deleted it first.
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LogUndeleted(e, jobId);
         }
@@ -399,48 +498,71 @@ internal sealed partial class BulkExports(
     [LoggerMessage(LogLevel.Warning, "The state of bulk export {JobId} could not be written to the export directory.")]
     private partial void LogUnsaved(Exception exception, Guid jobId);
 
+    [LoggerMessage(LogLevel.Warning, "The state of bulk export {JobId} could not be read from the export directory; it is left to the sweep.")]
+    private partial void LogUnreadable(Exception exception, Guid jobId);
+
     [LoggerMessage(LogLevel.Warning, "The files of bulk export {JobId} could not be deleted; the next sweep tries again.")]
     private partial void LogUndeleted(Exception exception, Guid jobId);
 
+    [LoggerMessage(LogLevel.Error, "A beat or sweep of the bulk exports failed; the next one tries again.")]
+    private partial void LogStepFailed(Exception exception);
+
     // A job this node runs: its latest saved state, its release and how to stop it.
-    private sealed class LocalJob(BulkExportJob job, NdjsonRelease release, CancellationTokenSource stop) : IDisposable
+    private sealed class LocalJob(BulkExportJob job, NdjsonRelease release, CancellationToken stopping) : IDisposable
     {
-        private int _cancelled;
+        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        private readonly Lock _lock = new();
+        private bool _cancelled;
+        private bool _disposed;
 
         public BulkExportJob Job { get; set; } = job;
 
         public NdjsonRelease Release { get; } = release;
 
+        public string Folder => Release.Folder;
+
+        /// <summary>One state change at a time (never disposed: a beat may still wait on it as the job ends).</summary>
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
-        public Task Task { get; set; } = Task.CompletedTask;
+        /// <summary>The background run of the job.</summary>
+        public Task Work { get; set; } = Task.CompletedTask;
 
-        public CancellationToken Token => stop.Token;
+        public CancellationToken Token => _stop.Token;
 
         /// <summary>Whether its requester cancelled it (rather than the host stopping).</summary>
-        public bool IsCancelled => Volatile.Read(ref _cancelled) == 1;
+        public bool IsCancelled
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _cancelled;
+                }
+            }
+        }
 
         /// <summary>Whether its final state is saved: no beat may overwrite it.</summary>
-        public bool IsFinished { get; private set; }
+        public bool IsFinished { get; set; }
 
         public void Cancel()
         {
-            Interlocked.Exchange(ref _cancelled, 1);
-            stop.Cancel();
-        }
-
-        /// <summary>Marks the final state saved, once no beat is writing.</summary>
-        public async Task FinishAsync()
-        {
-            await Gate.WaitAsync();
-            IsFinished = true;
-            Gate.Release();
+            lock (_lock)
+            {
+                if (!_disposed)
+                {
+                    _cancelled = true;
+                    _stop.Cancel();
+                }
+            }
         }
 
         public void Dispose()
         {
-            stop.Dispose();
-            Gate.Dispose();
+            lock (_lock)
+            {
+                _disposed = true;
+                _stop.Dispose();
+            }
         }
     }
 }

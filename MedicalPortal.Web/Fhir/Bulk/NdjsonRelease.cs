@@ -30,29 +30,40 @@ internal sealed class NdjsonRelease(string folder, Guid studyId, IReadOnlyList<s
 
     public static string FileName(string type) => $"{type}.ndjson";
 
-    /// <summary>A <see cref="ReleaseWriter"/>: writes the rows and returns how many there were.</summary>
+    /// <summary>The folder the files are written to.</summary>
+    public string Folder => folder;
+
+    /// <summary>
+    /// A <see cref="ReleaseWriter"/>: writes the rows and returns how many there were. A type's file is created with its
+    /// first resource, so a type without any has none.
+    /// </summary>
     public async Task<int> WriteAsync(IAsyncEnumerable<ResearchRow> rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var files = _counts.Keys.ToDictionary(
-            t => t,
-            t => new FileStream(Path.Combine(folder, FileName(t)), FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous),
-            StringComparer.Ordinal);
+        var files = new Dictionary<string, FileStream>(StringComparer.Ordinal);
         try
         {
-            async Task WriteAsync(Resource resource)
+            async Task AppendAsync(Resource resource)
             {
-                if (files.TryGetValue(resource.TypeName, out var file))
+                if (!_counts.TryGetValue(resource.TypeName, out var count))
                 {
-                    await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(resource, resource.GetType(), Json), cancellationToken);
-                    await file.WriteAsync(NewLine, cancellationToken);
-                    _counts[resource.TypeName]++;
-                    Interlocked.Increment(ref _resources);
+                    return;
                 }
+
+                if (!files.TryGetValue(resource.TypeName, out var file))
+                {
+                    file = new FileStream(Path.Combine(folder, FileName(resource.TypeName)), FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+                    files.Add(resource.TypeName, file);
+                }
+
+                await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(resource, resource.GetType(), Json), cancellationToken);
+                await file.WriteAsync(NewLine, cancellationToken);
+                _counts[resource.TypeName] = count + 1;
+                Interlocked.Increment(ref _resources);
             }
 
             // A patient's rows come together, in visit order: the visit's place among them names its resources.
-            var count = 0;
+            var rowCount = 0;
             string? patient = null;
             var visit = 0;
             await foreach (var row in rows.WithCancellation(cancellationToken))
@@ -60,16 +71,16 @@ internal sealed class NdjsonRelease(string folder, Guid studyId, IReadOnlyList<s
                 if (row.ResearchId != patient)
                 {
                     (patient, visit) = (row.ResearchId, 0);
-                    await WriteAsync(ResearchResources.Patient(studyId, row));
+                    await AppendAsync(ResearchResources.Patient(studyId, row));
                 }
 
                 visit++;
                 foreach (var resource in ResearchResources.Visit(row, visit))
                 {
-                    await WriteAsync(resource);
+                    await AppendAsync(resource);
                 }
 
-                count++;
+                rowCount++;
             }
 
             foreach (var file in files.Values)
@@ -78,7 +89,7 @@ internal sealed class NdjsonRelease(string folder, Guid studyId, IReadOnlyList<s
                 file.Flush(flushToDisk: true);
             }
 
-            return count;
+            return rowCount;
         }
         finally
         {

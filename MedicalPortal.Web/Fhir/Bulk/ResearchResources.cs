@@ -91,16 +91,15 @@ internal static class ResearchResources
 
     private static Meta Labelled() => new() { Security = [Anonymized] };
 
-    // The release's spelling of a visit type (Anonymizer): "checkup", "follow-up", ...
-    private static VisitType VisitTypeOf(string? text) => text switch
-    {
-        "checkup" => VisitType.Checkup,
-        "follow-up" => VisitType.FollowUp,
-        "emergency" => VisitType.Emergency,
-        "telehealth" => VisitType.Telehealth,
-        "procedure" => VisitType.Procedure,
-        _ => throw new InvalidOperationException($"The release has a visit type this mapping does not know: {text}."),
-    };
+    // The release's spellings of the visit types (Anonymizer.VisitTypeOf), read back: one mapping, so a new type is
+    // known here as soon as the release writes it.
+    private static readonly Dictionary<string, VisitType> VisitTypes =
+        Enum.GetValues<VisitType>().ToDictionary(Anonymizer.VisitTypeOf, StringComparer.Ordinal);
+
+    private static VisitType VisitTypeOf(string? text) =>
+        text is not null && VisitTypes.TryGetValue(text, out var type)
+            ? type
+            : throw new InvalidOperationException($"The release has a visit type this mapping does not know: {text}.");
 
     private static decimal? Decimal(string? text) => text is null ? null : decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
 

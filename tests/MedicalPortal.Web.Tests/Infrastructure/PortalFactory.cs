@@ -45,6 +45,9 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         ["Security:SignInLimits:RegistrationsPerAddressPerHour"] = "1000000",
     };
 
+    /// <summary>Services of the test's own (a decorated store that a test holds at a point), registered last.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>Settings of the test's own, applied last.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -104,6 +107,11 @@ public sealed class PortalFactory : WebApplicationFactory<Program>
         if (Clock is { } clock)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
+
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
         }
     }
 
