@@ -11,8 +11,9 @@ namespace MedicalPortal.E2E.Deployment;
 
 /// <summary>
 /// Two nodes behind nginx, as deploy/local/up.sh starts them, in real Chromium: a clinician works through the balancer
-/// on one node; a change made through one node is seen at once through the other; when the node holding the clinician's
-/// circuit stops, the page comes back on the other node, still signed in, with the visit there.
+/// on one node; a change made through one node is seen at once through the other; a FHIR Bulk Data export started on one
+/// node is polled, fetched and deleted through the other; when the node holding the clinician's circuit stops, the page
+/// comes back on the other node, still signed in, with the visit there.
 /// </summary>
 public sealed class LocalTopologyTests(LocalTopology topology) : IClassFixture<LocalTopology>, IAsyncLifetime
 {
@@ -23,7 +24,7 @@ public sealed class LocalTopologyTests(LocalTopology topology) : IClassFixture<L
     public async Task DisposeAsync() => await _chromium.DisposeAsync();
 
     [Fact]
-    public async Task ThroughNginx_AChangeOnOneNodeIsSeenOnTheOther_AndWhenTheClinicianNodeStopsThePageComesBackOnTheOtherSignedIn()
+    public async Task ThroughNginx_AChangeOrABulkExportOnOneNodeIsSeenOnTheOther_AndWhenTheClinicianNodeStopsThePageComesBackOnTheOtherSignedIn()
     {
         var reason = "Checkup " + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(8));
         var doctor = await _chromium.NewPageAsync(topology.Url);
@@ -49,6 +50,9 @@ public sealed class LocalTopologyTests(LocalTopology topology) : IClassFixture<L
 
             // A change through one node, read at once through the other (one token for both: shared keys).
             await AssertChangeOnOneNodeIsSeenOnTheOtherAsync(patientId, holder, other);
+
+            // A study's Bulk Data export started on one node, answered by the other (its state and files on the share).
+            await AssertBulkExportOnOneNodeIsServedByTheOtherAsync(holder, other);
 
             // The node that holds the circuit stops; the page comes back from the other node, signed in, the visit there.
             await doctor.CaptureAsync("topology-01-before-stop");
@@ -92,5 +96,51 @@ public sealed class LocalTopologyTests(LocalTopology topology) : IClassFixture<L
         var after = (await b.GetFromJsonAsync<JsonNode>($"/api/v1/patients/{patientId}"))!;
         Assert.Equal(phone, after["phone"]!.GetValue<string>());
         Assert.Equal(before["version"]!.GetValue<int>() + 1, after["version"]!.GetValue<int>());
+    }
+
+    private async Task AssertBulkExportOnOneNodeIsServedByTheOtherAsync(int starter, int server)
+    {
+        using var a = new HttpClient { BaseAddress = new Uri(topology.NodeUrl(starter)) };
+        using var b = new HttpClient { BaseAddress = new Uri(topology.NodeUrl(server)) };
+        using var login = await a.PostAsJsonAsync("/api/v1/auth/login", new { email = "researcher@clinic.test", password = LoginPage.DemoPassword });
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        a.DefaultRequestHeaders.Authorization = b.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        using var kickOff = new HttpRequestMessage(HttpMethod.Get, "/fhir/r4/Group/0198f0a0-2026-8000-8000-000000000001/$export?_type=Patient,Encounter");
+        kickOff.Headers.Add("Prefer", "respond-async");
+        using var started = await a.SendAsync(kickOff);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+        var status = started.Content.Headers.ContentLocation!.PathAndQuery;
+
+        // Polled on the other node until the manifest.
+        JsonElement manifest = default;
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            using var polled = await b.GetAsync(status);
+            if (polled.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                manifest = await polled.Content.ReadFromJsonAsync<JsonElement>();
+                break;
+            }
+
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, polled.StatusCode);
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(JsonValueKind.Object, manifest.ValueKind);
+        var outputs = manifest.GetProperty("output").EnumerateArray().ToList();
+        Assert.Equal(["Patient", "Encounter"], outputs.Select(o => o.GetProperty("type").GetString()));
+        foreach (var output in outputs)
+        {
+            using var file = await b.GetAsync(new Uri(output.GetProperty("url").GetString()!).PathAndQuery);
+            Assert.Equal(System.Net.HttpStatusCode.OK, file.StatusCode);
+            var lines = (await file.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(output.GetProperty("count").GetInt32(), lines.Length);
+        }
+
+        // Deleted through the other node: gone on the first at once.
+        using var deleted = await b.DeleteAsync(status);
+        using var after = await a.GetAsync(status);
+        Assert.Equal((System.Net.HttpStatusCode.Accepted, System.Net.HttpStatusCode.NotFound), (deleted.StatusCode, after.StatusCode));
     }
 }
