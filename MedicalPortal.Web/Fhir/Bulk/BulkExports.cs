@@ -203,10 +203,11 @@ internal sealed partial class BulkExports(
         await base.StopAsync(cancellationToken);
     }
 
+    // As BackgroundService does with its own token: cancelled, not disposed, since a host may still call StopAsync after
+    // the container disposed its services (a test host disposed twice does).
     public override void Dispose()
     {
-        _stopping.Dispose();
-        _starting.Dispose();
+        _stopping.Cancel();
         base.Dispose();
     }
 
