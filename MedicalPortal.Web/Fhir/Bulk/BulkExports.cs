@@ -140,7 +140,7 @@ internal sealed partial class BulkExports(
 
         try
         {
-            // Open, a deletion of the folder does not cut the answer short.
+            // Once open, the file stays readable to its end even if the folder is deleted meanwhile.
             return new FileStream(
                 Path.Combine(FolderOf(job.Id), NdjsonRelease.FileName(type)),
                 FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
