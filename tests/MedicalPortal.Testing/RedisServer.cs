@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -50,10 +51,43 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>Starts the server (again) on the same port and waits until it answers.</summary>
+    /// <summary>
+    /// Starts the server (again) on the same port and waits until it answers. A server that exits at once (another
+    /// process took the port for a moment, as an outgoing connection's local port can) is started again; a server that
+    /// does not come up is reported with the last lines it wrote.
+    /// </summary>
     public async Task RestartAsync()
     {
         await KillAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var output = Start();
+            while (!_process!.HasExited && DateTime.UtcNow <= deadline)
+            {
+                if (await RespondsAsync())
+                {
+                    return;
+                }
+
+                await Task.Delay(50);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                await KillAsync();
+                throw new InvalidOperationException(
+                    $"redis-server on port {Port} did not come up (port taken: {LoopbackPort.IsTaken(Port)}). It wrote:\n{string.Join('\n', output)}");
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    // Starts the process; returns the queue of its last output lines.
+    private ConcurrentQueue<string> Start()
+    {
+        _process?.Dispose();
         var start = new ProcessStartInfo(Executable())
         {
             RedirectStandardOutput = true,
@@ -70,27 +104,24 @@ public sealed class RedisServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        var output = new ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                output.Enqueue(line);
+                while (output.Count > 40 && output.TryDequeue(out _))
+                {
+                }
+            }
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (await RespondsAsync())
-            {
-                return;
-            }
-
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"redis-server on port {Port} did not come up.");
-            }
-
-            await Task.Delay(50);
-        }
+        return output;
     }
 
     /// <summary>Sends one command (inline protocol) and returns the raw reply.</summary>
@@ -121,7 +152,12 @@ public sealed class RedisServer : IAsyncDisposable
     {
         try
         {
-            return (await CommandAsync("PING")).StartsWith("+PONG", StringComparison.Ordinal);
+            // A reply within two seconds, or the next try: a port that accepts and never answers must not hang the wait.
+            return (await CommandAsync("PING").WaitAsync(TimeSpan.FromSeconds(2))).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
         catch (SocketException)
         {
