@@ -51,20 +51,39 @@ public abstract class ShardDownTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _databases = await CreateDatabasesAsync();
-        _db = await ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings);
-        var map = _db.Get<IShardMap>();
-        var store = _db.Get<IPatientStore>();
-        _onDown = TestPatients.New(family: "Downing", id: TestPatients.IdOnShard(map, Down));
-        _onUp = TestPatients.New(family: "Downey", id: TestPatients.IdOnShard(map, Up));
-        await store.AddAsync(AuditActor.System, _onDown, None);
-        await store.AddAsync(AuditActor.System, _onUp, None);
+        try
+        {
+            _databases = await CreateDatabasesAsync();
+            _db = await ShardedDatabase.StartAsync(_databases, clock: _clock, settings: Settings);
+            var map = _db.Get<IShardMap>();
+            var store = _db.Get<IPatientStore>();
+            _onDown = TestPatients.New(family: "Downing", id: TestPatients.IdOnShard(map, Down));
+            _onUp = TestPatients.New(family: "Downey", id: TestPatients.IdOnShard(map, Up));
+            await store.AddAsync(AuditActor.System, _onDown, None);
+            await store.AddAsync(AuditActor.System, _onUp, None);
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose start failed: what was started (a server of its own) stops here.
+            await DisposeAsync();
+            throw;
+        }
     }
 
+    /// <summary>Stops what the start made, as far as it got; a second call finds nothing left.</summary>
     public virtual async Task DisposeAsync()
     {
-        await _db.DisposeAsync();
-        await _databases.DisposeAsync();
+        if (_db is { } db)
+        {
+            _db = null!;
+            await db.DisposeAsync();
+        }
+
+        if (_databases is { } databases)
+        {
+            _databases = null!;
+            await databases.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -387,10 +406,17 @@ public abstract class ShardDownTests : IAsyncLifetime
 
         public override async Task DisposeAsync()
         {
-            await base.DisposeAsync();
-            if (_server is not null)
+            try
             {
-                await _server.DisposeAsync();
+                await base.DisposeAsync();
+            }
+            finally
+            {
+                if (_server is { } server)
+                {
+                    _server = null;
+                    await server.DisposeAsync();
+                }
             }
         }
     }
