@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
-using MedicalPortal.Core.Export;
 using MedicalPortal.Data.Export;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Task = System.Threading.Tasks.Task;
 
 namespace MedicalPortal.Web.Tests.Fhir;
@@ -69,9 +66,8 @@ public sealed class FhirBulkExportCancellationTests(FhirBulkExportCancellationTe
     {
         using var researcher = await Portal.CreateClientForAsync(DemoUsers.Researcher);
         using var admin = await Portal.CreateClientForAsync(DemoUsers.Admin);
-        var manifest = await FhirBulkExportTests.ExportAsync(researcher, DemoStudy);
-        var file = manifest.GetProperty("output")[0].GetProperty("url").GetString()!;
-        var status = file[..file.LastIndexOf('/')];
+        var (status, manifest) = await FhirBulkExportTests.ExportAsync(researcher, DemoStudy);
+        var file = manifest.GetProperty("output")[0].GetProperty("url").GetString();
 
         using var revoke = await admin.PutAsJsonAsync("/api/v1/roles/Researcher/permissions/export", new { operations = NoOperations });
         try
@@ -129,70 +125,12 @@ public sealed class FhirBulkExportCancellationTests(FhirBulkExportCancellationTe
     private string FolderOf(Uri status) =>
         Path.Combine(Portal.Services.GetRequiredService<ExportDirectory>().Path, "bulk", status.Segments[^1]);
 
-    /// <summary>Holds the writing pass of an export (the participants with their visits) until it is opened.</summary>
-    public sealed class ExportGate
-    {
-        private TaskCompletionSource _open = Opened();
-        private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes when an export has reached the closed gate.</summary>
-        public Task Reached => _reached.Task;
-
-        public void Close() => (_open, _reached) = (new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        public void Open() => _open.TrySetResult();
-
-        public async Task PassAsync(CancellationToken cancellationToken)
-        {
-            _reached.TrySetResult();
-            await _open.Task.WaitAsync(cancellationToken);
-        }
-
-        private static TaskCompletionSource Opened()
-        {
-            var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            open.SetResult();
-            return open;
-        }
-    }
-
-    /// <summary>The portal's export source, with the gate before its writing pass.</summary>
-    private sealed class GatedExportSource(IExportSource inner, ExportGate gate) : IExportSource
-    {
-        public IAsyncEnumerable<ExportPatient> PopulationAsync(Guid studyId, CancellationToken cancellationToken) =>
-            inner.PopulationAsync(studyId, cancellationToken);
-
-        public async IAsyncEnumerable<ExportPatient> ParticipantsAsync(
-            Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await gate.PassAsync(cancellationToken);
-            await foreach (var patient in inner.ParticipantsAsync(studyId, window, alsoSelect, cancellationToken).WithCancellation(cancellationToken))
-            {
-                yield return patient;
-            }
-        }
-
-        public IAsyncEnumerable<ExportPatientCodes> DiagnosisCodesAsync(
-            Guid studyId, ChangeWindow? window, Func<ExportPatient, bool>? alsoSelect, CancellationToken cancellationToken) =>
-            inner.DiagnosisCodesAsync(studyId, window, alsoSelect, cancellationToken);
-    }
-
     /// <summary>A portal of its own (these tests revoke a right and hold exports), with the gated export source.</summary>
     public sealed class GatedPortal : IDisposable
     {
-        public GatedPortal() => Portal = new PortalFactory
-        {
-            TestServices = services =>
-            {
-                services.AddSingleton(Gate);
-                services.AddSingleton<ExportSource>();
-                services.Replace(ServiceDescriptor.Singleton<IExportSource>(sp => new GatedExportSource(sp.GetRequiredService<ExportSource>(), Gate)));
-            },
-        };
+        public PortalFactory Portal { get; } = new() { TestServices = GatedExportSource.Install };
 
-        public ExportGate Gate { get; } = new();
-
-        public PortalFactory Portal { get; }
+        public GatedExportSource Gate => Portal.Services.GetRequiredService<GatedExportSource>();
 
         public void Dispose()
         {

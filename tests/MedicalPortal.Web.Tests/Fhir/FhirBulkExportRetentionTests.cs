@@ -1,17 +1,8 @@
 using System.Text.Json;
-using MedicalPortal.Core;
-using MedicalPortal.Data;
 using MedicalPortal.Data.Export;
-using MedicalPortal.Testing;
 using MedicalPortal.Web.Fhir.Bulk;
-using MedicalPortal.Web.Hosting;
 using MedicalPortal.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MedicalPortal.Web.Tests.Fhir;
 
@@ -67,24 +58,9 @@ public sealed class FhirBulkExportRetentionTests(ClockedPortal clocked) : IClass
     [InlineData("721")]
     public async Task BadBulkExportHours_StopsTheStartNamingTheKey(string value)
     {
-        var directory = TestDatabaseSettings.NewDirectory();
-        try
-        {
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development, ContentRootPath = directory });
-            builder.Configuration.AddInMemoryCollection(TestDatabaseSettings.For(directory));
-            builder.Configuration["Fhir:BulkExportHours"] = value;
-            builder.Logging.ClearProviders();
-            builder.AddMedicalPortalCore().AddMedicalPortalData().AddMedicalPortalWeb();
-            await using var app = builder.Build();
+        var refused = await StartupSettings.RefusalAsync("Fhir:BulkExportHours", value);
 
-            var refused = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
-
-            Assert.Contains(nameof(BulkExportOptions.BulkExportHours), refused.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            TestDatabaseSettings.Delete(directory);
-        }
+        Assert.Contains(nameof(BulkExportOptions.BulkExportHours), refused.Message, StringComparison.Ordinal);
     }
 
     // A job folder whose state is not JSON (a damaged share), last written <paramref name="age"/> ago.

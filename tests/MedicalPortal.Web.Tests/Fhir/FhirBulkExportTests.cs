@@ -5,19 +5,15 @@ using System.Text.Json;
 using CsvHelper;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
-using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Patients;
-using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
 using MedicalPortal.Data.Export;
-using MedicalPortal.Data.Patients;
 using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Fhir.Bulk;
 using MedicalPortal.Web.Tests.Infrastructure;
 using MedicalPortal.Data.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using CorePatient = MedicalPortal.Core.Patients.Patient;
 using FhirPatient = Hl7.Fhir.Model.Patient;
 using Task = System.Threading.Tasks.Task;
 
@@ -45,9 +41,7 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
     {
         using var researcher = await portal.CreateClientForAsync(DemoUsers.Researcher);
 
-        using var kickOff = await KickOffAsync(researcher, DemoStudy);
-        var status = await StatusUrlAsync(kickOff);
-        var manifest = await CompletedAsync(researcher, status);
+        var (status, manifest) = await ExportAsync(researcher, DemoStudy);
         var files = await FilesAsync(researcher, manifest);
 
         Assert.True(status.IsAbsoluteUri, "Content-Location must be the absolute URL to poll.");
@@ -81,7 +75,7 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
         using var researcher = await portal.CreateClientForAsync(DemoUsers.Researcher);
 
         var csv = await CsvRowsAsync(researcher, study);
-        var files = await FilesAsync(researcher, await ExportAsync(researcher, study));
+        var files = await FilesAsync(researcher, (await ExportAsync(researcher, study)).Manifest);
 
         // Nothing that names the canary, where it lives, how to reach it or what its clinicians wrote.
         var everything = string.Join('\n', files.Values.SelectMany(l => l));
@@ -121,7 +115,7 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
     {
         using var researcher = await portal.CreateClientForAsync(DemoUsers.Researcher);
 
-        var manifest = await ExportAsync(researcher, DemoStudy, "?_type=Condition,Patient&_outputFormat=application/fhir+ndjson");
+        var (_, manifest) = await ExportAsync(researcher, DemoStudy, "?_type=Condition,Patient&_outputFormat=application/fhir+ndjson");
 
         Assert.Equal(["Patient", "Condition"], manifest.GetProperty("output").EnumerateArray().Select(o => o.GetProperty("type").GetString()));
     }
@@ -130,9 +124,7 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
     public async Task Delete_OfAnExport_AnswersAcceptedAndItsStatusAndFilesAreGone()
     {
         using var researcher = await portal.CreateClientForAsync(DemoUsers.Researcher);
-        using var kickOff = await KickOffAsync(researcher, DemoStudy);
-        var status = await StatusUrlAsync(kickOff);
-        var manifest = await CompletedAsync(researcher, status);
+        var (status, manifest) = await ExportAsync(researcher, DemoStudy);
 
         using var deleted = await researcher.DeleteAsync(status);
         using var after = await researcher.GetAsync(status);
@@ -256,11 +248,12 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
         return kickOff.Content.Headers.ContentLocation ?? throw new InvalidOperationException("The kick-off gave no Content-Location.");
     }
 
-    /// <summary>Kicks off an export of <paramref name="study"/> and polls it to its manifest.</summary>
-    internal static async Task<JsonElement> ExportAsync(HttpClient client, Guid study, string query = "")
+    /// <summary>Kicks off an export of <paramref name="study"/> and polls it to its manifest; returns where it was polled too.</summary>
+    internal static async Task<(Uri Status, JsonElement Manifest)> ExportAsync(HttpClient client, Guid study, string query = "")
     {
         using var kickOff = await KickOffAsync(client, study, query);
-        return await CompletedAsync(client, await StatusUrlAsync(kickOff));
+        var status = await StatusUrlAsync(kickOff);
+        return (status, await CompletedAsync(client, status));
     }
 
     // Polls as a client does, every Retry-After, until the manifest (at most a minute).
@@ -358,19 +351,8 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
     private async Task<(Guid Study, Canary Canary)> StudyWithCanaryAsync()
     {
         var now = DateTimeOffset.UtcNow;
-        var study = await portal.Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
-        {
-            Title = "Bulk export canary study", PrincipalInvestigator = "Dr. Test", Status = StudyStatus.Active, StartDate = new DateOnly(2025, 1, 1),
-        }, now), default);
-
-        SeedPatient Participant(PatientInput input, params VisitInput[] visits)
-        {
-            var patient = CorePatient.Register(Guid.CreateVersion7(), Mrn.Generate(), input, now);
-            return new SeedPatient(
-                patient,
-                [.. visits.Select(v => Visit.Record(patient.Id, patient.BirthDate, v, now))],
-                [Enrollment.Consent(study.Id, patient.Id, now.AddDays(-1), now)]);
-        }
+        var study = await portal.AddStudyAsync("Bulk export canary study", now);
+        SeedPatient Participant(PatientInput input, params VisitInput[] visits) => ResearchStudies.Participant(study, input, visits, now);
 
         VisitInput Checkup(int daysAgo, string reason = "Routine", string? notes = null) => new()
         {
@@ -407,8 +389,7 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
                 Checkup(5)));
         }
 
-        await portal.Services.GetRequiredService<MrnRegistry>().ReserveManyAsync([.. batch.Select(p => (p.Patient.Mrn, p.Patient.Id))], default);
-        await portal.Services.GetRequiredService<PatientSeeder>().InsertAsync(batch, default);
+        await portal.AddParticipantsAsync(batch);
 
         var patient = canary.Patient;
         string[] identifiers =
@@ -417,7 +398,7 @@ public abstract class FhirBulkExportTests(PortalFactory portal)
             "canary.bulk@example.org", "Canarywharf", "Leakville", "02139", "1975-05-05", "2025-03-04", "Canaryclinician", "Canaryreason",
             "Canarynote", .. canary.Visits.Select(v => v.Id.ToString("D")),
         ];
-        return (study.Id, new Canary(patient.Id, identifiers));
+        return (study, new Canary(patient.Id, identifiers));
     }
 
     private async Task<string> AccountIdAsync(string email)

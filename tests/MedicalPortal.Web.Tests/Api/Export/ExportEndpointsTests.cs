@@ -3,13 +3,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CsvHelper;
-using MedicalPortal.Core.Audit;
 using MedicalPortal.Core.Export;
 using MedicalPortal.Core.Patients;
-using MedicalPortal.Core.Studies;
 using MedicalPortal.Core.Visits;
-using MedicalPortal.Data.Patients;
-using MedicalPortal.Data.Seeding;
 using MedicalPortal.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -200,25 +196,17 @@ public abstract class ExportEndpointsTests(PortalFactory portal)
     private async Task<Guid> LargeStudyAsync(int patients, int visitsEach)
     {
         var now = DateTimeOffset.UtcNow;
-        var study = await portal.Services.GetRequiredService<IStudyStore>().AddAsync(AuditActor.System, MedicalStudy.Create(new StudyInput
-        {
-            Title = "Large synthetic study", PrincipalInvestigator = "Dr. Test", Status = StudyStatus.Active, StartDate = new DateOnly(2025, 1, 1),
-        }, now), default);
-        var batch = Enumerable.Range(0, patients).Select(_ =>
-        {
-            var patient = Patient.Register(Guid.CreateVersion7(), Mrn.Generate(), new PatientInput
-            {
-                GivenName = "Testy", FamilyName = "Largestudy", BirthDate = new DateOnly(1975, 5, 5), Sex = Sex.Female, PostalCode = "02139",
-            }, now);
-            var visits = Enumerable.Range(0, visitsEach).Select(v => Visit.Record(patient.Id, patient.BirthDate, new VisitInput
+        var study = await portal.AddStudyAsync("Large synthetic study", now);
+        var batch = Enumerable.Range(0, patients).Select(_ => ResearchStudies.Participant(
+            study,
+            new PatientInput { GivenName = "Testy", FamilyName = "Largestudy", BirthDate = new DateOnly(1975, 5, 5), Sex = Sex.Female, PostalCode = "02139" },
+            Enumerable.Range(0, visitsEach).Select(v => new VisitInput
             {
                 StartedAt = now.AddDays(-10 - v), Type = VisitType.Checkup, Clinician = "Dr. Test", Systolic = 120, Diastolic = 80,
-            }, now)).ToList();
-            return new SeedPatient(patient, visits, [Enrollment.Consent(study.Id, patient.Id, now.AddDays(-1), now)]);
-        }).ToList();
-        await portal.Services.GetRequiredService<MrnRegistry>().ReserveManyAsync([.. batch.Select(p => (p.Patient.Mrn, p.Patient.Id))], default);
-        await portal.Services.GetRequiredService<PatientSeeder>().InsertAsync(batch, default);
-        return study.Id;
+            }),
+            now)).ToList();
+        await portal.AddParticipantsAsync(batch);
+        return study;
     }
 
     private static async Task<List<string[]>> ParseAsync(HttpResponseMessage response)
