@@ -112,11 +112,11 @@ internal sealed partial class BulkExports(
     {
         ArgumentNullException.ThrowIfNull(user);
 
-        // Permission first, so that an account without it learns nothing about which jobs exist.
-        await exports.AuthorizeAsync(user, cancellationToken);
+        // Permission before "not found" either way, so that an account without it learns nothing about which jobs exist.
         var job = Read(jobId);
         if (job is null || job.AccountId != user.AccountId || IsCancelled(jobId))
         {
+            await exports.AuthorizeAsync(user, cancellationToken);
             throw new RecordNotFoundException(Resource.Export);
         }
 
